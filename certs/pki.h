@@ -1,0 +1,73 @@
+// Lab PKI on OpenSSL 3: a private root CA, server certificates carrying the real-world names,
+// client-authentication certificates, a CRL served by the emulator, and deliberately bad
+// fixtures. Private keys are generated at run time and kept only in the PKI folder.
+// Validity windows are computed from the virtual clock's `now`.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/status.h"
+
+namespace emu::pki {
+
+// Names every lab server certificate carries besides the service names.
+inline const std::vector<std::string> kLoopbackNames = {"localhost", "127.0.0.1", "::1"};
+// Real-world Azure names served by the emulator.
+inline const std::vector<std::string> kAzureNames = {
+    "management.azure.com", "login.microsoftonline.com", "graph.microsoft.com"};
+
+struct PkiOptions {
+  TimePoint now;                        // virtual time the validity windows are based on
+  std::vector<std::string> cmg_names;   // CMG service/deployment names to issue for
+  // CRL distribution point written into every certificate the lab CA issues. The emulator
+  // serves the CRL at this path on its plain-HTTP "crl" listener.
+  std::string crl_host = "crl.cmgemu.test";
+  std::string crl_path = "/pki/cmgemu-lab-root-ca.crl";
+  std::string pfx_password = "cmgemu";  // password of every .pfx written
+  int rsa_bits = 2048;
+};
+
+// One certificate with its key, in memory and on disk (`<dir>/<name>.pem`, `<name>.key`,
+// and `<name>.pfx` for leaf certificates).
+struct IssuedCert {
+  std::string name;
+  std::string cert_pem;
+  std::string key_pem;
+  std::string cert_path;
+  std::string key_path;
+  std::string pfx_path;      // "" for CAs
+  std::string thumbprint;    // SHA-1 of the DER, upper-case hex (Windows style)
+};
+
+struct LabPki {
+  std::string dir;
+  IssuedCert ca;              // "cmgemu-lab-root-ca": trusted by lab clients
+  IssuedCert rogue_ca;        // "rogue-root-ca": an unrelated root that nobody trusts
+  IssuedCert server;          // "server-azure": kAzureNames + kLoopbackNames, serverAuth
+  IssuedCert client;          // "client": clientAuth, issued by the lab CA
+  IssuedCert foreign_client;  // "foreign-client": clientAuth, issued by the rogue CA
+  IssuedCert expired;         // "bad-expired": server cert whose notAfter is before now
+  IssuedCert wrong_name;      // "bad-wrong-name": SAN only "wrong-name.cmgemu.test"
+  IssuedCert untrusted;       // "bad-untrusted": server cert issued by the rogue CA
+  IssuedCert revoked;         // "bad-revoked": server cert listed in the lab CRL
+  std::map<std::string, IssuedCert> cmg;  // "cmg-<service name>" per PkiOptions::cmg_names
+  std::string crl_pem;        // lab CA CRL (revokes `revoked`), also at crl_file
+  std::string crl_der;
+  std::string crl_file;       // "<dir>/cmgemu-lab-root-ca.crl" (PEM)
+  std::string crl_url;        // "http://<crl_host><crl_path>"
+};
+
+// Loads the PKI from `dir` if it is complete and still valid at options.now, otherwise
+// (re)generates what is missing or stale, reusing existing keys. Creates `dir` if needed.
+// InvalidArgument for a bad option; Internal with OpenSSL's reason on a crypto failure.
+Result<LabPki> ensure_lab_pki(const std::string& dir, const PkiOptions& options);
+
+// Issues (or loads, if present and valid) a server certificate for `names` + kLoopbackNames,
+// named "cmg-<names[0]>", signed by the lab CA, with a .pfx (password options.pfx_password).
+Result<IssuedCert> ensure_server_cert(LabPki& pki, const std::vector<std::string>& names,
+                                      const PkiOptions& options);
+
+}  // namespace emu::pki

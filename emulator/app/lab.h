@@ -1,0 +1,81 @@
+// Lab: the single place that wires every emulated party to its listeners.
+// It owns the shared seams (clock, ids, journal, faults), the lab PKI, the stores, the
+// Server and the action registry that scenarios use. `cmgemu serve` and `cmgemu run` both
+// drive a Lab; tests create one in-process.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/status.h"
+
+namespace emu {
+class IdSource;
+class Journal;
+class FaultPlan;
+class ActionRegistry;
+}  // namespace emu
+
+namespace emu::app {
+
+struct LabOptions {
+  uint64_t seed = 1;
+  bool realtime_clock = false;          // false: manual virtual clock (scenarios)
+  std::string start_time;               // ISO 8601; "" = kDefaultVirtualStart (manual) or now
+  std::string state_dir;                // "" = every store in memory
+  std::string pki_dir;                  // lab CA and certificates; created if missing
+  std::string bind_address = "127.0.0.1";
+  size_t journal_capacity = 10000;
+  std::vector<std::string> cmg_names;   // extra server-certificate names (CMG service names)
+};
+
+// A named endpoint clients reach. `host` is the real-world name a client sends as Host/SNI
+// (e.g. "management.azure.com"); `address`:`port` is where it really listens.
+struct Endpoint {
+  std::string name;
+  std::string scheme;  // "https" or "http"
+  std::string host;
+  std::string address;
+  uint16_t port = 0;
+  std::string url() const;  // scheme://address:port
+};
+
+class Lab {
+ public:
+  // Prepares the PKI (reusing keys in pki_dir), opens the stores and builds the routers.
+  static Result<std::unique_ptr<Lab>> create(LabOptions options);
+  ~Lab();
+
+  // Binds every listener and starts the I/O thread.
+  Status start();
+  void stop();
+
+  const std::vector<Endpoint>& endpoints() const;
+  Result<Endpoint> endpoint(const std::string& name) const;
+  // PEM file of the lab root CA that every served certificate chains to.
+  std::string ca_path() const;
+  std::string pki_dir() const;
+  // Admin API base URL, e.g. "https://127.0.0.1:41234/_cmgemu".
+  std::string admin_url() const;
+
+  Clock& clock();
+  IdSource& ids();
+  Journal& journal();
+  FaultPlan& faults();
+  ActionRegistry& actions();
+  // Runs `fn` on the I/O thread (services' state is only touched there).
+  void run_on_io(const std::function<void()>& fn);
+  // Clears journal and faults, reseeds ids, resets services' state to the initial lab.
+  Status reset();
+
+ private:
+  Lab();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace emu::app

@@ -1,0 +1,93 @@
+// Scenario action interface. Each emulated party registers the actions it understands
+// (e.g. "arm.providers.register"); the harness looks them up by name and runs them.
+// Planned actions may be declared before any service implements them: they run as `pending`.
+#pragma once
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/http/message.h"
+#include "emulator/core/ids.h"
+#include "emulator/core/status.h"
+
+namespace emu {
+
+// What a step's action produced.
+struct ActionOutcome {
+  enum class Kind { kPassed, kFailed, kPending };
+  Kind kind = Kind::kPassed;
+  std::string message;       // one line for the console ("3 providers registered")
+  nlohmann::json output;     // values the step exposes to expectations and later steps
+  std::vector<std::string> details;  // extra lines for the report (failed expectations etc.)
+};
+
+// An HTTP call to one of the lab's named endpoints, made over real loopback (TLS verified
+// against the lab CA, Host/SNI set to the endpoint's real-world name).
+struct HttpCall {
+  std::string endpoint;  // "admin", "arm", "aad", ...
+  std::string method = "GET";
+  std::string target;    // path and query, e.g. "/subscriptions?api-version=2022-12-01"
+  http::Headers headers;
+  std::string body;
+  std::string client_cert_pem;  // optional client certificate + key (PEM) for mutual TLS
+  std::string client_key_pem;
+};
+
+struct HttpExchange {
+  int status = 0;
+  http::Headers headers;
+  std::string body;
+};
+
+// What an action may use. Implemented by the harness runner; valid during one action call.
+class ActionContext {
+ public:
+  virtual ~ActionContext() = default;
+  virtual Clock& clock() = 0;
+  virtual IdSource& ids() = 0;
+  // Sends `call` and waits (bounded by a timeout). Unavailable/DeadlineExceeded on transport
+  // failure; any HTTP status is a successful exchange.
+  virtual Result<HttpExchange> http(const HttpCall& call) = 0;
+  // The scenario's "lab" section (initial state).
+  virtual const nlohmann::json& lab() const = 0;
+  // Values published by earlier steps (step id -> output); actions may add their own.
+  virtual nlohmann::json& vars() = 0;
+  // Path of the lab CA PEM and of the run's output folder (logs, tokens, ...).
+  virtual std::string ca_path() const = 0;
+  virtual std::string out_dir() const = 0;
+};
+
+using ActionFn = std::function<ActionOutcome(const nlohmann::json& args, ActionContext& ctx)>;
+
+struct ActionDef {
+  std::string name;     // "<party>.<verb...>", e.g. "site.client_settings.set"
+  std::string summary;  // one line for `--help` and the docs
+  std::vector<std::string> required_args;  // checked by the loader before the run
+  std::vector<std::string> optional_args;  // any other key is a load error (unless empty lists)
+  ActionFn run;  // empty = planned, not implemented yet: the step is reported as pending
+};
+
+// Not thread-safe: filled at start-up, read during a run.
+class ActionRegistry {
+ public:
+  // Adds or replaces (a service implementing a planned action replaces its declaration).
+  void add(ActionDef def);
+  const ActionDef* find(const std::string& name) const;
+  std::vector<std::string> names() const;
+  // The known name nearest to `name` by edit distance, if one is close enough to be a typo.
+  std::optional<std::string> suggest(const std::string& name) const;
+
+ private:
+  std::map<std::string, ActionDef> defs_;
+};
+
+// Levenshtein distance (ASCII, case-sensitive).
+size_t edit_distance(std::string_view a, std::string_view b);
+
+}  // namespace emu
