@@ -4,12 +4,13 @@
 // Validity windows are computed from the virtual clock's `now`.
 #pragma once
 
-#include <map>
-#include <string>
-#include <vector>
-
 #include "emulator/core/clock.h"
 #include "emulator/core/status.h"
+
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
 
 namespace emu::pki {
 
@@ -20,8 +21,12 @@ inline const std::vector<std::string> kAzureNames = {
     "management.azure.com", "login.microsoftonline.com", "graph.microsoft.com"};
 
 struct PkiOptions {
-  TimePoint now;                        // virtual time the validity windows are based on
-  std::vector<std::string> cmg_names;   // CMG service/deployment names to issue for
+  TimePoint now;  // virtual time the validity windows are based on
+  // A second instant every good certificate must also be valid at (the expired fixture
+  // expired at): the lab passes the real time here, so that real clients (curl, az, openssl)
+  // and the emulator's virtual-time checks both accept the same files.
+  std::optional<TimePoint> also_valid_at;
+  std::vector<std::string> cmg_names;  // CMG service/deployment names to issue for
   // CRL distribution point written into every certificate the lab CA issues. The emulator
   // serves the CRL at this path on its plain-HTTP "crl" listener.
   std::string crl_host = "crl.cmgemu.test";
@@ -38,8 +43,8 @@ struct IssuedCert {
   std::string key_pem;
   std::string cert_path;
   std::string key_path;
-  std::string pfx_path;      // "" for CAs
-  std::string thumbprint;    // SHA-1 of the DER, upper-case hex (Windows style)
+  std::string pfx_path;    // "" for CAs
+  std::string thumbprint;  // SHA-1 of the DER, upper-case hex (Windows style)
 };
 
 struct LabPki {
@@ -53,21 +58,41 @@ struct LabPki {
   IssuedCert wrong_name;      // "bad-wrong-name": SAN only "wrong-name.cmgemu.test"
   IssuedCert untrusted;       // "bad-untrusted": server cert issued by the rogue CA
   IssuedCert revoked;         // "bad-revoked": server cert listed in the lab CRL
-  std::map<std::string, IssuedCert> cmg;  // "cmg-<service name>" per PkiOptions::cmg_names
-  std::string crl_pem;        // lab CA CRL (revokes `revoked`), also at crl_file
+  // One per PkiOptions::cmg_names entry (and per ensure_server_cert call), keyed by the
+  // certificate name "cmg-<service name>" (== IssuedCert::name), e.g. "cmg-cmg.contoso.com".
+  std::map<std::string, IssuedCert> cmg;
+  std::string crl_pem;  // lab CA CRL (revokes `revoked`), also at crl_file
   std::string crl_der;
-  std::string crl_file;       // "<dir>/cmgemu-lab-root-ca.crl" (PEM)
-  std::string crl_url;        // "http://<crl_host><crl_path>"
+  std::string crl_file;  // "<dir>/cmgemu-lab-root-ca.crl" (PEM)
+  std::string crl_url;   // "http://<crl_host><crl_path>"
 };
 
 // Loads the PKI from `dir` if it is complete and still valid at options.now, otherwise
 // (re)generates what is missing or stale, reusing existing keys. Creates `dir` if needed.
 // InvalidArgument for a bad option; Internal with OpenSSL's reason on a crypto failure.
+// A certificate is re-issued (with its existing key when `<name>.key` parses) when its file is
+// missing or unparsable, it does not match its key or issuer, it is not valid at options.now
+// (for "bad-expired": not expired at now), it lacks a required name or the CRL URL, or its
+// issuing CA was re-issued. The lab CA is also re-issued when it would expire within 398 days.
+// Files are replaced atomically (write + rename); key files have mode 0600. Not safe for
+// concurrent calls on the same `dir` (from threads or processes): callers serialize.
 Result<LabPki> ensure_lab_pki(const std::string& dir, const PkiOptions& options);
 
 // Issues (or loads, if present and valid) a server certificate for `names` + kLoopbackNames,
 // named "cmg-<names[0]>", signed by the lab CA, with a .pfx (password options.pfx_password).
+// InvalidArgument if `names` is empty or holds a name that is neither a DNS name nor an IP
+// literal. Stores the result in pki.cmg["cmg-" + names[0]] and returns a copy.
 Result<IssuedCert> ensure_server_cert(LabPki& pki, const std::vector<std::string>& names,
                                       const PkiOptions& options);
+
+// Verifies the first certificate of `leaf_pem` (further certificates there are untrusted
+// intermediates) against the trust anchors in `ca_pem` with OpenSSL's X509_verify_cert at
+// time `at`. When `host` is non-empty it must match (an IP literal is matched against the
+// iPAddress SANs, anything else as a DNS name). When `crl_pem` is non-empty it is loaded
+// and the leaf's revocation is checked (X509_V_FLAG_CRL_CHECK). Returns OK,
+// PermissionDenied("certificate verify failed: <X509_verify_cert_error_string>"), or
+// InvalidArgument when an input does not parse. Thread-safe.
+Status verify_chain(const std::string& leaf_pem, const std::string& ca_pem, const std::string& host,
+                    TimePoint at, const std::string& crl_pem);
 
 }  // namespace emu::pki
