@@ -1,0 +1,204 @@
+#include "emulator/core/journal.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+#include <nlohmann/json.hpp>
+
+namespace emu {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::Pair;
+
+JournalEntry entry(std::string listener, std::string method, std::string target, int status) {
+  JournalEntry e;
+  e.listener = std::move(listener);
+  e.method = std::move(method);
+  e.target = std::move(target);
+  e.status = status;
+  return e;
+}
+
+std::vector<uint64_t> seqs(const std::vector<JournalEntry>& entries) {
+  std::vector<uint64_t> out;
+  for (const auto& e : entries) out.push_back(e.seq);
+  return out;
+}
+
+TEST(JournalTest, CapacityBoundDropsOldestAndKeepsNumbering) {
+  Journal journal(100);
+  for (int i = 0; i < 10000; ++i) journal.record(entry("arm", "GET", "/x", 200));
+  EXPECT_EQ(journal.size(), 100u);
+  EXPECT_EQ(journal.capacity(), 100u);
+  EXPECT_EQ(journal.total_recorded(), 10000u);
+  auto all = journal.query({});
+  ASSERT_EQ(all.size(), 100u);
+  EXPECT_EQ(all.front().seq, 9901u);
+  EXPECT_EQ(all.back().seq, 10000u);
+
+  journal.clear();
+  EXPECT_EQ(journal.size(), 0u);
+  EXPECT_EQ(journal.record(entry("arm", "GET", "/x", 200)), 10001u);
+  EXPECT_EQ(journal.total_recorded(), 10001u);
+}
+
+TEST(JournalTest, ZeroCapacityKeepsNothingButNumbers) {
+  Journal journal(0);
+  EXPECT_EQ(journal.record(entry("arm", "GET", "/", 200)), 1u);
+  EXPECT_EQ(journal.record(entry("arm", "GET", "/", 200)), 2u);
+  EXPECT_EQ(journal.size(), 0u);
+  EXPECT_EQ(journal.total_recorded(), 2u);
+}
+
+TEST(JournalTest, QueryFilters) {
+  Journal journal(50);
+  journal.record(entry("arm", "GET", "/subscriptions/1?api-version=1", 200));      // 1
+  journal.record(entry("arm", "PUT", "/subscriptions/1/resourceGroups/rg", 201));  // 2
+  journal.record(entry("aad", "POST", "/tenant/oauth2/v2.0/token", 400));          // 3
+  journal.record(entry("arm", "get", "/Subscriptions/2", 404));                    // 4
+  journal.record(entry("arm", "GET", "/providers", 200));                          // 5
+
+  auto find = [&](auto&& set) {
+    JournalQuery q;
+    set(q);
+    return seqs(journal.query(q));
+  };
+  EXPECT_THAT(find([](auto& q) { q.listener = "arm"; }), ElementsAre(1, 2, 4, 5));
+  EXPECT_THAT(find([](auto& q) { q.method = "get"; }), ElementsAre(1, 4, 5));
+  // Glob over the path only (the query string is ignored), case-insensitive.
+  EXPECT_THAT(find([](auto& q) { q.path = "/subscriptions/?"; }), ElementsAre(1, 4));
+  EXPECT_THAT(find([](auto& q) { q.path = "/subscriptions/*"; }), ElementsAre(1, 2, 4));
+  EXPECT_THAT(find([](auto& q) { q.status = 200; }), ElementsAre(1, 5));
+  EXPECT_THAT(find([](auto& q) { q.after_seq = 3; }), ElementsAre(4, 5));
+  EXPECT_THAT(find([](auto& q) { q.limit = 2; }), ElementsAre(4, 5));
+  EXPECT_THAT(find([](auto& q) {
+                q.listener = "arm";
+                q.status = 200;
+                q.limit = 1;
+              }),
+              ElementsAre(5));
+  EXPECT_THAT(find([](auto& q) {
+                q.method = "GET";
+                q.after_seq = 1;
+                q.limit = 5;
+              }),
+              ElementsAre(4, 5));
+  EXPECT_THAT(find([](auto& q) { q.listener = "cmg"; }), ElementsAre());
+}
+
+TEST(JournalMaskTest, AuthorizationKeepsScheme) {
+  http::Headers headers;
+  headers.add("Authorization", "Bearer abc");
+  headers.add("proxy-authorization", "opaque");
+  headers.add("Cookie", "a=b");
+  headers.add("x-ms-storage-key", "k");
+  headers.add("ClientToken", "tok");
+  headers.add("Content-Type", "text/plain");
+  auto masked = mask_headers(headers);
+  EXPECT_THAT(masked.items(),
+              ElementsAre(Pair("Authorization", "Bearer ***"), Pair("proxy-authorization", "***"),
+                          Pair("Cookie", "***"), Pair("x-ms-storage-key", "***"),
+                          Pair("ClientToken", "***"), Pair("Content-Type", "text/plain")));
+}
+
+TEST(JournalMaskTest, FormBodyMasksOnlySecrets) {
+  EXPECT_EQ(mask_body("application/x-www-form-urlencoded",
+                      "grant_type=client_credentials&client_secret=s3cr3t&client_id=x"),
+            "grant_type=client_credentials&client_secret=***&client_id=x");
+  // Parameter names are matched after decoding and without case.
+  EXPECT_EQ(mask_body("application/x-www-form-urlencoded; charset=UTF-8", "Pass%77ord=p&&a"),
+            "Pass%77ord=***&&a");
+  // Not a form: left alone.
+  EXPECT_EQ(mask_body("text/plain", "client_secret=s"), "client_secret=s");
+}
+
+TEST(JournalMaskTest, JsonBodyMasksRecursively) {
+  EXPECT_EQ(mask_body("application/json", R"({"password":"p","user":"u"})"),
+            R"({"password":"***","user":"u"})");
+  EXPECT_EQ(mask_body("application/merge-patch+json",
+                      R"({"a":[{"secretText":"x","n":1}],"b":{"c":{"TOKEN":5}}})"),
+            R"({"a":[{"n":1,"secretText":"***"}],"b":{"c":{"TOKEN":"***"}}})");
+  // No content type but a JSON-looking body is still masked.
+  EXPECT_EQ(mask_body("", R"({"refresh_token":"r"})"), R"({"refresh_token":"***"})");
+  // Unchanged bytes when nothing is secret, or when it does not parse.
+  EXPECT_EQ(mask_body("application/json", "{ \"user\" : \"u\" }"), "{ \"user\" : \"u\" }");
+  EXPECT_EQ(mask_body("application/json", "{\"password\":"), "{\"password\":");
+  const std::string deep = std::string(100, '[') + std::string(100, ']');
+  EXPECT_EQ(mask_body("application/json", deep),
+            "(JSON body nested too deeply to mask; not recorded)");
+}
+
+TEST(JournalMaskTest, TargetMasksSecretQueryValues) {
+  EXPECT_EQ(mask_target("/token?code=abc&state=1"), "/token?code=***&state=1");
+  EXPECT_EQ(mask_target("/blob?sv=2021&sig=abc%3D"), "/blob?sv=2021&sig=***");
+  EXPECT_EQ(mask_target("/plain/path"), "/plain/path");
+  EXPECT_EQ(mask_target("/p?"), "/p?");
+}
+
+TEST(JournalMaskTest, SecretFieldList) {
+  for (std::string_view name :
+       {"client_secret", "CLIENT_SECRET", "password", "client_assertion", "assertion",
+        "refresh_token", "access_token", "id_token", "code", "code_verifier", "secretText",
+        "secret", "passwd", "regtoken", "token", "key", "sig"}) {
+    EXPECT_TRUE(is_secret_field(name)) << name;
+  }
+  for (std::string_view name : {"client_id", "grant_type", "scope", "state", "user", "keys", ""}) {
+    EXPECT_FALSE(is_secret_field(name)) << name;
+  }
+}
+
+TEST(JournalTest, RecordMasksAndTruncates) {
+  Journal journal(10);
+  JournalEntry e = entry("aad", "POST", "/t/oauth2/token?code=c", 200);
+  e.request_headers.add("Authorization", "Basic Zm9vOmJhcg==");
+  e.request_headers.add("Content-Type", "application/x-www-form-urlencoded");
+  e.request_body = "client_secret=s&pad=" + std::string(5000, 'a');
+  e.response_headers.add("Set-Cookie", "session=1");
+  journal.record(std::move(e));
+  auto got = journal.query({});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].target, "/t/oauth2/token?code=***");
+  EXPECT_EQ(got[0].request_headers.get_or("Authorization", ""), "Basic ***");
+  EXPECT_EQ(got[0].response_headers.get_or("Set-Cookie", ""), "***");
+  EXPECT_EQ(got[0].request_body.size(), Journal::kMaxBodyBytes);
+  EXPECT_EQ(got[0].request_body.substr(0, 22), "client_secret=***&pad=");
+  EXPECT_TRUE(got[0].request_body_truncated);
+}
+
+TEST(JournalTest, TruncationKeepsUtf8Whole) {
+  Journal journal(1);
+  JournalEntry e = entry("arm", "PUT", "/", 200);
+  e.request_body = std::string(Journal::kMaxBodyBytes - 1, 'a') + "\xC3\xA9";  // 'é' straddles
+  journal.record(std::move(e));
+  auto got = journal.query({});
+  ASSERT_EQ(got.size(), 1u);
+  EXPECT_EQ(got[0].request_body, std::string(Journal::kMaxBodyBytes - 1, 'a'));
+  EXPECT_TRUE(got[0].request_body_truncated);
+}
+
+TEST(JournalTest, ToJsonIsStable) {
+  JournalEntry e = entry("arm", "GET", "/x", 200);
+  e.seq = 7;
+  e.time = TimePoint(std::chrono::seconds(1767225600));  // 2026-01-01T00:00:00Z
+  e.host = "management.azure.com";
+  e.request_id = "rid";
+  e.request_headers.add("Accept", "a");
+  e.request_headers.add("accept", "b");
+  e.request_headers.add("Accept", "c");
+  e.request_body = "bad \xFF byte";
+  e.response_bytes = 12;
+  nlohmann::json j = to_json(e);
+  EXPECT_EQ(j.dump(),
+            R"({"fault_id":null,"host":"management.azure.com","listener":"arm","method":"GET",)"
+            R"("request_body":"bad )"
+            "\xEF\xBF\xBD"
+            R"( byte","request_body_truncated":false,)"
+            R"("request_headers":{"Accept":"a, c","accept":"b"},"request_id":"rid",)"
+            R"("response_bytes":12,"response_headers":{},"seq":7,"status":200,"target":"/x",)"
+            R"("time":"2026-01-01T00:00:00Z"})");
+  e.fault_id = "fault-1";
+  EXPECT_EQ(to_json(e)["fault_id"], "fault-1");
+}
+
+}  // namespace
+}  // namespace emu
