@@ -4,14 +4,14 @@
 // drive a Lab; tests create one in-process.
 #pragma once
 
+#include "emulator/core/clock.h"
+#include "emulator/core/status.h"
+
 #include <cstdint>
 #include <functional>
 #include <memory>
 #include <string>
 #include <vector>
-
-#include "emulator/core/clock.h"
-#include "emulator/core/status.h"
 
 namespace emu {
 class IdSource;
@@ -24,13 +24,13 @@ namespace emu::app {
 
 struct LabOptions {
   uint64_t seed = 1;
-  bool realtime_clock = false;          // false: manual virtual clock (scenarios)
-  std::string start_time;               // ISO 8601; "" = kDefaultVirtualStart (manual) or now
-  std::string state_dir;                // "" = every store in memory
-  std::string pki_dir;                  // lab CA and certificates; created if missing
+  bool realtime_clock = false;  // false: manual virtual clock (scenarios)
+  std::string start_time;       // ISO 8601; "" = kDefaultVirtualStart (manual) or now
+  std::string state_dir;        // "" = every store in memory
+  std::string pki_dir;          // lab CA and certificates; created if missing
   std::string bind_address = "127.0.0.1";
   size_t journal_capacity = 10000;
-  std::vector<std::string> cmg_names;   // extra server-certificate names (CMG service names)
+  std::vector<std::string> cmg_names;  // extra server-certificate names (CMG service names)
 };
 
 // A named endpoint clients reach. `host` is the real-world name a client sends as Host/SNI

@@ -3,27 +3,31 @@
 // Planned actions may be declared before any service implements them: they run as `pending`.
 #pragma once
 
-#include <functional>
-#include <map>
-#include <optional>
-#include <string>
-#include <vector>
-
-#include <nlohmann/json.hpp>
-
 #include "emulator/core/clock.h"
 #include "emulator/core/http/message.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/status.h"
 
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
 namespace emu {
+
+class FaultPlan;
+class Journal;
 
 // What a step's action produced.
 struct ActionOutcome {
   enum class Kind { kPassed, kFailed, kPending };
   Kind kind = Kind::kPassed;
-  std::string message;       // one line for the console ("3 providers registered")
-  nlohmann::json output;     // values the step exposes to expectations and later steps
+  std::string message;               // one line for the console ("3 providers registered")
+  nlohmann::json output;             // values the step exposes to expectations and later steps
   std::vector<std::string> details;  // extra lines for the report (failed expectations etc.)
 };
 
@@ -32,7 +36,7 @@ struct ActionOutcome {
 struct HttpCall {
   std::string endpoint;  // "admin", "arm", "aad", ...
   std::string method = "GET";
-  std::string target;    // path and query, e.g. "/subscriptions?api-version=2022-12-01"
+  std::string target;  // path and query, e.g. "/subscriptions?api-version=2022-12-01"
   http::Headers headers;
   std::string body;
   std::string client_cert_pem;  // optional client certificate + key (PEM) for mutual TLS
@@ -61,16 +65,24 @@ class ActionContext {
   // Path of the lab CA PEM and of the run's output folder (logs, tokens, ...).
   virtual std::string ca_path() const = 0;
   virtual std::string out_dir() const = 0;
+  // The lab's fault plan and request journal (shared with the server; both thread-safe).
+  virtual FaultPlan& faults() = 0;
+  virtual Journal& journal() = 0;
 };
 
 using ActionFn = std::function<ActionOutcome(const nlohmann::json& args, ActionContext& ctx)>;
+// Checks a step's args when the scenario is loaded (after the names were checked). Returns OK or
+// InvalidArgument whose message names the bad argument ("by: not a duration: 'x'"). Args may
+// still hold "${...}" references, which are resolved only at run time.
+using ArgsValidator = std::function<Status(const nlohmann::json& args)>;
 
 struct ActionDef {
-  std::string name;     // "<party>.<verb...>", e.g. "site.client_settings.set"
-  std::string summary;  // one line for `--help` and the docs
+  std::string name;                        // "<party>.<verb...>", e.g. "site.client_settings.set"
+  std::string summary;                     // one line for `--help` and the docs
   std::vector<std::string> required_args;  // checked by the loader before the run
   std::vector<std::string> optional_args;  // any other key is a load error (unless empty lists)
-  ActionFn run;  // empty = planned, not implemented yet: the step is reported as pending
+  ActionFn run;            // empty = planned, not implemented yet: the step is reported as pending
+  ArgsValidator validate;  // optional load-time check of the args
 };
 
 // Not thread-safe: filled at start-up, read during a run.
@@ -80,7 +92,8 @@ class ActionRegistry {
   void add(ActionDef def);
   const ActionDef* find(const std::string& name) const;
   std::vector<std::string> names() const;
-  // The known name nearest to `name` by edit distance, if one is close enough to be a typo.
+  // The known name nearest to `name` by edit distance, if one is close enough to be a typo
+  // (distance <= max(2, name.size() / 4)); ties go to the alphabetically first name.
   std::optional<std::string> suggest(const std::string& name) const;
 
  private:
@@ -89,5 +102,9 @@ class ActionRegistry {
 
 // Levenshtein distance (ASCII, case-sensitive).
 size_t edit_distance(std::string_view a, std::string_view b);
+// The candidate nearest to `name` within max(2, name.size() / 4) edits, if any; ties go to the
+// first candidate in order. Used for "did you mean" hints on actions, keys and arguments.
+std::optional<std::string> nearest_name(std::string_view name,
+                                        const std::vector<std::string>& candidates);
 
 }  // namespace emu

@@ -9,7 +9,8 @@ namespace {
 using nlohmann::json;
 
 http::Response admin_error(int status, std::string_view code, std::string message) {
-  return http::json_response(status, {{"error", {{"code", code}, {"message", std::move(message)}}}});
+  return http::json_response(status,
+                             {{"error", {{"code", code}, {"message", std::move(message)}}}});
 }
 
 http::Response bad_request(const Status& s) { return admin_error(400, "BadRequest", s.message()); }
@@ -63,7 +64,8 @@ http::Router make_admin_router(AdminDeps deps_in) {
   auto deps = std::make_shared<AdminDeps>(std::move(deps_in));
   http::Router::Options options;
   options.not_found = [](http::Request& req, bool path_matched) {
-    if (path_matched) return admin_error(405, "MethodNotAllowed", req.method + " is not allowed here");
+    if (path_matched)
+      return admin_error(405, "MethodNotAllowed", req.method + " is not allowed here");
     return admin_error(404, "NotFound", "no admin route " + req.path);
   };
   http::Router r(options);
@@ -87,7 +89,8 @@ http::Router make_admin_router(AdminDeps deps_in) {
                                      {"capacity", deps->journal.capacity()},
                                      {"entries", std::move(entries)}});
   });
-  r.get(p + "/clock", [deps](http::Request&) { return http::json_response(200, clock_json(deps->clock)); });
+  r.get(p + "/clock",
+        [deps](http::Request&) { return http::json_response(200, clock_json(deps->clock)); });
   r.post(p + "/clock/advance", [deps](http::Request& req) {
     auto by = body_or_query(req, "by");
     if (!by.ok()) return bad_request(by.status());

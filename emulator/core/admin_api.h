@@ -3,16 +3,16 @@
 // Errors use {"error":{"code","message"}} with code BadRequest / NotFound / InternalError.
 #pragma once
 
-#include <functional>
-#include <string_view>
-
-#include <nlohmann/json.hpp>
-
 #include "emulator/core/clock.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/http/router.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/status.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <string_view>
 
 namespace emu {
 
@@ -23,7 +23,7 @@ struct AdminDeps {
   Clock& clock;
   Journal& journal;
   FaultPlan& faults;
-  std::function<Status()> reset;            // resets the whole lab
+  std::function<Status()> reset;              // resets the whole lab
   std::function<nlohmann::json()> endpoints;  // {"name": {"url":..,"host":..}, ...}
   std::string version;
 };

@@ -19,7 +19,8 @@ VirtualClock::VirtualClock(Mode mode, TimePoint start)
 TimePoint VirtualClock::now() const {
   std::lock_guard lock(mu_);
   if (mode_ == Mode::kManual) return base_;
-  return base_ + std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - steady_base_);
+  return base_ +
+         std::chrono::duration_cast<Duration>(std::chrono::steady_clock::now() - steady_base_);
 }
 
 void VirtualClock::advance(Duration d) {
@@ -60,9 +61,11 @@ std::string format_iso8601(TimePoint t) {
 
 Result<TimePoint> parse_iso8601(std::string_view text) {
   using namespace std::chrono;
-  auto bad = [&] { return InvalidArgument("not an ISO 8601 UTC time: '" + std::string(text) + "'"); };
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':')
+  auto bad = [&] {
+    return InvalidArgument("not an ISO 8601 UTC time: '" + std::string(text) + "'");
+  };
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':')
     return bad();
   int y, mo, d, h, mi, s;
   if (!parse_int(text.substr(0, 4), y) || !parse_int(text.substr(5, 2), mo) ||
@@ -131,12 +134,18 @@ Result<Duration> parse_duration(std::string_view text) {
       if (!read_number(p, v) || p >= text.size()) return bad();
       char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[p++])));
       double mult;
-      if (!in_time && unit == 'D') mult = 86400e6;
-      else if (!in_time && unit == 'W') mult = 7 * 86400e6;
-      else if (in_time && unit == 'H') mult = 3600e6;
-      else if (in_time && unit == 'M') mult = 60e6;
-      else if (in_time && unit == 'S') mult = 1e6;
-      else return bad();
+      if (!in_time && unit == 'D')
+        mult = 86400e6;
+      else if (!in_time && unit == 'W')
+        mult = 7 * 86400e6;
+      else if (in_time && unit == 'H')
+        mult = 3600e6;
+      else if (in_time && unit == 'M')
+        mult = 60e6;
+      else if (in_time && unit == 'S')
+        mult = 1e6;
+      else
+        return bad();
       total_us += v * mult;
       any = true;
     }
@@ -148,12 +157,18 @@ Result<Duration> parse_duration(std::string_view text) {
   if (!read_number(p, v)) return bad();
   std::string_view unit = text.substr(p);
   double mult;
-  if (unit == "ms") mult = 1e3;
-  else if (unit == "s" || unit.empty()) mult = 1e6;
-  else if (unit == "m" || unit == "min") mult = 60e6;
-  else if (unit == "h") mult = 3600e6;
-  else if (unit == "d") mult = 86400e6;
-  else return bad();
+  if (unit == "ms")
+    mult = 1e3;
+  else if (unit == "s" || unit.empty())
+    mult = 1e6;
+  else if (unit == "m" || unit == "min")
+    mult = 60e6;
+  else if (unit == "h")
+    mult = 3600e6;
+  else if (unit == "d")
+    mult = 86400e6;
+  else
+    return bad();
   return Duration(static_cast<int64_t>(v * mult));
 }
 

@@ -2,12 +2,12 @@
 // comes from a Clock injected at construction; nothing reads the system clock directly.
 #pragma once
 
+#include "emulator/core/status.h"
+
 #include <chrono>
 #include <mutex>
 #include <string>
 #include <string_view>
-
-#include "emulator/core/status.h"
 
 namespace emu {
 
@@ -43,7 +43,7 @@ class VirtualClock final : public Clock {
  private:
   const Mode mode_;
   mutable std::mutex mu_;
-  TimePoint base_;                                      // guarded by mu_
+  TimePoint base_;                                     // guarded by mu_
   std::chrono::steady_clock::time_point steady_base_;  // guarded by mu_
 };
 

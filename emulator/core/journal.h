@@ -30,7 +30,7 @@ struct JournalEntry {
   std::string request_body;             // masked, truncated to kMaxBodyBytes (on a UTF-8 boundary)
   bool request_body_truncated = false;  // set by Journal::record when it cut the body
   http::Headers response_headers;       // masked
-  size_t response_bytes = 0;
+  size_t response_bytes = 0;  // response body size
   std::string fault_id;  // the fault rule that answered or delayed it, if any
 };
 

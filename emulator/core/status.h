@@ -65,7 +65,7 @@ Status Internal(std::string message);
 template <typename T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
   Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
     if (status_.ok()) status_ = Internal("Result constructed from an OK Status without a value");
   }
@@ -92,15 +92,14 @@ class [[nodiscard]] Result {
 #define EMU_CONCAT(a, b) EMU_CONCAT_INNER(a, b)
 
 // Returns the Status from the enclosing function if `expr` is not OK.
-#define EMU_RETURN_IF_ERROR(expr)                    \
-  do {                                               \
-    ::emu::Status emu_status_tmp_ = (expr);          \
+#define EMU_RETURN_IF_ERROR(expr)                      \
+  do {                                                 \
+    ::emu::Status emu_status_tmp_ = (expr);            \
     if (!emu_status_tmp_.ok()) return emu_status_tmp_; \
   } while (0)
 
 // `EMU_ASSIGN_OR_RETURN(auto x, f());` declares x from f()'s value or returns its Status.
-#define EMU_ASSIGN_OR_RETURN(lhs, expr)                                  \
-  auto EMU_CONCAT(emu_result_, __LINE__) = (expr);                       \
-  if (!EMU_CONCAT(emu_result_, __LINE__).ok())                           \
-    return EMU_CONCAT(emu_result_, __LINE__).status();                   \
+#define EMU_ASSIGN_OR_RETURN(lhs, expr)                                                           \
+  auto EMU_CONCAT(emu_result_, __LINE__) = (expr);                                                \
+  if (!EMU_CONCAT(emu_result_, __LINE__).ok()) return EMU_CONCAT(emu_result_, __LINE__).status(); \
   lhs = std::move(EMU_CONCAT(emu_result_, __LINE__)).value()

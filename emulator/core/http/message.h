@@ -2,6 +2,10 @@
 // the server (server.h) converts Beast messages to and from these.
 #pragma once
 
+#include "emulator/core/status.h"
+
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <map>
 #include <optional>
@@ -9,10 +13,6 @@
 #include <string_view>
 #include <utility>
 #include <vector>
-
-#include <nlohmann/json_fwd.hpp>
-
-#include "emulator/core/status.h"
 
 namespace emu::http {
 
@@ -47,18 +47,18 @@ struct ClientCertInfo {
 };
 
 struct Request {
-  std::string method;  // upper case as received, e.g. "GET", "CCM_POST"
-  std::string target;  // raw request-target, e.g. "/a/b?x=1"
-  std::string path;    // target before '?', not percent-decoded
-  std::string query_string;                                 // after '?', raw
-  std::vector<std::pair<std::string, std::string>> query;   // decoded, in order
+  std::string method;        // upper case as received, e.g. "GET", "CCM_POST"
+  std::string target;        // raw request-target, e.g. "/a/b?x=1"
+  std::string path;          // target before '?', not percent-decoded
+  std::string query_string;  // after '?', raw
+  std::vector<std::pair<std::string, std::string>> query;  // decoded, in order
   Headers headers;
   std::string body;
 
   // Filled by the server.
-  std::string listener;    // name of the listener that accepted the connection
-  std::string host;        // Host header without port, lower case
-  std::string sni;         // TLS server name the client asked for ("" if none / plain)
+  std::string listener;  // name of the listener that accepted the connection
+  std::string host;      // Host header without port, lower case
+  std::string sni;       // TLS server name the client asked for ("" if none / plain)
   bool tls = false;
   ClientCertInfo client_cert;
   std::string request_id;  // from the IdSource, unique per request

@@ -5,11 +5,11 @@
 // Matching is case-insensitive for literal segments when the router is built so (ARM is).
 #pragma once
 
+#include "emulator/core/http/message.h"
+
 #include <functional>
 #include <string>
 #include <vector>
-
-#include "emulator/core/http/message.h"
 
 namespace emu::http {
 
@@ -41,7 +41,7 @@ class Router {
 
  private:
   struct Segment {
-    std::string text;   // literal text, or the parameter name
+    std::string text;  // literal text, or the parameter name
     bool param = false;
     bool rest = false;  // "{name...}": matches the remainder
   };

@@ -84,6 +84,7 @@ class Server {
   void stop();
   // Runs `fn` on the I/O thread and waits for it (so code outside the I/O thread can touch
   // handler state safely). If the server is not running, runs `fn` on the calling thread.
+  // An exception thrown by `fn` is rethrown on the calling thread.
   void run_on_io(const std::function<void()>& fn);
   // Number of connections currently open (for tests and the health endpoint).
   size_t open_connections() const;

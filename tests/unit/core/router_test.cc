@@ -1,7 +1,6 @@
 #include "emulator/core/http/router.h"
 
 #include <gtest/gtest.h>
-
 #include <nlohmann/json.hpp>
 
 namespace emu::http {
@@ -107,7 +106,8 @@ TEST(Router, ServiceNotFoundShapeAndExceptions) {
 }
 
 TEST(Message, QueryFormAndHeaders) {
-  auto form = parse_form("grant_type=client_credentials&scope=https%3A%2F%2Fx%2F.default&a+b=c+d&flag");
+  auto form =
+      parse_form("grant_type=client_credentials&scope=https%3A%2F%2Fx%2F.default&a+b=c+d&flag");
   ASSERT_EQ(form.size(), 4u);
   EXPECT_EQ(form[1].second, "https://x/.default");
   EXPECT_EQ(form[2].first, "a b");

@@ -1,0 +1,58 @@
+#include "emulator/core/actions.h"
+
+#include <algorithm>
+
+namespace emu {
+
+void ActionRegistry::add(ActionDef def) {
+  std::string name = def.name;
+  defs_[std::move(name)] = std::move(def);
+}
+
+const ActionDef* ActionRegistry::find(const std::string& name) const {
+  auto it = defs_.find(name);
+  return it == defs_.end() ? nullptr : &it->second;
+}
+
+std::vector<std::string> ActionRegistry::names() const {
+  std::vector<std::string> out;
+  out.reserve(defs_.size());
+  for (const auto& [name, def] : defs_) out.push_back(name);
+  return out;
+}
+
+std::optional<std::string> ActionRegistry::suggest(const std::string& name) const {
+  return nearest_name(name, names());
+}
+
+size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<size_t> prev(b.size() + 1), cur(b.size() + 1);
+  for (size_t j = 0; j <= b.size(); ++j) prev[j] = j;
+  for (size_t i = 1; i <= a.size(); ++i) {
+    cur[0] = i;
+    for (size_t j = 1; j <= b.size(); ++j) {
+      size_t substitute = prev[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1);
+      cur[j] = std::min({prev[j] + 1, cur[j - 1] + 1, substitute});
+    }
+    std::swap(prev, cur);
+  }
+  return prev[b.size()];
+}
+
+std::optional<std::string> nearest_name(std::string_view name,
+                                        const std::vector<std::string>& candidates) {
+  const size_t limit = std::max<size_t>(2, name.size() / 4);
+  std::optional<std::string> best;
+  size_t best_distance = limit + 1;
+  for (const auto& candidate : candidates) {
+    if (candidate == name) continue;
+    size_t d = edit_distance(name, candidate);
+    if (d < best_distance) {
+      best_distance = d;
+      best = candidate;
+    }
+  }
+  return best;
+}
+
+}  // namespace emu

@@ -1,0 +1,248 @@
+// emu::http::Server: listeners (acceptors) on one io_context run by one I/O thread.
+#include "emulator/core/http/server.h"
+
+#include "emulator/core/http/session_impl.h"
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/ip/address.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/post.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+
+#include <atomic>
+#include <future>
+#include <mutex>
+#include <optional>
+#include <thread>
+
+namespace emu::http {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+using tcp = asio::ip::tcp;
+using internal::ListenerContext;
+using internal::ServerCore;
+
+constexpr std::chrono::milliseconds kAcceptRetry{50};
+
+// Accepts connections for one listener and hands them to sessions.
+class Listener : public std::enable_shared_from_this<Listener> {
+ public:
+  Listener(ServerCore& core, asio::io_context& ioc, std::shared_ptr<const ListenerContext> ctx)
+      : core_(core), ctx_(std::move(ctx)), acceptor_(ioc), retry_(ioc) {}
+
+  Status bind() {
+    const ListenerConfig& c = ctx_->config;
+    beast::error_code ec;
+    auto address = asio::ip::make_address(c.bind_address, ec);
+    if (ec) {
+      return InvalidArgument("listener '" + c.name + "': bad bind_address '" + c.bind_address +
+                             "'");
+    }
+    tcp::endpoint endpoint(address, c.port);
+    const std::string where = c.bind_address + ":" + std::to_string(c.port);
+    if (acceptor_.open(endpoint.protocol(), ec); !ec) {
+      acceptor_.set_option(asio::socket_base::reuse_address(true), ec);
+      ec.clear();
+      if (acceptor_.bind(endpoint, ec); !ec)
+        acceptor_.listen(asio::socket_base::max_listen_connections, ec);
+    }
+    if (ec) {
+      return Unavailable("listener '" + c.name + "': cannot bind " + where + ": " + ec.message());
+    }
+    port_ = acceptor_.local_endpoint(ec).port();
+    return Status::Ok();
+  }
+
+  uint16_t port() const { return port_; }
+  const std::string& name() const { return ctx_->config.name; }
+
+  void run() { do_accept(); }
+  void stop() {
+    beast::error_code ignored;
+    acceptor_.close(ignored);
+    retry_.cancel();
+  }
+
+ private:
+  void do_accept() {
+    acceptor_.async_accept(beast::bind_front_handler(&Listener::on_accept, shared_from_this()));
+  }
+
+  void on_accept(beast::error_code ec, tcp::socket socket) {
+    if (!acceptor_.is_open() || core_.stopping) return;
+    if (ec) {  // e.g. out of descriptors: back off briefly instead of spinning
+      retry_.expires_after(kAcceptRetry);
+      retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
+        if (!wait_ec) self->do_accept();
+      });
+      return;
+    }
+    internal::start_connection(core_, ctx_, std::move(socket));
+    do_accept();
+  }
+
+  ServerCore& core_;
+  std::shared_ptr<const ListenerContext> ctx_;
+  tcp::acceptor acceptor_;
+  asio::steady_timer retry_;
+  uint16_t port_ = 0;
+};
+
+Status validate(const ListenerConfig& c) {
+  if (c.name.empty()) return InvalidArgument("listener name is empty");
+  const std::string prefix = "listener '" + c.name + "': ";
+  if (c.router == nullptr) return InvalidArgument(prefix + "router is required");
+  if (!c.tls && !c.certificates.empty()) {
+    return InvalidArgument(prefix + "certificates given for a plain-HTTP listener");
+  }
+  if (!c.tls && c.client_cert != ClientCertMode::kNone) {
+    return InvalidArgument(prefix + "client certificates need tls");
+  }
+  const Limits& l = c.limits;
+  if (l.header_limit == 0 || l.body_limit == 0) {
+    return InvalidArgument(prefix + "header_limit and body_limit must be positive");
+  }
+  if (l.handshake_timeout.count() <= 0 || l.read_timeout.count() <= 0 ||
+      l.idle_timeout.count() <= 0 || l.write_timeout.count() <= 0) {
+    return InvalidArgument(prefix + "timeouts must be positive");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+struct Server::Impl {
+  explicit Impl(ServerDeps deps) : core(deps) {}
+
+  ServerCore core;  // declared first: outlives the io_context and every session
+  asio::io_context ioc{1};
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  mutable std::mutex mu;  // guards listeners, started, running
+  std::vector<std::shared_ptr<Listener>> listeners;
+  bool started = false;
+  bool running = false;
+  std::thread thread;
+  std::atomic<std::thread::id> io_thread_id{};
+};
+
+Server::Server(ServerDeps deps) : impl_(std::make_unique<Impl>(deps)) {}
+
+Server::~Server() {
+  stop();
+  if (impl_->thread.joinable()) impl_->thread.join();
+  // Sessions still referenced by queued handlers are destroyed with the io_context, before
+  // `core` (member order), so their destructors can unregister safely.
+}
+
+Status Server::add_listener(ListenerConfig config) {
+  EMU_RETURN_IF_ERROR(validate(config));
+  auto ctx = std::make_shared<ListenerContext>();
+  if (config.tls) {
+    EMU_ASSIGN_OR_RETURN(ctx->tls, internal::TlsContexts::create(config));
+  }
+  ctx->config = std::move(config);
+  std::lock_guard lock(impl_->mu);
+  for (const auto& l : impl_->listeners) {
+    if (l->name() == ctx->config.name) {
+      return AlreadyExists("listener '" + ctx->config.name + "' already exists");
+    }
+  }
+  if (impl_->started && !impl_->running) {
+    return FailedPrecondition("server is stopped");
+  }
+  auto listener = std::make_shared<Listener>(impl_->core, impl_->ioc, std::move(ctx));
+  EMU_RETURN_IF_ERROR(listener->bind());
+  impl_->listeners.push_back(listener);
+  if (impl_->running) asio::post(impl_->ioc, [listener] { listener->run(); });
+  return Status::Ok();
+}
+
+uint16_t Server::port(const std::string& name) const {
+  std::lock_guard lock(impl_->mu);
+  for (const auto& l : impl_->listeners) {
+    if (l->name() == name) return l->port();
+  }
+  return 0;
+}
+
+Status Server::start() {
+  std::lock_guard lock(impl_->mu);
+  if (impl_->started) return FailedPrecondition("server already started");
+  impl_->started = true;
+  impl_->running = true;
+  impl_->work.emplace(impl_->ioc.get_executor());
+  for (const auto& l : impl_->listeners) asio::post(impl_->ioc, [l] { l->run(); });
+  try {
+    impl_->thread = std::thread([impl = impl_.get()] {
+      impl->io_thread_id = std::this_thread::get_id();
+      for (;;) {
+        try {
+          impl->ioc.run();
+          break;
+        } catch (...) {
+          // A handler threw (it should not): keep serving the other connections.
+        }
+      }
+    });
+  } catch (const std::system_error& e) {
+    impl_->running = false;
+    impl_->work.reset();
+    return Internal(std::string("cannot start the I/O thread: ") + e.what());
+  }
+  return Status::Ok();
+}
+
+void Server::stop() {
+  {
+    std::lock_guard lock(impl_->mu);
+    if (!impl_->running) return;
+    impl_->running = false;
+  }
+  asio::post(impl_->ioc, [impl = impl_.get()] {
+    impl->core.stopping = true;
+    for (const auto& l : impl->listeners) l->stop();
+    // Copy first: aborting may complete handlers that unregister connections.
+    std::vector<std::shared_ptr<internal::Connection>> live;
+    for (const auto& weak : impl->core.connections) {
+      if (auto c = weak.lock()) live.push_back(std::move(c));
+    }
+    for (const auto& c : live) c->abort();
+  });
+  impl_->work.reset();
+  // From a handler (the I/O thread itself) the thread cannot join itself; it ends once the
+  // closures above have run, and ~Server joins it.
+  if (std::this_thread::get_id() == impl_->io_thread_id.load()) return;
+  if (impl_->thread.joinable()) impl_->thread.join();
+}
+
+void Server::run_on_io(const std::function<void()>& fn) {
+  std::promise<void> done;
+  std::future<void> result = done.get_future();
+  {
+    std::lock_guard lock(impl_->mu);
+    if (impl_->running && std::this_thread::get_id() != impl_->io_thread_id.load()) {
+      // Posted under the lock: stop() cannot drop the work guard before this is queued, and
+      // the I/O thread runs every queued handler before it exits.
+      asio::post(impl_->ioc, [&fn, &done] {
+        try {
+          fn();
+          done.set_value();
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
+      });
+    } else {
+      result = {};
+    }
+  }
+  if (!result.valid()) return fn();
+  result.get();  // rethrows what `fn` threw, on the caller's thread
+}
+
+size_t Server::open_connections() const { return impl_->core.open.load(); }
+
+}  // namespace emu::http

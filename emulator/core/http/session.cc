@@ -1,0 +1,351 @@
+// One HTTP(S) connection: TLS handshake, keep-alive request loop, per-phase deadlines, the
+// fault -> router -> journal pipeline, and error answers for unparseable requests.
+// A Session lives while an asynchronous operation holds its shared_ptr; I/O thread only.
+#include "emulator/core/http/message.h"
+#include "emulator/core/http/session_impl.h"
+
+#include <boost/asio/buffer.hpp>
+#include <boost/asio/ssl/error.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/beast/core/bind_handler.hpp>
+#include <boost/beast/core/flat_buffer.hpp>
+#include <boost/beast/core/tcp_stream.hpp>
+#include <boost/beast/http/error.hpp>
+#include <boost/beast/http/field.hpp>
+#include <boost/beast/http/parser.hpp>
+#include <boost/beast/http/read.hpp>
+#include <boost/beast/http/write.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
+
+#include <algorithm>
+#include <exception>
+#include <limits>
+#include <optional>
+#include <type_traits>
+
+namespace emu::http::internal {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace bhttp = beast::http;
+using tcp = asio::ip::tcp;
+using beast::error_code;
+using PlainStream = beast::tcp_stream;
+using TlsStream = beast::ssl_stream<beast::tcp_stream>;
+
+constexpr size_t kReadChunk = 16 * 1024;
+constexpr std::chrono::milliseconds kMaxLinger{5000};
+constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
+
+bool is_parse_error(const error_code& ec) {
+  static const auto& category = bhttp::make_error_code(bhttp::error::bad_method).category();
+  return ec.category() == category && ec != bhttp::error::end_of_stream &&
+         ec != bhttp::error::partial_message;
+}
+
+template <class Stream>
+class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
+ public:
+  static constexpr bool kTls = std::is_same_v<Stream, TlsStream>;
+
+  Session(ServerCore& core, std::shared_ptr<const ListenerContext> listener, tcp::socket socket)
+      : core_(core),
+        listener_(std::move(listener)),
+        stream_(make_stream(std::move(socket))),
+        delay_timer_(stream_.get_executor()) {
+    ++core_.open;
+  }
+  ~Session() override {
+    if (registered_) core_.connections.erase(registry_it_);
+    --core_.open;
+  }
+
+  void run() {
+    registry_it_ = core_.connections.insert(core_.connections.end(), this->weak_from_this());
+    registered_ = true;
+    if (core_.stopping) return close();
+    error_code ignored;
+    tcp().socket().set_option(tcp::no_delay(true), ignored);
+    if constexpr (kTls) {
+      prepare_connection(stream_.native_handle(), core_.deps.clock.now(),
+                         listener_->tls->mode() == ClientCertMode::kOptional ? &verify_ : nullptr);
+      tcp().expires_after(limits().handshake_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server, bind(&Session::on_handshake));
+    } else {
+      do_read();
+    }
+  }
+
+  void abort() override {
+    delay_timer_.cancel();
+    close();
+  }
+
+ private:
+  template <class F>
+  auto bind(F f) {
+    return beast::bind_front_handler(f, this->shared_from_this());
+  }
+  Stream make_stream(tcp::socket socket) {
+    if constexpr (kTls) {
+      return Stream(std::move(socket), listener_->tls->default_context());
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+  beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
+  const Limits& limits() const { return listener_->config.limits; }
+  void close() { tcp().close(); }
+
+  void on_handshake(error_code ec) {
+    if (ec) return close();  // timeout, bad client certificate, not TLS, ...
+    if constexpr (kTls) {
+      sni_ = server_name(stream_.native_handle());
+      client_cert_ = client_cert_info(stream_.native_handle(), listener_->tls->mode(), verify_);
+    }
+    do_read();
+  }
+
+  void do_read() {
+    parser_.emplace();
+    parser_->header_limit(static_cast<uint32_t>(
+        std::min<size_t>(limits().header_limit, std::numeric_limits<uint32_t>::max())));
+    parser_->body_limit(static_cast<uint64_t>(limits().body_limit));
+    if (served_ > 0 && buffer_.size() == 0) {
+      // Keep-alive: wait up to idle_timeout for the next request to begin.
+      tcp().expires_after(limits().idle_timeout);
+      stream_.async_read_some(buffer_.prepare(kReadChunk), bind(&Session::on_idle_read));
+    } else {
+      tcp().expires_after(limits().read_timeout);
+      read_header();
+    }
+  }
+
+  void on_idle_read(error_code ec, size_t n) {
+    if (ec) return on_read_error(ec);
+    buffer_.commit(n);
+    tcp().expires_after(limits().read_timeout);  // the request has begun
+    read_header();
+  }
+
+  void read_header() {
+    bhttp::async_read_header(stream_, buffer_, *parser_, bind(&Session::on_header));
+  }
+
+  void on_header(error_code ec, size_t) {
+    if (ec) return on_read_error(ec);
+    if (parser_->is_done()) return process();
+    const auto& msg = parser_->get();
+    auto expect = msg.find(bhttp::field::expect);
+    if (msg.version() >= 11 && expect != msg.end() && iequals(expect->value(), "100-continue")) {
+      tcp().expires_after(limits().write_timeout);
+      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                        bind(&Session::on_continue_written));
+      return;
+    }
+    read_body();
+  }
+
+  void on_continue_written(error_code ec, size_t) {
+    if (ec) return close();
+    tcp().expires_after(limits().read_timeout);
+    read_body();
+  }
+
+  void read_body() { bhttp::async_read(stream_, buffer_, *parser_, bind(&Session::on_read)); }
+
+  void on_read(error_code ec, size_t) {
+    if (ec) return on_read_error(ec);
+    process();
+  }
+
+  void on_read_error(error_code ec) {
+    // end_of_stream: the client closed between requests (normal). ssl::error::stream_truncated:
+    // the client dropped TCP without close_notify, which most HTTPS clients do (normal).
+    // partial_message: it closed mid-request; there is nobody left to answer.
+    // beast::error::timeout: the deadline closed the socket already.
+    if (!is_parse_error(ec)) return close();
+    int status = 400;
+    if (ec == bhttp::error::header_limit) status = 431;
+    if (ec == bhttp::error::body_limit) status = 413;
+    start_request(/*parsed=*/false);
+    Response resp = text_response(status, std::string(reason_phrase(status)) + "\n");
+    resp.close = true;
+    respond(std::move(resp));
+  }
+
+  // Fills req_ from the parser; for a parse error, with whatever the parser got so far.
+  void start_request(bool parsed) {
+    received_ = core_.deps.clock.now();
+    req_ = Request();
+    fault_id_.clear();
+    auto& msg = parser_->get();
+    version_ = parsed ? msg.version() : 11;
+    keep_alive_ = parsed && msg.keep_alive();
+    head_ = parsed && msg.method() == bhttp::verb::head;
+    if (parsed || parser_->is_header_done()) {
+      to_request(parser_->release(), req_);
+    } else {
+      req_.method.assign(msg.method_string().data(), msg.method_string().size());
+      req_.target.assign(msg.target().data(), msg.target().size());
+    }
+    req_.listener = listener_->config.name;
+    req_.tls = kTls;
+    req_.sni = sni_;
+    if (client_cert_.presented) req_.client_cert = client_cert_;
+    req_.request_id = core_.deps.ids.guid();
+  }
+
+  void process() {
+    start_request(/*parsed=*/true);
+    std::optional<FaultDecision> fault;
+    try {
+      fault = core_.deps.faults.apply(req_.listener, req_.method, req_.path);
+    } catch (const std::exception&) {
+      fault.reset();  // a broken fault plan must not take the connection down
+    }
+    if (!fault) return dispatch();
+    fault_id_ = fault->rule_id;
+    switch (fault->effect) {
+      case FaultRule::Effect::kStatus:
+      case FaultRule::Effect::kThrottle:
+        return respond(std::move(fault->response));
+      case FaultRule::Effect::kReset:
+        return reset();
+      case FaultRule::Effect::kDelay:
+        if (!core_.deps.clock.realtime()) {
+          core_.deps.clock.advance(fault->delay);
+          return dispatch();
+        }
+        delay_timer_.expires_after(fault->delay);
+        delay_timer_.async_wait(bind(&Session::on_delay));
+        return;
+    }
+  }
+
+  void on_delay(error_code ec) {
+    if (ec || core_.stopping) return close();
+    dispatch();
+  }
+
+  void dispatch() {
+    Response resp;
+    try {
+      resp = listener_->config.router->dispatch(req_);
+    } catch (...) {  // the router catches handler exceptions; this is a second line
+      resp = text_response(500, "Internal Server Error\n");
+    }
+    respond(std::move(resp));
+  }
+
+  void respond(Response resp) {
+    if (resp.reset_connection) return reset();
+    const bool keep = keep_alive_ && !resp.close && !core_.stopping;
+    res_.emplace();
+    to_beast_response(resp, version_, keep, head_, core_.http_date(), *res_);
+    close_after_write_ = !keep;
+    // Recorded before the write so a client that has its answer also finds it in the journal.
+    record(res_->result_int(), std::move(resp.headers), res_->body().size());
+    tcp().expires_after(limits().write_timeout);
+    bhttp::async_write(stream_, *res_, bind(&Session::on_write));
+  }
+
+  void record(int status, Headers response_headers, size_t response_bytes) {
+    JournalEntry e;
+    e.time = received_;
+    e.listener = std::move(req_.listener);
+    e.method = std::move(req_.method);
+    e.target = std::move(req_.target);
+    e.host = std::move(req_.host);
+    e.request_id = std::move(req_.request_id);
+    e.status = status;
+    e.request_headers = std::move(req_.headers);
+    e.request_body = std::move(req_.body);
+    e.response_headers = std::move(response_headers);
+    e.response_bytes = response_bytes;
+    e.fault_id = fault_id_;
+    try {
+      core_.deps.journal.record(std::move(e));
+    } catch (const std::exception&) {
+      // Journal failure (allocation) must not fail the request.
+    }
+  }
+
+  // A reset fault (or a handler's reset_connection): RST the connection without answering.
+  void reset() {
+    record(0, Headers(), 0);
+    error_code ignored;
+    tcp().socket().set_option(asio::socket_base::linger(true, 0), ignored);
+    close();
+  }
+
+  void on_write(error_code ec, size_t) {
+    res_.reset();
+    if (ec) return close();
+    ++served_;
+    if (close_after_write_ || core_.stopping) return do_shutdown();
+    do_read();
+  }
+
+  // Graceful close after a "Connection: close" answer. Reading until the peer closes (bounded)
+  // keeps unread request bytes from turning our FIN into an RST that could eat the answer.
+  void do_shutdown() {
+    tcp().expires_after(std::min<std::chrono::milliseconds>(limits().write_timeout, kMaxLinger));
+    if constexpr (kTls) {
+      stream_.async_shutdown(bind(&Session::on_shutdown));  // discards data until close_notify
+    } else {
+      error_code ignored;
+      tcp().socket().shutdown(tcp::socket::shutdown_send, ignored);
+      drain();
+    }
+  }
+
+  void on_shutdown(error_code) { close(); }
+
+  void drain() {
+    buffer_.consume(buffer_.size());
+    tcp().async_read_some(buffer_.prepare(kReadChunk), bind(&Session::on_drain));
+  }
+
+  void on_drain(error_code ec, size_t) {
+    if (ec) return close();
+    drain();
+  }
+
+  ServerCore& core_;
+  std::shared_ptr<const ListenerContext> listener_;
+  Stream stream_;
+  asio::steady_timer delay_timer_;
+  beast::flat_buffer buffer_;
+  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<BeastResponse> res_;
+  std::list<std::weak_ptr<Connection>>::iterator registry_it_;
+  bool registered_ = false;
+  // Connection facts.
+  ClientVerifyRecord verify_;
+  std::string sni_;
+  ClientCertInfo client_cert_;
+  uint64_t served_ = 0;
+  // The request in progress.
+  Request req_;
+  TimePoint received_{};
+  std::string fault_id_;
+  unsigned version_ = 11;
+  bool keep_alive_ = false;
+  bool head_ = false;
+  bool close_after_write_ = false;
+};
+
+}  // namespace
+
+void start_connection(ServerCore& core, std::shared_ptr<const ListenerContext> listener,
+                      tcp::socket socket) {
+  if (listener->tls) {
+    std::make_shared<Session<TlsStream>>(core, std::move(listener), std::move(socket))->run();
+  } else {
+    std::make_shared<Session<PlainStream>>(core, std::move(listener), std::move(socket))->run();
+  }
+}
+
+}  // namespace emu::http::internal

@@ -1,0 +1,151 @@
+// `cmgemu serve` and `cmgemu certs init`.
+#include "certs/pki.h"
+#include "emulator/app/lab.h"
+#include "harness/cli/args.h"
+#include "harness/cli/commands.h"
+
+#include <nlohmann/json.hpp>
+
+#include <csignal>
+#include <fstream>
+#include <iostream>
+
+namespace emu::cli {
+namespace {
+
+const std::vector<FlagSpec> kServeFlags = {
+    {"--state", true, "DIR  keep every party's database in DIR and resume from it"},
+    {"--pki", true, "DIR  lab PKI folder (default: <state>/pki, else the user cache)"},
+    {"--seed", true, "N  seed for identifiers (default 1)"},
+    {"--bind", true, "ADDR  address to listen on (default 127.0.0.1)"},
+    {"--start", true, "TIME  virtual start time, ISO 8601 (default: now, or the saved time)"},
+    {"--manual-clock", false, "virtual time moves only through the admin API"},
+    {"--cmg-name", true, "NAME  also issue a server certificate for NAME (repeatable)"},
+    {"--journal-size", true, "N  requests kept in the journal (default 10000)"},
+    {"--ready-file", true, "FILE  write endpoints, CA and admin URL as JSON once listening"},
+    {"--help", false, "show this help"},
+};
+
+const std::vector<FlagSpec> kCertsFlags = {
+    {"--out", true, "DIR  folder to write the PKI into (created; existing keys are reused)"},
+    {"--cmg-name", true, "NAME  issue a CMG server certificate (+ .pfx) for NAME (repeatable)"},
+    {"--password", true, "PASS  password of the .pfx files (default cmgemu)"},
+    {"--help", false, "show this help"},
+};
+
+int usage_error(const std::string& command, const std::string& message) {
+  std::cerr << "cmgemu " << command << ": " << message << "\n"
+            << "Run 'cmgemu " << command << " --help' for usage.\n";
+  return 2;
+}
+
+bool write_ready_file(const std::string& path, const app::Lab& lab) {
+  nlohmann::json endpoints = nlohmann::json::object();
+  for (const auto& e : lab.endpoints()) endpoints[e.name] = {{"url", e.url()}, {"host", e.host}};
+  nlohmann::json j = {{"endpoints", endpoints},
+                      {"ca", lab.ca_path()},
+                      {"admin", lab.admin_url()},
+                      {"pki", lab.pki_dir()}};
+  std::string tmp = path + ".tmp";
+  {
+    std::ofstream out(tmp, std::ios::trunc);
+    out << j.dump(2) << "\n";
+    if (!out) return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;  // readers never see half a file
+}
+
+}  // namespace
+
+int cmd_serve(const std::vector<std::string>& raw) {
+  auto args = parse_args(raw, kServeFlags);
+  if (!args.ok()) return usage_error("serve", args.status().message());
+  if (args->has("--help")) {
+    std::cout << "usage: cmgemu serve [options]\n\nStarts the lab on loopback and serves until "
+                 "Ctrl-C (SIGINT) or SIGTERM.\n\noptions:\n"
+              << flags_help(kServeFlags);
+    return 0;
+  }
+  if (!args->positional.empty())
+    return usage_error("serve", "unexpected argument '" + args->positional[0] + "'");
+  app::LabOptions o;
+  auto seed = parse_u64(args->get("--seed", "1"), "--seed");
+  auto journal = parse_u64(args->get("--journal-size", "10000"), "--journal-size");
+  if (!seed.ok()) return usage_error("serve", seed.status().message());
+  if (!journal.ok() || *journal == 0) return usage_error("serve", "--journal-size must be >= 1");
+  o.seed = *seed;
+  o.journal_capacity = *journal;
+  o.realtime_clock = !args->has("--manual-clock");
+  o.start_time = args->get("--start");
+  o.state_dir = args->get("--state");
+  o.pki_dir = args->get("--pki", o.state_dir.empty() ? default_pki_dir() : "");
+  o.bind_address = args->get("--bind", "127.0.0.1");
+  o.cmg_names = args->all("--cmg-name");
+
+  // Block the stop signals before any thread starts, so only sigwait below receives them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGTERM);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  auto lab = app::Lab::create(o);
+  if (!lab.ok()) return usage_error("serve", lab.status().message());
+  if (Status s = (*lab)->start(); !s.ok()) {
+    std::cerr << "cmgemu serve: " << s.message() << "\n";
+    return 1;
+  }
+  std::cout << "cmgemu lab is up (seed " << o.seed << ", clock "
+            << (o.realtime_clock ? "real-time" : "manual") << ", virtual time "
+            << format_iso8601((*lab)->clock().now()) << ")\n";
+  for (const auto& e : (*lab)->endpoints())
+    std::cout << "  " << e.name << std::string(e.name.size() < 8 ? 8 - e.name.size() : 1, ' ')
+              << e.url() << "  (" << e.host << ")\n";
+  std::cout << "  lab CA  " << (*lab)->ca_path() << "\n  admin   " << (*lab)->admin_url() << "\n";
+  std::cout.flush();
+  if (args->has("--ready-file") && !write_ready_file(args->get("--ready-file"), **lab)) {
+    std::cerr << "cmgemu serve: cannot write " << args->get("--ready-file") << "\n";
+    return 1;
+  }
+  int sig = 0;
+  sigwait(&stop_signals, &sig);
+  std::cout << "cmgemu: stopping (" << (sig == SIGINT ? "SIGINT" : "SIGTERM") << ")\n";
+  (*lab)->stop();
+  return 0;
+}
+
+int cmd_certs(const std::vector<std::string>& raw) {
+  auto args = parse_args(raw, kCertsFlags);
+  if (!args.ok()) return usage_error("certs", args.status().message());
+  if (args->has("--help") || args->positional.empty()) {
+    std::cout << "usage: cmgemu certs init --out DIR [options]\n\nCreates the lab PKI: root CA, "
+                 "server certificates for the Azure names and any CMG name,\nclient certificates, "
+                 "the CRL and the bad fixtures, as PEM and PFX.\n\noptions:\n"
+              << flags_help(kCertsFlags);
+    return args->has("--help") ? 0 : 2;
+  }
+  if (args->positional[0] != "init" || args->positional.size() != 1)
+    return usage_error("certs", "unknown certs command '" + args->positional.back() + "'");
+  if (!args->has("--out")) return usage_error("certs", "--out DIR is required");
+  pki::PkiOptions o;
+  o.now = system_now();
+  o.also_valid_at = parse_iso8601(kDefaultVirtualStart).value();  // scenarios' default start
+  o.cmg_names = args->all("--cmg-name");
+  o.pfx_password = args->get("--password", o.pfx_password);
+  auto pki = pki::ensure_lab_pki(args->get("--out"), o);
+  if (!pki.ok()) {
+    std::cerr << "cmgemu certs init: " << pki.status().message() << "\n";
+    return 1;
+  }
+  std::cout << "lab PKI in " << pki->dir << "\n  root CA      " << pki->ca.cert_path
+            << "\n  server       " << pki->server.cert_path << "\n  client       "
+            << pki->client.pfx_path << "\n  CRL          " << pki->crl_file << " (served at "
+            << pki->crl_url << ")\n";
+  for (const auto& [name, cert] : pki->cmg)
+    std::cout << "  " << name << "  " << cert.pfx_path << "\n";
+  for (const auto* bad : {&pki->expired, &pki->wrong_name, &pki->untrusted, &pki->revoked})
+    std::cout << "  fixture      " << bad->cert_path << "\n";
+  return 0;
+}
+
+}  // namespace emu::cli

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# The two entry points README.md promises, for a fresh Debian 12 machine (run as root, or with
+# sudo available):
+#   bash scripts/dev.sh run    install what is missing, build (release), run the seed scenario
+#   bash scripts/dev.sh test   install what is missing, build (ASan+UBSan, -Werror), run all tests
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+PACKAGES=(
+  build-essential cmake ninja-build ccache pkg-config
+  libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
+  googletest libgtest-dev libgmock-dev libbenchmark-dev
+  sqlite3 openssl curl ca-certificates procps
+)
+
+install_missing() {
+  local missing=()
+  for p in "${PACKAGES[@]}"; do
+    dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+  done
+  [ ${#missing[@]} -eq 0 ] && return 0
+  echo "==> installing: ${missing[*]}"
+  local sudo=""
+  [ "$(id -u)" -ne 0 ] && sudo="sudo"
+  export DEBIAN_FRONTEND=noninteractive
+  $sudo apt-get update -qq
+  $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
+}
+
+jobs() { nproc 2>/dev/null || echo 2; }
+
+case "${1:-}" in
+  run)
+    install_missing
+    cmake --preset release >/dev/null
+    cmake --build --preset release --target cmgemu -j "$(jobs)"
+    shift
+    exec ./build/release/harness/cmgemu run scenarios/lab-site-token.json --allow-pending "$@"
+    ;;
+  test)
+    install_missing
+    cmake --preset ci >/dev/null
+    cmake --build --preset ci -j "$(jobs)"
+    exec ctest --preset ci -j "$(jobs)"
+    ;;
+  *)
+    echo "usage: bash scripts/dev.sh run|test" >&2
+    exit 2
+    ;;
+esac

@@ -1,0 +1,160 @@
+// End-to-end runs of real scenario files through the harness library: a Lab on loopback, real
+// HTTPS requests, and byte-identical transcripts for the same seed.
+#include "harness/lib/generic_actions.h"
+#include "harness/lib/runner.h"
+#include "harness/lib/scenario.h"
+#include "tests/testlib/test_pki.h"
+
+#include <gtest/gtest.h>
+
+namespace emu::harness {
+namespace {
+
+using nlohmann::json;
+
+std::string source_path(const std::string& relative) {
+  return std::string(CMGEMU_SOURCE_DIR) + "/" + relative;
+}
+
+Scenario load(const std::string& relative) {
+  auto s = load_scenario_file(source_path(relative), scenario_action_registry());
+  EXPECT_TRUE(s.ok()) << s.status().message();
+  return s.ok() ? *s : Scenario{};
+}
+
+RunReport run(const Scenario& scenario, std::optional<uint64_t> seed = std::nullopt,
+              bool allow_pending = false) {
+  RunOptions options;
+  options.pki_dir = test::shared_pki().dir;
+  options.seed = seed;
+  options.allow_pending = allow_pending;
+  auto report = run_scenario(scenario, options);
+  EXPECT_TRUE(report.ok()) << report.status().message();
+  return report.ok() ? *report : RunReport{};
+}
+
+TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
+  Scenario scenario = load("scenarios/lab-site-token.json");
+  ASSERT_EQ(scenario.steps.size(), 16u);
+  RunReport first = run(scenario);
+  RunReport second = run(scenario);
+  ASSERT_EQ(first.steps.size(), 16u);
+  EXPECT_EQ(transcript(first), transcript(second));
+
+  EXPECT_EQ(first.seed, 42u);
+  EXPECT_EQ(first.steps[0].id, "health");
+  EXPECT_EQ(first.steps[0].status, StepStatus::kPassed) << first.steps[0].message;
+  EXPECT_EQ(first.steps[0].output["json"]["status"], "ok");
+  ASSERT_EQ(first.steps[0].journal.size(), 1u);
+  const json& entry = first.steps[0].journal[0];
+  EXPECT_EQ(entry["listener"], "admin");
+  EXPECT_EQ(entry["method"], "GET");
+  EXPECT_EQ(entry["target"], "/_cmgemu/health");
+  EXPECT_EQ(entry["status"], 200);
+  EXPECT_EQ(entry["time"], "2026-01-01T00:00:00Z");
+  for (size_t i = 1; i < first.steps.size(); ++i) {
+    EXPECT_EQ(first.steps[i].status, StepStatus::kPending) << first.steps[i].id;
+    EXPECT_EQ(first.steps[i].message,
+              "planned action '" + first.steps[i].action + "' is not implemented yet");
+  }
+  EXPECT_EQ(first.count(StepStatus::kPending), 15u);
+  EXPECT_FALSE(first.passed());
+  EXPECT_TRUE(run(scenario, std::nullopt, /*allow_pending=*/true).passed());
+
+  const std::string text = transcript(first);
+  EXPECT_EQ(text.find("127.0.0.1"), std::string::npos);
+  EXPECT_NE(text.find(": \"cmgemu-harness/1\""), std::string::npos) << text;
+  EXPECT_NE(text.find("\"host\": \"localhost\""), std::string::npos);
+}
+
+TEST(ScenarioRun, GenericExampleRunsTwiceIdentically) {
+  Scenario scenario = load("scenarios/examples/http-clock-faults.json");
+  RunReport first = run(scenario);
+  for (const auto& step : first.steps) {
+    EXPECT_EQ(step.status, StepStatus::kPassed)
+        << step.id << ": " << step.message
+        << (step.details.empty() ? "" : "\n  " + step.details[0]);
+  }
+  EXPECT_TRUE(first.passed());
+  EXPECT_EQ(first.end, "2026-01-02T00:00:00Z");
+  EXPECT_EQ(transcript(first), transcript(run(scenario)));
+
+  // The throttled request and the reset are in the journal of their steps.
+  EXPECT_EQ(first.steps[1].journal[0]["status"], 429);
+  EXPECT_EQ(first.steps[1].journal[0]["fault_id"], "throttle-clock");
+  EXPECT_EQ(first.steps[8].output["status"], 0);
+  // Virtual time per step: the advance step took 12 minutes, the POST 90 s.
+  EXPECT_EQ(first.steps[4].duration_ms, 12 * 60 * 1000);
+  EXPECT_EQ(first.steps[6].duration_ms, 90 * 1000);
+  EXPECT_EQ(first.steps[5].start, "2026-01-01T00:12:00Z");
+}
+
+TEST(ScenarioRun, ADifferentSeedChangesRequestIds) {
+  Scenario scenario = load("scenarios/examples/http-clock-faults.json");
+  RunReport seven = run(scenario);
+  RunReport eight = run(scenario, 8);
+  EXPECT_EQ(eight.seed, 8u);
+  ASSERT_FALSE(seven.steps.empty());
+  ASSERT_FALSE(eight.steps.empty());
+  EXPECT_NE(transcript(seven), transcript(eight));
+  EXPECT_NE(seven.steps[0].journal[0]["request_id"], eight.steps[0].journal[0]["request_id"]);
+}
+
+TEST(ScenarioRun, FailureSkipsTheRestUnlessContinueOnFailure) {
+  auto scenario = load_scenario_text(R"({
+    "format": "cmgemu/scenario@1", "name": "failing",
+    "steps": [
+      {"id": "soft", "action": "http", "args": {"endpoint": "admin", "path": "/_cmgemu/nope"},
+       "expect": {"status": 200}, "continue_on_failure": true},
+      {"id": "hard", "action": "http", "args": {"endpoint": "nowhere"}},
+      {"id": "after", "action": "clock.advance", "args": {"by": "1m"}}
+    ]})",
+                                     "failing.json", scenario_action_registry());
+  ASSERT_TRUE(scenario.ok()) << scenario.status().message();
+  RunReport report = run(*scenario);
+  ASSERT_EQ(report.steps.size(), 3u);
+  EXPECT_EQ(report.steps[0].status, StepStatus::kFailed);
+  EXPECT_EQ(report.steps[0].message, "GET /_cmgemu/nope -> 404; 1 expectation(s) not met");
+  EXPECT_EQ(report.steps[0].details, std::vector<std::string>{"expected /status = 200, got 404"});
+  EXPECT_EQ(report.steps[1].status, StepStatus::kFailed);
+  EXPECT_EQ(report.steps[1].message.rfind("GET / -> no endpoint 'nowhere'", 0), 0u)
+      << report.steps[1].message;
+  EXPECT_EQ(report.steps[2].status, StepStatus::kSkipped);
+  EXPECT_EQ(report.steps[2].message, "not run: step 2 (\"hard\") failed");
+  EXPECT_FALSE(report.passed());
+}
+
+TEST(ScenarioRun, InterpolatesEarlierOutputsAndCallsOnStep) {
+  auto scenario = load_scenario_text(R"({
+    "format": "cmgemu/scenario@1", "name": "interp", "lab": {"when": "2026-05-05T05:05:05Z"},
+    "steps": [
+      {"id": "set", "action": "clock.set", "args": {"to": "${lab.when}"}},
+      {"id": "health", "action": "http",
+       "args": {"endpoint": "admin", "path": "/_cmgemu/health?at=${steps.set.now}"},
+       "expect": {"json": {"/time": "${steps.set.now}"}}}
+    ]})",
+                                     "interp.json", scenario_action_registry());
+  ASSERT_TRUE(scenario.ok()) << scenario.status().message();
+  std::vector<std::string> seen;
+  RunOptions options;
+  options.pki_dir = test::shared_pki().dir;
+  options.on_step = [&](const StepReport& step, const RunReport& so_far) {
+    seen.push_back(step.id + "/" + std::to_string(so_far.steps.size()));
+  };
+  auto report = run_scenario(*scenario, options);
+  ASSERT_TRUE(report.ok()) << report.status().message();
+  EXPECT_EQ(seen, (std::vector<std::string>{"set/1", "health/2"}));
+  EXPECT_TRUE(report->passed()) << report->steps[1].message;
+  EXPECT_EQ(report->steps[1].journal[0]["target"], "/_cmgemu/health?at=2026-05-05T05:05:05Z");
+}
+
+TEST(ScenarioRun, NeedsAPkiOrOutputFolder) {
+  Scenario scenario = load("scenarios/examples/http-clock-faults.json");
+  auto report = run_scenario(scenario, RunOptions{});
+  ASSERT_FALSE(report.ok());
+  EXPECT_EQ(report.status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(report.status().message(), "run: a PKI folder or an output folder is required");
+}
+
+}  // namespace
+}  // namespace emu::harness
