@@ -4,7 +4,6 @@
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/generic_actions.h"
-#include "harness/lib/planned_actions.h"
 #include "harness/lib/report.h"
 #include "harness/lib/runner.h"
 #include "harness/lib/scenario.h"
@@ -52,9 +51,7 @@ int cmd_run(const std::vector<std::string>& raw) {
   }
   if (args->positional.empty()) return usage_error("no scenario file given");
 
-  ActionRegistry known;
-  harness::declare_planned_actions(known);
-  harness::register_generic_actions(known);
+  const ActionRegistry known = harness::scenario_action_registry();
   std::vector<harness::Scenario> scenarios;
   for (const auto& path : args->positional) {
     auto s = harness::load_scenario_file(path, known);
@@ -84,9 +81,9 @@ int cmd_run(const std::vector<std::string>& raw) {
       std::cout << harness::console_step_line(step, scenario.steps.size(), color) << std::flush;
     };
     auto report = harness::run_scenario(scenario, options);
-    if (!report.ok()) {
+    if (!report.ok()) {  // the lab could not be set up (PKI folder, ports)
       std::cerr << "cmgemu run: " << scenario.file << ": " << report.status().message() << "\n";
-      return 1;
+      return report.status().code() == StatusCode::kInvalidArgument ? 2 : 1;
     }
     std::cout << harness::console_summary(*report, color);
     all_passed = all_passed && report->passed();
@@ -100,7 +97,7 @@ int cmd_run(const std::vector<std::string>& raw) {
     } else {
       nlohmann::ordered_json all = nlohmann::ordered_json::array();
       for (const auto& r : reports) all.push_back(harness::report_json(r));
-      text = all.dump(2) + "\n";
+      text = all.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) + "\n";
     }
     if (!write_text(args->get("--report-json"), text))
       return usage_error("cannot write " + args->get("--report-json"));
