@@ -3,6 +3,7 @@
 # sudo available):
 #   bash scripts/dev.sh run    install what is missing, build (release), run the seed scenario
 #   bash scripts/dev.sh test   install what is missing, build (ASan+UBSan, -Werror), run all tests
+#   bash scripts/dev.sh bench  release build, micro-benchmarks, then a wrk load on `serve`
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -43,8 +44,16 @@ case "${1:-}" in
     cmake --build --preset ci -j "$(jobs)"
     exec ctest --preset ci -j "$(jobs)"
     ;;
+  bench)
+    PACKAGES+=(wrk)
+    install_missing
+    cmake --preset release >/dev/null
+    cmake --build --preset release -j "$(jobs)"
+    ./build/release/bench/cmgemu_bench
+    exec bash bench/http_wrk.sh ./build/release/harness/cmgemu 10 16
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh run|test" >&2
+    echo "usage: bash scripts/dev.sh run|test|bench" >&2
     exit 2
     ;;
 esac
