@@ -6,6 +6,10 @@ target_compile_options(emu_options INTERFACE -Wall -Wextra -Wshadow -Wnon-virtua
 if(EMU_WERROR)
   target_compile_options(emu_options INTERFACE -Werror)
 endif()
+# GCC 12 at -O2/-O3 warns -Wrestrict inside std::string::operator+ (GCC bug 105329).
+if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
+  target_compile_options(emu_options INTERFACE -Wno-restrict)
+endif()
 if(EMU_SANITIZE)
   target_compile_options(emu_options INTERFACE -fsanitize=${EMU_SANITIZE}
                                                 -fno-sanitize-recover=undefined
