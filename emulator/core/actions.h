@@ -65,6 +65,9 @@ class ActionContext {
   // Path of the lab CA PEM and of the run's output folder (logs, tokens, ...).
   virtual std::string ca_path() const = 0;
   virtual std::string out_dir() const = 0;
+  // Runs `fn` on the lab's I/O thread and waits: services' state (their databases) may only
+  // be touched there.
+  virtual void run_on_io(const std::function<void()>& fn) = 0;
   // The lab's fault plan and request journal (shared with the server; both thread-safe).
   virtual FaultPlan& faults() = 0;
   virtual Journal& journal() = 0;

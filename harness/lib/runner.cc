@@ -42,6 +42,7 @@ class RunContext final : public ActionContext {
   std::string out_dir() const override { return out_dir_; }
   FaultPlan& faults() override { return lab_.faults(); }
   Journal& journal() override { return lab_.journal(); }
+  void run_on_io(const std::function<void()>& fn) override { lab_.run_on_io(fn); }
 
  private:
   app::Lab& lab_;

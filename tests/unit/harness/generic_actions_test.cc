@@ -25,6 +25,7 @@ class FakeContext final : public ActionContext {
   std::string out_dir() const override { return ""; }
   FaultPlan& faults() override { return faults_; }
   Journal& journal() override { return journal_; }
+  void run_on_io(const std::function<void()>& fn) override { fn(); }
 
   std::vector<HttpCall> calls;
   Result<HttpExchange> next = HttpExchange{};

@@ -1,0 +1,212 @@
+// Directory: the Entra ID party's state — tenants, users, applications and their credentials,
+// service principals, consent, app role assignments, and the short-lived grant artefacts
+// (authorization codes, refresh tokens, device codes). Backed by the party's own SQLite
+// database (StateDir "aad"). Not thread-safe: used on the I/O thread (scenario actions reach
+// it through Lab::run_on_io).
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/ids.h"
+#include "emulator/core/status.h"
+
+namespace emu::store {
+class Database;
+}
+
+namespace emu::aad {
+
+struct Tenant {
+  std::string id;            // GUID
+  std::string domain;        // verified default domain, e.g. "contoso.onmicrosoft.com"
+  std::string display_name;
+};
+
+struct User {
+  std::string id;  // object ID (GUID)
+  std::string tenant_id;
+  std::string upn;  // userPrincipalName, unique per tenant (case-insensitive)
+  std::string display_name;
+  std::string given_name;
+  std::string surname;
+  std::string mail;
+  std::string password;  // lab passwords are kept in clear (scenario data)
+  std::vector<std::string> directory_roles;  // e.g. "Global Administrator"
+  bool mfa_required = false;
+  bool enabled = true;
+};
+
+struct PasswordCredential {
+  std::string key_id;  // GUID
+  std::string display_name;
+  std::string secret;  // the secretText (shown once by Graph addPassword)
+  std::string hint;    // first 3 characters, as Graph shows it
+  TimePoint start{};
+  TimePoint end{};
+};
+
+struct KeyCredential {
+  std::string key_id;
+  std::string display_name;
+  std::string cert_der;        // the certificate (public part)
+  std::string thumbprint_b64;  // base64url SHA-1 (the x5t clients send in assertions)
+  TimePoint start{};
+  TimePoint end{};
+};
+
+struct Application {
+  std::string id;      // object ID
+  std::string app_id;  // client ID
+  std::string tenant_id;
+  std::string display_name;
+  std::string sign_in_audience = "AzureADMyOrg";
+  std::vector<std::string> identifier_uris;   // e.g. "https://ConfigMgrService"
+  std::vector<std::string> web_redirect_uris;
+  std::vector<std::string> spa_redirect_uris;
+  std::vector<std::string> public_client_redirect_uris;
+  bool is_fallback_public_client = false;  // "Allow public client flows"
+  int access_token_version = 1;            // api.requestedAccessTokenVersion (1 = null)
+  nlohmann::json required_resource_access = nlohmann::json::array();  // Graph shape
+  nlohmann::json app_roles = nlohmann::json::array();                 // Graph shape
+  nlohmann::json oauth2_permission_scopes = nlohmann::json::array();  // api.oauth2PermissionScopes
+  std::vector<PasswordCredential> password_credentials;
+  std::vector<KeyCredential> key_credentials;
+  TimePoint created{};
+};
+
+struct ServicePrincipal {
+  std::string id;  // object ID
+  std::string app_id;
+  std::string tenant_id;  // the tenant it lives in
+  std::string display_name;
+  std::vector<std::string> service_principal_names;  // appId + identifier URIs
+  bool account_enabled = true;
+  bool first_party = false;  // Microsoft apps (ARM, Graph, Azure CLI) seeded in every tenant
+};
+
+// Admin or user consent to delegated permissions (Graph oAuth2PermissionGrant).
+struct PermissionGrant {
+  std::string id;
+  std::string client_id;     // service principal object ID of the client
+  std::string resource_id;   // service principal object ID of the resource
+  std::string consent_type;  // "AllPrincipals" or "Principal"
+  std::string principal_id;  // user object ID when "Principal"
+  std::string scope;         // space-separated scope values
+};
+
+// An application permission granted (Graph appRoleAssignment).
+struct AppRoleAssignment {
+  std::string id;
+  std::string principal_id;  // client service principal object ID
+  std::string resource_id;   // resource service principal object ID
+  std::string app_role_id;   // GUID of the resource's app role
+};
+
+// One-time and refreshable grant artefacts.
+struct AuthCode {
+  std::string code;
+  std::string tenant_id, client_id, user_id, redirect_uri, scope, nonce;
+  std::string code_challenge, code_challenge_method;
+  TimePoint expires{};
+  bool redeemed = false;
+};
+
+struct RefreshToken {
+  std::string token;
+  std::string tenant_id, client_id, user_id, scope;
+  TimePoint expires{};
+  bool revoked = false;
+};
+
+struct DeviceCode {
+  std::string device_code;
+  std::string user_code;
+  std::string tenant_id, client_id, scope;
+  std::string user_id;  // set once a user approves it
+  TimePoint expires{};
+  bool denied = false;
+};
+
+// Well-known first-party application IDs the directory seeds (as service principals) in every
+// tenant. Sources: Microsoft's published first-party app IDs (ARM, Graph, Azure CLI).
+inline constexpr const char* kAzureCliAppId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
+inline constexpr const char* kArmAppId = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
+inline constexpr const char* kGraphAppId = "00000003-0000-0000-c000-000000000000";
+
+class Directory {
+ public:
+  // Applies the directory's migrations to `db` (which must outlive it).
+  static Result<std::unique_ptr<Directory>> open(store::Database& db, const Clock& clock,
+                                                 IdSource& ids);
+  ~Directory();
+
+  // Tenants. `key` is a tenant GUID or one of its domains (case-insensitive).
+  Result<Tenant> create_tenant(Tenant t);  // assigns id if empty; seeds first-party SPs
+  Result<Tenant> find_tenant(std::string_view key) const;  // NotFound
+  std::vector<Tenant> tenants() const;
+
+  // Users. `key` is an object ID or a UPN.
+  Result<User> create_user(User u);  // AlreadyExists for a duplicate UPN
+  Result<User> find_user(std::string_view tenant_id, std::string_view key) const;
+  // Searches every tenant (for the /adfs authority, which names none).
+  Result<User> find_user_any_tenant(std::string_view upn) const;
+  Status update_user(const User& u);
+  Status delete_user(std::string_view tenant_id, std::string_view id);
+  // Ordered by object ID; `after_id` for paging ("" = from the start), at most `limit`.
+  std::vector<User> list_users(std::string_view tenant_id, std::string_view after_id,
+                               size_t limit) const;
+  size_t count_users(std::string_view tenant_id) const;
+
+  // Applications. `key` is the object ID or the appId.
+  Result<Application> create_application(Application a);  // assigns id/app_id if empty
+  Result<Application> find_application(std::string_view tenant_id, std::string_view key) const;
+  // By appId in any tenant (for multi-tenant apps and the /adfs authority).
+  Result<Application> find_application_any_tenant(std::string_view app_id) const;
+  // By identifier URI or appId, as a token request's resource/scope names it.
+  Result<Application> find_resource(std::string_view tenant_id, std::string_view uri_or_id) const;
+  Status update_application(const Application& a);  // replaces fields and credentials
+  Status delete_application(std::string_view tenant_id, std::string_view id);
+  std::vector<Application> list_applications(std::string_view tenant_id) const;
+
+  // Service principals. `key` is the object ID or the appId.
+  Result<ServicePrincipal> create_service_principal(ServicePrincipal sp);  // AlreadyExists
+  Result<ServicePrincipal> find_service_principal(std::string_view tenant_id,
+                                                  std::string_view key) const;
+  std::vector<ServicePrincipal> list_service_principals(std::string_view tenant_id) const;
+  Status delete_service_principal(std::string_view tenant_id, std::string_view id);
+
+  // Consent.
+  Result<PermissionGrant> add_permission_grant(PermissionGrant g);
+  std::vector<PermissionGrant> permission_grants(std::string_view client_sp_id) const;
+  Result<AppRoleAssignment> add_app_role_assignment(AppRoleAssignment a);
+  std::vector<AppRoleAssignment> app_role_assignments(std::string_view principal_sp_id) const;
+  Status delete_permission_grant(std::string_view id);
+  Status delete_app_role_assignment(std::string_view id);
+
+  // Grant artefacts.
+  Status save_auth_code(const AuthCode& c);
+  Result<AuthCode> find_auth_code(std::string_view code) const;
+  Status mark_auth_code_redeemed(std::string_view code);
+  Status save_refresh_token(const RefreshToken& t);
+  Result<RefreshToken> find_refresh_token(std::string_view token) const;
+  Status save_device_code(const DeviceCode& d);
+  Result<DeviceCode> find_device_code(std::string_view device_code) const;
+  Result<DeviceCode> find_device_code_by_user_code(std::string_view user_code) const;
+
+  // Drops everything (Lab reset).
+  Status clear();
+
+ private:
+  Directory(store::Database& db, const Clock& clock, IdSource& ids);
+  store::Database& db_;
+  const Clock& clock_;
+  IdSource& ids_;
+};
+
+}  // namespace emu::aad

@@ -1,0 +1,80 @@
+// The emulator's token-signing keys: RSA keys with self-signed certificates, published as a
+// JWKS, one of them active for signing. Keys persist in the Entra ID party's own database;
+// the first keys come from the lab PKI folder so that a lab starts without key generation.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+#include "emulator/core/clock.h"
+#include "emulator/core/status.h"
+
+namespace emu::store {
+class Database;
+}
+
+namespace emu::aad {
+
+struct SigningKeyInfo {
+  std::string kid;         // == x5t, as Entra ID v2 keys have it
+  std::string x5t;         // base64url SHA-1 of the certificate DER
+  std::string cert_der_b64;  // standard base64 of the certificate (JWKS x5c[0])
+  bool active = false;
+  TimePoint created{};
+};
+
+// Thread-safe (internal mutex). Owned by the Entra ID service; the validator reads it.
+class SigningKeySet {
+ public:
+  // Loads keys from `db` (table created by the caller's migrations: see signing_keys.cc for the
+  // DDL it expects, exported as kSigningKeysDdl). If the table is empty, imports the PEM keys
+  // in `<pki_dir>/aad-signing-<n>.key` (n = 1..count), generating and saving any missing one
+  // there, and makes key 1 active. `db` must outlive the set.
+  static Result<std::unique_ptr<SigningKeySet>> open(store::Database& db, const std::string& pki_dir,
+                                                     int count, const Clock& clock);
+  ~SigningKeySet();
+
+  // Signs `payload` as a compact JWS with header {"typ":"JWT","alg":"RS256","kid","x5t"}
+  // using the active key. `extra_header` fields are merged into the header.
+  Result<std::string> sign(const nlohmann::json& payload,
+                           const nlohmann::json& extra_header = nlohmann::json::object()) const;
+  // Verifies an RS256 signature over `signing_input` with the key `kid`.
+  // NotFound for an unknown kid; PermissionDenied for a bad signature.
+  Status verify(std::string_view kid, std::string_view signing_input,
+                std::string_view signature) const;
+  // {"keys":[{"kty":"RSA","use":"sig","kid","x5t","n","e","x5c":[...],"issuer"?}]}
+  nlohmann::json jwks() const;
+  std::vector<SigningKeyInfo> keys() const;
+  std::string active_kid() const;
+
+  // Key rollover: generates a new key, publishes it, makes it active. Returns its kid.
+  Result<std::string> roll();
+  // Stops publishing `kid` (tokens signed with it then fail validation). FailedPrecondition
+  // for the active key; NotFound for an unknown kid.
+  Status remove(const std::string& kid);
+
+ private:
+  SigningKeySet();
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+// Base64url without padding, and its inverse (InvalidArgument on bad input).
+std::string base64url_encode(std::string_view bytes);
+Result<std::string> base64url_decode(std::string_view text);
+
+// A compact JWS split into its parts; nothing is verified.
+struct ParsedJwt {
+  nlohmann::json header;
+  nlohmann::json payload;
+  std::string signing_input;  // "<b64 header>.<b64 payload>"
+  std::string signature;      // raw bytes
+};
+// InvalidArgument unless `token` is three base64url parts whose first two are JSON objects.
+Result<ParsedJwt> parse_jwt(std::string_view token);
+
+}  // namespace emu::aad
