@@ -3,6 +3,8 @@
 // Lab binds its listeners and routes every request of theirs through the shared pipeline.
 #pragma once
 
+#include <nlohmann/json.hpp>
+
 #include "emulator/core/actions.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/http/server.h"
@@ -47,6 +49,9 @@ class Service {
   virtual void register_actions(ActionRegistry& registry) = 0;
   // Back to the initial lab state. Runs on the I/O thread.
   virtual Status reset() = 0;
+  // Applies the service's parts of a scenario's "lab" section (initial state). Runs on the I/O
+  // thread after reset(); InvalidArgument naming the bad key for a malformed section.
+  virtual Status seed(const nlohmann::json& lab) { (void)lab; return Status::Ok(); }
 };
 
 }  // namespace emu::app
