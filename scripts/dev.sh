@@ -12,6 +12,7 @@ PACKAGES=(
   libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl curl ca-certificates procps
+  python3 python3-msal python3-jwt python3-requests nodejs
 )
 
 install_missing() {
@@ -28,6 +29,20 @@ install_missing() {
   $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}"
 }
 
+# npm packages the real-client tests drive, pinned in tests/clients/package-lock.json.
+install_node_clients() {
+  if ! command -v npm >/dev/null; then  # Debian's nodejs ships npm separately
+    local sudo=""
+    [ "$(id -u)" -ne 0 ] && sudo="sudo"
+    DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends npm
+  fi
+  if [ ! -d tests/clients/node_modules ] ||
+     [ tests/clients/package-lock.json -nt tests/clients/node_modules ]; then
+    npm ci --prefix tests/clients --no-audit --no-fund --loglevel=error
+    touch tests/clients/node_modules
+  fi
+}
+
 jobs() { nproc 2>/dev/null || echo 2; }
 
 case "${1:-}" in
@@ -40,6 +55,7 @@ case "${1:-}" in
     ;;
   test)
     install_missing
+    install_node_clients
     cmake --preset ci >/dev/null
     cmake --build --preset ci -j "$(jobs)"
     exec ctest --preset ci -j "$(jobs)"

@@ -1,0 +1,96 @@
+#!/usr/bin/env bash
+# Unmodified real clients against cmgemu's Entra ID: MSAL Python (client credentials and ROPC,
+# tenant and /adfs authorities, instance discovery off), PyJWT verifying the tokens from the
+# JWKS, @azure/identity ClientSecretCredential and jose; a wrong secret must surface as
+# AADSTS7000215 in each client's own error type.
+# usage: aad_clients_test.sh CMGEMU_BINARY PKI_DIR SOURCE_DIR
+set -euo pipefail
+CMGEMU="$1"
+PKI="$2"
+SRC="$3"
+PY=/usr/bin/python3  # Debian's python3-msal / python3-jwt live there
+WORK="$(mktemp -d)"
+SERVE_PID=""
+cleanup() {
+  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+fail() { echo "FAIL: $*" >&2; exit 1; }
+
+[ -d "$SRC/tests/clients/node_modules" ] || fail "npm packages missing: run 'npm ci --prefix tests/clients'"
+TENANT=72f988bf-0000-4000-8000-00000000c0de
+APP=11111111-2222-4333-8444-555555555555
+SECRET=e2e-s3cret-value
+CLI_APP=04b07795-8ddb-461a-bbee-02f9e1bf7b46
+ARM=https://management.azure.com
+
+LISTEN=()
+# MSAL Python's user-realm lookup before ROPC on a tenant authority always goes to port 443
+# (azure-clients.md §1.3); as root the Entra ID listener can take that port.
+if [ "$(id -u)" -eq 0 ] && ! (exec 3<>/dev/tcp/127.0.0.1/443) 2>/dev/null; then
+  LISTEN=(--listen aad=443)
+fi
+"$CMGEMU" serve --pki "$PKI" --lab "$SRC/tests/e2e/fixtures/aad-clients.json" "${LISTEN[@]}" \
+  --ready-file "$WORK/ready.json" >"$WORK/serve.log" 2>&1 &
+SERVE_PID=$!
+for _ in $(seq 1 300); do
+  [ -f "$WORK/ready.json" ] && break
+  kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log"; fail "serve exited early"; }
+  sleep 0.1
+done
+[ -f "$WORK/ready.json" ] || fail "serve did not become ready"
+field() { $PY -c "import json,sys; d=json.load(open('$WORK/ready.json')); print($1)"; }
+CA="$(field "d['ca']")"
+AAD="$(field "d['endpoints']['aad']['url']")"
+export REQUESTS_CA_BUNDLE="$CA" NODE_EXTRA_CA_CERTS="$CA"
+
+check() {  # check NAME JSON PYTHON-EXPRESSION-over-r
+  echo "$2" | $PY -c "import json,sys; r=json.load(sys.stdin); sys.exit(0 if ($3) else 1)" ||
+    fail "$1: $2"
+  echo "ok   $1"
+}
+
+msal() { $PY "$SRC/tests/e2e/clients/msal_client.py" "$@"; }
+V1ISS="https://sts.windows.net/$TENANT/"
+
+OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
+  --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$ARM" --issuer "$V1ISS")"
+check "MSAL client credentials, tenant authority" "$OUT" \
+  "r['ok'] and r['claims']['appid']=='$APP' and r['claims']['tid']=='$TENANT' and r['claims']['idtyp']=='app'"
+
+OUT="$(msal --authority "$AAD/adfs" --client-id "$APP" --secret "$SECRET" \
+  --scope "$ARM/.default" --jwks "$AAD/adfs/discovery/keys" --audience "$ARM" --issuer "$V1ISS")"
+check "MSAL client credentials, /adfs authority" "$OUT" "r['ok'] and r['claims']['tid']=='$TENANT'"
+
+OUT="$(msal --authority "$AAD/adfs" --client-id "$CLI_APP" --username admin@contoso.onmicrosoft.com \
+  --password 'Adm1n-P@ss' --scope "$ARM/.default" --jwks "$AAD/adfs/discovery/keys" \
+  --audience "$ARM" --issuer "$V1ISS")"
+check "MSAL ROPC, /adfs authority" "$OUT" \
+  "r['ok'] and r['claims']['upn']=='admin@contoso.onmicrosoft.com' and r['id_token_claims']['tid']=='$TENANT'"
+
+if [ ${#LISTEN[@]} -gt 0 ]; then
+  OUT="$(msal --authority "$AAD/$TENANT" --client-id "$CLI_APP" --username admin@contoso.onmicrosoft.com \
+    --password 'Adm1n-P@ss' --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" \
+    --audience "$ARM" --issuer "$V1ISS")"
+  check "MSAL ROPC, tenant authority" "$OUT" "r['ok'] and r['claims']['scp']"
+else
+  echo "skip MSAL ROPC on a tenant authority (needs port 443 as root)"
+fi
+
+OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret wrong-secret \
+  --scope "$ARM/.default" --jwks x --audience x --issuer x)"
+check "MSAL wrong secret -> AADSTS7000215" "$OUT" \
+  "(not r['ok']) and r['error']=='invalid_client' and 7000215 in r['error_codes']"
+
+node() { command node "$SRC/tests/clients/identity_client.mjs" "$@"; }
+OUT="$(node "$AAD" "$TENANT" "$APP" "$SECRET" "$ARM/.default" \
+  "$AAD/$TENANT/discovery/v2.0/keys" "$ARM" "$V1ISS")"
+check "@azure/identity ClientSecretCredential + jose" "$OUT" \
+  "r['ok'] and r['claims']['appid']=='$APP'"
+
+OUT="$(node "$AAD" "$TENANT" "$APP" wrong "$ARM/.default" x x x)"
+check "@azure/identity wrong secret -> AADSTS7000215" "$OUT" \
+  "(not r['ok']) and r['name']=='AuthenticationError' and 'AADSTS7000215' in r['message']"
+
+echo "aad real clients: all checks passed"
