@@ -3,10 +3,12 @@
 // aad.* scenario actions.
 #pragma once
 
-#include <memory>
-
 #include "emulator/aad/token_validator.h"
 #include "emulator/app/service.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
 
 namespace emu::aad {
 
@@ -24,7 +26,14 @@ class AadService : public app::Service {
   std::string name() const override { return "aad"; }
   std::vector<app::ListenerSpec> listeners() override;  // "aad" and "graph"
   void register_actions(ActionRegistry& registry) override;
-  Status reset() override;
+  Status reset() override;  // Directory::clear(); the signing keys stay
+  // Seeds the "tenant"/"tenants" parts of a lab section (see seed.h; other keys are ignored).
+  // InvalidArgument naming the JSON path for a malformed section. Runs on the I/O thread.
+  Status seed(const nlohmann::json& lab) override;
+
+  // What the last successful seed() created (seed_lab's summary: tenants with their users and
+  // applications); {"tenants":[]} before any. Read it on the thread that ran seed() or after.
+  const nlohmann::json& last_seed() const;
 
  private:
   AadService();

@@ -3,14 +3,14 @@
 // Internal to emu::aad (signing_keys.cc and its tests); OpenSSL 3.
 #pragma once
 
-#include <memory>
-#include <string>
-#include <string_view>
+#include "emulator/core/clock.h"
+#include "emulator/core/status.h"
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/core/clock.h"
-#include "emulator/core/status.h"
+#include <memory>
+#include <string>
+#include <string_view>
 
 namespace emu::aad::internal {
 

@@ -3,15 +3,15 @@
 // the first keys come from the lab PKI folder so that a lab starts without key generation.
 #pragma once
 
+#include "emulator/core/clock.h"
+#include "emulator/core/status.h"
+
+#include <nlohmann/json.hpp>
+
 #include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <nlohmann/json.hpp>
-
-#include "emulator/core/clock.h"
-#include "emulator/core/status.h"
 
 namespace emu::store {
 class Database;
@@ -19,9 +19,14 @@ class Database;
 
 namespace emu::aad {
 
+// The CREATE TABLE statement for the `signing_keys` table that SigningKeySet::open() expects:
+// signing_keys(kid TEXT PRIMARY KEY, key_pem TEXT NOT NULL, cert_pem TEXT NOT NULL,
+// active INTEGER NOT NULL, created TEXT NOT NULL, seq INTEGER NOT NULL). For a migration list.
+extern const char* const kSigningKeysDdl;
+
 struct SigningKeyInfo {
-  std::string kid;         // == x5t, as Entra ID v2 keys have it
-  std::string x5t;         // base64url SHA-1 of the certificate DER
+  std::string kid;           // == x5t, as Entra ID v2 keys have it
+  std::string x5t;           // base64url SHA-1 of the certificate DER
   std::string cert_der_b64;  // standard base64 of the certificate (JWKS x5c[0])
   bool active = false;
   TimePoint created{};
@@ -34,12 +39,23 @@ class SigningKeySet {
   // DDL it expects, exported as kSigningKeysDdl). If the table is empty, imports the PEM keys
   // in `<pki_dir>/aad-signing-<n>.key` (n = 1..count), generating and saving any missing one
   // there, and makes key 1 active. `db` must outlive the set.
-  static Result<std::unique_ptr<SigningKeySet>> open(store::Database& db, const std::string& pki_dir,
-                                                     int count, const Clock& clock);
+  // Details: generated keys are written atomically with mode 0600; each key's self-signed
+  // certificate is saved beside it as `aad-signing-<n>.crt` and reused while it matches the
+  // key, so the kids stay the same for a fresh database. Generation is serialised across
+  // processes by an flock() on `<pki_dir>/.aad-keys.lock`. Keys must be RSA >= 2048 bits
+  // (InvalidArgument otherwise); InvalidArgument for count < 1 or an empty pki_dir;
+  // FailedPrecondition if the table has rows but no active key or a row whose kid does not
+  // match its certificate; store errors as the store maps them.
+  static Result<std::unique_ptr<SigningKeySet>> open(store::Database& db,
+                                                     const std::string& pki_dir, int count,
+                                                     const Clock& clock);
   ~SigningKeySet();
 
   // Signs `payload` as a compact JWS with header {"typ":"JWT","alg":"RS256","kid","x5t"}
-  // using the active key. `extra_header` fields are merged into the header.
+  // using the active key. `extra_header` fields are merged into the header (alg, kid and
+  // x5t cannot be overridden; typ can). InvalidArgument unless both are JSON objects that
+  // serialise (valid UTF-8). Signs with the key active at the call; a concurrent roll()
+  // delays it at most by roll()'s database write, never by its key generation.
   Result<std::string> sign(const nlohmann::json& payload,
                            const nlohmann::json& extra_header = nlohmann::json::object()) const;
   // Verifies an RS256 signature over `signing_input` with the key `kid`.
@@ -52,6 +68,8 @@ class SigningKeySet {
   std::string active_kid() const;
 
   // Key rollover: generates a new key, publishes it, makes it active. Returns its kid.
+  // roll() and remove() write to `db`: call them where its owner allows (the I/O thread).
+  // On error nothing changes, in memory or in the database.
   Result<std::string> roll();
   // Stops publishing `kid` (tokens signed with it then fail validation). FailedPrecondition
   // for the active key; NotFound for an unknown kid.

@@ -1,6 +1,9 @@
 #include "emulator/app/lab.h"
 
+#include <algorithm>
+
 #include "certs/pki.h"
+#include "emulator/aad/aad_service.h"
 #include "emulator/app/service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
@@ -62,6 +65,7 @@ struct Lab::Impl {
   http::Router admin_router;
   http::Router crl_router;
   std::vector<std::unique_ptr<Service>> services;
+  aad::AadService* aad = nullptr;  // owned by `services`
   std::unique_ptr<http::Server> server;
   std::vector<Endpoint> endpoints;
   bool started = false;
@@ -107,6 +111,7 @@ struct Lab::Impl {
     http::ListenerConfig c;
     c.name = spec.name;
     c.bind_address = options.bind_address;
+    if (auto it = options.ports.find(spec.name); it != options.ports.end()) c.port = it->second;
     c.tls = spec.tls;
     c.router = spec.router;
     c.client_cert = spec.client_cert;
@@ -170,6 +175,10 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
       AdminDeps{*m.clock, m.journal, m.faults, [raw = lab.get()] { return raw->reset(); },
                 [&m] { return m.endpoints_json(); }, CMGEMU_VERSION});
   m.crl_router = make_crl_router(m.pki, m.pki_options.crl_path);
+  ServiceContext ctx{*m.clock, m.ids, m.state, m.pki};
+  EMU_ASSIGN_OR_RETURN(std::unique_ptr<aad::AadService> aad, aad::AadService::create(ctx));
+  m.aad = aad.get();
+  m.services.push_back(std::move(aad));
   for (auto& s : m.services) s->register_actions(m.actions);
   return lab;
 }
@@ -179,7 +188,15 @@ Status Lab::start() {
   if (m.started) return FailedPrecondition("the lab is already running");
   m.server = std::make_unique<http::Server>(http::ServerDeps{*m.clock, m.ids, m.journal, m.faults});
   m.endpoints.clear();
-  for (const auto& spec : m.all_listeners()) {
+  const auto specs = m.all_listeners();
+  for (const auto& [name, port] : m.options.ports) {
+    if (std::none_of(specs.begin(), specs.end(), [&](const auto& l) { return l.name == name; })) {
+      std::string known;
+      for (const auto& l : specs) known += (known.empty() ? "" : ", ") + l.name;
+      return InvalidArgument("no listener '" + name + "' (known: " + known + ")");
+    }
+  }
+  for (const auto& spec : specs) {
     EMU_RETURN_IF_ERROR(m.server->add_listener(m.listener_config(spec)));
     m.endpoints.push_back({spec.name, spec.tls ? "https" : "http", spec.host,
                            m.options.bind_address, m.server->port(spec.name)});
@@ -240,5 +257,19 @@ Status Lab::reset() {
     EMU_RETURN_IF_ERROR(m.save_state("clock", format_iso8601(m.start_time)));
   return Status::Ok();
 }
+
+Status Lab::seed(const nlohmann::json& lab, nlohmann::json* summary) {
+  Status status;
+  run_on_io([&] {
+    for (auto& s : impl_->services) {
+      status = s->seed(lab).with_context(s->name());
+      if (!status.ok()) return;
+    }
+  });
+  if (summary != nullptr && status.ok()) (*summary)["aad"] = impl_->aad->last_seed();
+  return status;
+}
+
+const aad::TokenValidator* Lab::token_validator() const { return &impl_->aad->validator(); }
 
 }  // namespace emu::app

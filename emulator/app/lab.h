@@ -7,8 +7,11 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/status.h"
 
+#include <nlohmann/json_fwd.hpp>
+
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -19,6 +22,10 @@ class Journal;
 class FaultPlan;
 class ActionRegistry;
 }  // namespace emu
+
+namespace emu::aad {
+class TokenValidator;
+}
 
 namespace emu::app {
 
@@ -31,6 +38,8 @@ struct LabOptions {
   std::string bind_address = "127.0.0.1";
   size_t journal_capacity = 10000;
   std::vector<std::string> cmg_names;  // extra server-certificate names (CMG service names)
+  // Fixed ports by listener name ("aad" -> 443); listeners not named here take a free port.
+  std::map<std::string, uint16_t> ports;
 };
 
 // A named endpoint clients reach. `host` is the real-world name a client sends as Host/SNI
@@ -71,6 +80,14 @@ class Lab {
   void run_on_io(const std::function<void()>& fn);
   // Clears journal and faults, reseeds ids, resets services' state to the initial lab.
   Status reset();
+  // Applies a scenario's "lab" section to every service (Service::seed), on the I/O thread and
+  // without a reset first. Returns the first service's error with its name as context
+  // ("aad: lab.tenant.users[1].upm: unknown key"). When `summary` is given it receives what
+  // was created, by service: {"aad": {"tenants": [...]}}.
+  Status seed(const nlohmann::json& lab, nlohmann::json* summary = nullptr);
+  // The Entra ID party's token validator, for the parties that accept its tokens. Lives as
+  // long as the Lab; thread-safe.
+  const aad::TokenValidator* token_validator() const;
 
  private:
   Lab();

@@ -56,6 +56,7 @@ Status PermissionDenied(std::string message);
 Status Unauthenticated(std::string message);
 Status FailedPrecondition(std::string message);
 Status ResourceExhausted(std::string message);
+Status Aborted(std::string message);
 Status Unavailable(std::string message);
 Status DeadlineExceeded(std::string message);
 Status Unimplemented(std::string message);

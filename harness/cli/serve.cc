@@ -3,6 +3,8 @@
 #include "emulator/app/lab.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
+#include "harness/lib/generic_actions.h"
+#include "harness/lib/scenario.h"
 
 #include <nlohmann/json.hpp>
 
@@ -21,8 +23,10 @@ const std::vector<FlagSpec> kServeFlags = {
     {"--start", true, "TIME  virtual start time, ISO 8601 (default: now, or the saved time)"},
     {"--manual-clock", false, "virtual time moves only through the admin API"},
     {"--cmg-name", true, "NAME  also issue a server certificate for NAME (repeatable)"},
+    {"--listen", true, "NAME=PORT  fixed port for listener NAME, e.g. aad=443 (repeatable)"},
     {"--journal-size", true, "N  requests kept in the journal (default 10000)"},
     {"--ready-file", true, "FILE  write endpoints, CA and admin URL as JSON once listening"},
+    {"--lab", true, "FILE  seed the lab from the \"lab\" section of a scenario file"},
     {"--help", false, "show this help"},
 };
 
@@ -55,6 +59,17 @@ bool write_ready_file(const std::string& path, const app::Lab& lab) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;  // readers never see half a file
 }
 
+// Prints what the lab section seeded: each tenant with its applications.
+void print_seeded(const nlohmann::json& summary) {
+  for (const auto& t : summary["aad"]["tenants"]) {
+    std::cout << "  tenant  " << t["domain"].get<std::string>() << "  "
+              << t["id"].get<std::string>() << "  (users: " << t["users"].size() << ")\n";
+    for (const auto& a : t["applications"])
+      std::cout << "    app   " << a["display_name"].get<std::string>() << "  "
+                << a["app_id"].get<std::string>() << "\n";
+  }
+}
+
 }  // namespace
 
 int cmd_serve(const std::vector<std::string>& raw) {
@@ -81,6 +96,13 @@ int cmd_serve(const std::vector<std::string>& raw) {
   o.pki_dir = args->get("--pki", o.state_dir.empty() ? default_pki_dir() : "");
   o.bind_address = args->get("--bind", "127.0.0.1");
   o.cmg_names = args->all("--cmg-name");
+  for (const auto& spec : args->all("--listen")) {
+    auto eq = spec.find('=');
+    auto port = parse_u64(eq == std::string::npos ? "" : spec.substr(eq + 1), "--listen port");
+    if (eq == std::string::npos || eq == 0 || !port.ok() || *port == 0 || *port > 65535)
+      return usage_error("serve", "--listen takes NAME=PORT (1-65535), got '" + spec + "'");
+    o.ports[spec.substr(0, eq)] = static_cast<uint16_t>(*port);
+  }
 
   // Block the stop signals before any thread starts, so only sigwait below receives them.
   sigset_t stop_signals;
@@ -89,12 +111,23 @@ int cmd_serve(const std::vector<std::string>& raw) {
   sigaddset(&stop_signals, SIGTERM);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
+  nlohmann::json lab_section;
+  if (args->has("--lab")) {
+    auto scenario =
+        harness::load_scenario_file(args->get("--lab"), harness::scenario_action_registry());
+    if (!scenario.ok()) return usage_error("serve", scenario.status().message());
+    lab_section = scenario->lab;
+  }
+
   auto lab = app::Lab::create(o);
   if (!lab.ok()) return usage_error("serve", lab.status().message());
   if (Status s = (*lab)->start(); !s.ok()) {
     std::cerr << "cmgemu serve: " << s.message() << "\n";
     return 1;
   }
+  nlohmann::json seeded;
+  if (Status s = (*lab)->seed(lab_section, &seeded); !s.ok())
+    return usage_error("serve", args->get("--lab") + ": " + s.message());
   std::cout << "cmgemu lab is up (seed " << o.seed << ", clock "
             << (o.realtime_clock ? "real-time" : "manual") << ", virtual time "
             << format_iso8601((*lab)->clock().now()) << ")\n";
@@ -102,6 +135,7 @@ int cmd_serve(const std::vector<std::string>& raw) {
     std::cout << "  " << e.name << std::string(e.name.size() < 8 ? 8 - e.name.size() : 1, ' ')
               << e.url() << "  (" << e.host << ")\n";
   std::cout << "  lab CA  " << (*lab)->ca_path() << "\n  admin   " << (*lab)->admin_url() << "\n";
+  if (args->has("--lab")) print_seeded(seeded);
   std::cout.flush();
   if (args->has("--ready-file") && !write_ready_file(args->get("--ready-file"), **lab)) {
     std::cerr << "cmgemu serve: cannot write " << args->get("--ready-file") << "\n";

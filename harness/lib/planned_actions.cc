@@ -1,5 +1,7 @@
 #include "harness/lib/planned_actions.h"
 
+#include "emulator/aad/actions.h"
+
 namespace emu::harness {
 namespace {
 
@@ -82,6 +84,9 @@ void declare_planned_actions(ActionRegistry& registry) {
     if (registry.find(p.name) != nullptr) continue;
     registry.add({p.name, p.summary, p.required, p.optional, nullptr, nullptr});
   }
+  // The Entra ID party's actions, declared from its own table (same names, arguments and
+  // load-time checks as the implementations the lab registers).
+  aad::declare_aad_actions(registry);
 }
 
 }  // namespace emu::harness

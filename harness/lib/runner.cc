@@ -203,6 +203,7 @@ Result<RunReport> run_impl(const Scenario& scenario, const RunOptions& options) 
       return id.status().with_context(scenario.file + ": fault rule " + std::to_string(i + 1));
   }
   EMU_RETURN_IF_ERROR(lab->start());
+  EMU_RETURN_IF_ERROR(lab->seed(scenario.lab));  // e.g. "aad: lab.tenant.domain: required"
   RunReport report = Run(scenario, options, *lab).run(seed);
   lab->stop();
   return report;

@@ -89,6 +89,26 @@ TEST(ScenarioRun, GenericExampleRunsTwiceIdentically) {
   EXPECT_EQ(first.steps[5].start, "2026-01-01T00:12:00Z");
 }
 
+TEST(ScenarioRun, AadExamplePassesAndRepeatsUpToTheKeyRoll) {
+  Scenario scenario = load("scenarios/examples/aad-tokens.json");
+  RunReport first = run(scenario);
+  for (const auto& step : first.steps) {
+    EXPECT_EQ(step.status, StepStatus::kPassed)
+        << step.id << ": " << step.message
+        << (step.details.empty() ? "" : "\n  " + step.details[0]);
+  }
+  EXPECT_TRUE(first.passed());
+  // A rolled signing key is fresh RSA material (its kid and every later signature differ), so
+  // the transcripts are compared step by step up to the roll.
+  RunReport second = run(scenario);
+  ASSERT_EQ(first.steps.size(), second.steps.size());
+  const auto a = report_json(first)["steps"], b = report_json(second)["steps"];
+  size_t compared = 0;
+  for (size_t i = 0; i < a.size() && first.steps[i].action != "aad.keys.roll"; ++i, ++compared)
+    EXPECT_EQ(a[i].dump(), b[i].dump()) << first.steps[i].id;
+  EXPECT_GE(compared, 20u);
+}
+
 TEST(ScenarioRun, ADifferentSeedChangesRequestIds) {
   Scenario scenario = load("scenarios/examples/http-clock-faults.json");
   RunReport seven = run(scenario);

@@ -1,0 +1,140 @@
+// Private helpers of the Directory implementation (directory*.cc): cached-statement binding
+// and row reading, JSON list columns, time columns, the schema migrations and first-party
+// seeding. Not part of the emu_aad interface.
+#pragma once
+
+#include "emulator/aad/directory.h"
+#include "emulator/core/store/database.h"
+
+#include <nlohmann/json.hpp>
+
+#include <functional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace emu::aad::internal {
+
+// The directory schema, in order (see directory_schema.cc).
+std::span<const store::Migration> directory_migrations();
+
+// Resets a cached statement when the scope ends, so no read stays open between calls.
+class StatementScope {
+ public:
+  explicit StatementScope(store::Statement* stmt) : stmt_(stmt) {}
+  ~StatementScope() { stmt_->reset(); }
+  StatementScope(const StatementScope&) = delete;
+  StatementScope& operator=(const StatementScope&) = delete;
+
+ private:
+  store::Statement* stmt_;
+};
+
+// A value to bind as a BLOB rather than TEXT.
+struct Blob {
+  std::string_view bytes;
+};
+
+template <typename T>
+Status bind_arg(store::Statement& stmt, int index, const T& value) {
+  return stmt.bind(index, value);
+}
+inline Status bind_arg(store::Statement& stmt, int index, const Blob& blob) {
+  return stmt.bind_blob(index, blob.bytes);
+}
+
+// Returns the cached statement for `sql` with `args` bound to ?1, ?2, ... in order.
+template <typename... Args>
+Result<store::Statement*> bind_all(store::Database& db, std::string_view sql, const Args&... args) {
+  EMU_ASSIGN_OR_RETURN(store::Statement * stmt, db.cached(sql));
+  int index = 0;
+  Status status;
+  ((status = status.ok() ? bind_arg(*stmt, ++index, args) : status), ...);
+  if (!status.ok()) return status;
+  return stmt;
+}
+
+// Runs a statement that returns no rows.
+template <typename... Args>
+Status exec_sql(store::Database& db, std::string_view sql, const Args&... args) {
+  EMU_ASSIGN_OR_RETURN(store::Statement * stmt, bind_all(db, sql, args...));
+  StatementScope scope(stmt);
+  return stmt->run();
+}
+
+// Runs a query and maps every row with `map`.
+template <typename T, typename... Args>
+Result<std::vector<T>> query_rows(store::Database& db, std::string_view sql,
+                                  const std::function<T(const store::Statement&)>& map,
+                                  const Args&... args) {
+  EMU_ASSIGN_OR_RETURN(store::Statement * stmt, bind_all(db, sql, args...));
+  StatementScope scope(stmt);
+  std::vector<T> rows;
+  while (true) {
+    EMU_ASSIGN_OR_RETURN(bool has_row, stmt->step());
+    if (!has_row) break;
+    rows.push_back(map(*stmt));
+  }
+  return rows;
+}
+
+// The first row of a query, or NotFound(`what`).
+template <typename T, typename... Args>
+Result<T> query_one(store::Database& db, std::string_view sql,
+                    const std::function<T(const store::Statement&)>& map, const std::string& what,
+                    const Args&... args) {
+  EMU_ASSIGN_OR_RETURN(std::vector<T> rows, query_rows<T>(db, sql, map, args...));
+  if (rows.empty()) return NotFound(what);
+  return std::move(rows.front());
+}
+
+// Values of a query that cannot fail in normal operation; errors yield an empty list.
+template <typename T>
+std::vector<T> or_empty(Result<std::vector<T>> rows) {
+  return rows.ok() ? std::move(rows).value() : std::vector<T>{};
+}
+
+// JSON list columns: ["a","b"] <-> vector. Unparseable text reads as empty.
+std::string strings_to_json(const std::vector<std::string>& values);
+std::vector<std::string> strings_from_json(std::string_view text);
+// A JSON value column (arrays of objects); unparseable text reads as an empty array.
+nlohmann::json json_from_column(std::string_view text);
+
+// Time columns (ISO 8601). Unparseable text reads as the epoch.
+std::string time_to_column(TimePoint t);
+TimePoint time_from_column(std::string_view text);
+
+// Runs `body` inside a transaction unless one is already open on `db`.
+Status in_transaction(store::Database& db, const std::function<Status()>& body);
+
+// Row readers for the column lists the directory selects (see each *_COLUMNS macro user).
+User read_user(const store::Statement& s);
+Application read_application_row(const store::Statement& s);  // without credentials
+ServicePrincipal read_service_principal(const store::Statement& s);
+PermissionGrant read_permission_grant(const store::Statement& s);
+AppRoleAssignment read_app_role_assignment(const store::Statement& s);
+
+// Column lists matching the readers above.
+inline constexpr std::string_view kUserColumns =
+    "id, tenant_id, upn, display_name, given_name, surname, mail, password, directory_roles, "
+    "mfa_required, enabled, created";
+inline constexpr std::string_view kApplicationColumns =
+    "id, app_id, tenant_id, first_party, display_name, sign_in_audience, identifier_uris, "
+    "web_redirect_uris, spa_redirect_uris, public_client_redirect_uris, "
+    "is_fallback_public_client, access_token_version, required_resource_access, app_roles, "
+    "oauth2_permission_scopes, created";
+inline constexpr std::string_view kServicePrincipalColumns =
+    "id, app_id, tenant_id, display_name, service_principal_names, account_enabled, first_party";
+inline constexpr std::string_view kPermissionGrantColumns =
+    "id, client_id, resource_id, consent_type, principal_id, scope";
+inline constexpr std::string_view kAppRoleAssignmentColumns =
+    "id, principal_id, resource_id, app_role_id";
+
+// The first-party applications (Azure CLI, ARM, Graph) as seeded, without object IDs.
+std::vector<Application> first_party_applications();
+// Creates the first-party applications once, then their service principals in `tenant_id`
+// and the grants pre-authorising the Azure CLI (see directory_seed.cc).
+Status seed_first_party(Directory& dir, const std::string& tenant_id);
+
+}  // namespace emu::aad::internal

@@ -1,0 +1,33 @@
+// The emulator's TokenValidator: RS256 compact JWS checked against the Entra ID party's
+// SigningKeySet, the canonical issuers of the token's tenant, the caller's audiences and
+// tenant, and nbf/exp on the virtual clock.
+#pragma once
+
+#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/token_validator.h"
+#include "emulator/core/clock.h"
+
+#include <memory>
+#include <string>
+#include <string_view>
+
+namespace emu::aad {
+
+// A validator reading `keys` and `clock` on every call; both must outlive it. Thread-safe.
+// Checks, in this order, stopping at the first failure: parse (kMalformed), alg == "RS256"
+// (kBadAlgorithm, before any key is touched), kid (or x5t when kid is absent) published
+// (kUnknownKey), signature (kBadSignature), iss is v1_issuer(tid) or v2_issuer(tid) of the
+// token's own tid (kBadIssuer), tid == policy.tenant_id when set, case-insensitively
+// (kWrongTenant), aud in policy.audiences when non-empty (kBadAudience), exp present and
+// numeric (else kMalformed), now <= exp + skew (kExpired), now >= nbf - skew (kNotYetValid).
+std::unique_ptr<TokenValidator> make_token_validator(const SigningKeySet& keys, const Clock& clock);
+
+// The canonical access-token issuers of tenant `tid`:
+// "https://sts.windows.net/<tid>/" (v1) and "https://login.microsoftonline.com/<tid>/v2.0" (v2).
+std::string v1_issuer(std::string_view tid);
+std::string v2_issuer(std::string_view tid);
+
+// Tokens longer than this are refused as kMalformed without being decoded.
+inline constexpr size_t kMaxTokenBytes = 64 * 1024;
+
+}  // namespace emu::aad
