@@ -172,7 +172,7 @@ std::optional<AadError> TokenService::grant_delegated(Issue& issue) const {
     if (def == defined.end() && !builtin)
       return aadsts::invalid_scope(issue.scopes.implicit_graph ? p
                                                                : issue.scopes.resource() + "/" + p);
-    if (!contains_ci(granted, p))
+    if (!client.first_party && !contains_ci(granted, p))  // first party: pre-authorised
       return aadsts::consent_required(client.app_id, client.display_name);
     std::string value = builtin ? p : *def;
     if (!contains_ci(issue.scp, value)) issue.scp.push_back(value);

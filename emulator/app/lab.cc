@@ -1,7 +1,5 @@
 #include "emulator/app/lab.h"
 
-#include <algorithm>
-
 #include "certs/pki.h"
 #include "emulator/aad/aad_service.h"
 #include "emulator/app/service.h"
@@ -14,6 +12,8 @@
 #include "emulator/core/store/database.h"
 
 #include <nlohmann/json.hpp>
+
+#include <algorithm>
 
 #ifndef CMGEMU_VERSION
 #define CMGEMU_VERSION "0.1.0"

@@ -16,10 +16,10 @@ constexpr std::string_view kMask = "***";
 constexpr std::string_view kTooDeep = "(JSON body nested too deeply to mask; not recorded)";
 
 constexpr std::string_view kSecretFields[] = {
-    "client_secret", "client_assertion", "assertion",     "password",
-    "passwd",        "secret",           "secretText",    "code",
-    "code_verifier", "access_token",     "refresh_token", "id_token",
-    "token",         "regtoken",         "key",           "sig"};
+    "client_secret", "client_assertion", "assertion", "password",      "passwd",
+    "secret",        "secretText",       "code",      "code_verifier", "access_token",
+    "refresh_token", "id_token",         "token",     "regtoken",      "key",
+    "sig",           "device_code",      "user_code"};
 
 // Headers whose value keeps its leading auth scheme when masked.
 constexpr std::string_view kAuthHeaders[] = {"Authorization", "Proxy-Authorization",

@@ -14,7 +14,8 @@ namespace emu::test {
 // The first call in a process runs ensure_lab_pki under an exclusive flock() on
 // "<dir>.lock" (so parallel ctest processes do not race) and aborts the process with a
 // message on failure. Thread-safe. Tests must treat the files in its dir as read-only; copy
-// them (copy_pki_files) to mutate.
+// them (copy_pki_files) to mutate. (Labs started on it add the Entra ID signing keys
+// aad-signing-<n>.key/.crt there, under their own flock, as they do in any PKI folder.)
 const pki::LabPki& shared_pki();
 // The options shared_pki() was ensured with (now = real time at the first call).
 const pki::PkiOptions& shared_pki_options();

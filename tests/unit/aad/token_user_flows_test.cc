@@ -143,6 +143,14 @@ TEST_F(UserFlowTest, ConfidentialClientNeedsItsSecretForRopc) {
   EXPECT_FALSE(body(r).contains("refresh_token"));  // no offline_access asked
 }
 
+TEST_F(UserFlowTest, TheAzureCliNeedsNoConsentForNamedGraphPermissions) {
+  auto r = post(token_path(),
+                cli_password(user_.upn, kPassword, "https://graph.microsoft.com/User.Read openid"));
+  ASSERT_EQ(r.status, 200) << r.body;
+  EXPECT_EQ(claims(body(r)["access_token"])["scp"], "User.Read");
+  EXPECT_EQ(body(r)["scope"], "User.Read openid");
+}
+
 TEST_F(UserFlowTest, UndefinedPermissionIs70011) {
   auto r = post(token_path(),
                 cli_password(user_.upn, kPassword, "https://graph.microsoft.com/Nope.Read"));
