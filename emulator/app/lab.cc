@@ -43,6 +43,41 @@ http::Router make_crl_router(const pki::LabPki& pki, std::string path) {
   return r;
 }
 
+// The context of an action started through the admin API (`POST /_cmgemu/actions/{name}`):
+// it runs on the I/O thread, so it cannot make HTTP calls to the lab it is serving.
+class AdminActionContext final : public ActionContext {
+ public:
+  AdminActionContext(Clock& clock, IdSource& ids, FaultPlan& faults, Journal& journal,
+                     std::string ca_path)
+      : clock_(clock),
+        ids_(ids),
+        faults_(faults),
+        journal_(journal),
+        ca_path_(std::move(ca_path)) {}
+  Clock& clock() override { return clock_; }
+  IdSource& ids() override { return ids_; }
+  Result<HttpExchange> http(const HttpCall& call) override {
+    return Unimplemented("action needs an HTTP call to '" + call.endpoint +
+                         "'; run it from a scenario, not the admin API");
+  }
+  const nlohmann::json& lab() const override { return lab_; }
+  nlohmann::json& vars() override { return vars_; }
+  std::string ca_path() const override { return ca_path_; }
+  std::string out_dir() const override { return ""; }
+  void run_on_io(const std::function<void()>& fn) override { fn(); }  // already there
+  FaultPlan& faults() override { return faults_; }
+  Journal& journal() override { return journal_; }
+
+ private:
+  Clock& clock_;
+  IdSource& ids_;
+  FaultPlan& faults_;
+  Journal& journal_;
+  std::string ca_path_;
+  nlohmann::json lab_ = nlohmann::json::object();
+  nlohmann::json vars_ = nlohmann::json::object();
+};
+
 }  // namespace
 
 std::string Endpoint::url() const {
@@ -93,6 +128,35 @@ struct Lab::Impl {
     EMU_RETURN_IF_ERROR(st->bind(1, key));
     EMU_RETURN_IF_ERROR(st->bind(2, value));
     return st->run();
+  }
+
+  // Runs a registered action for the admin API, on the I/O thread.
+  Result<ActionOutcome> run_admin_action(const std::string& name, const nlohmann::json& args) {
+    const ActionDef* def = actions.find(name);
+    if (def == nullptr) {
+      auto hint = actions.suggest(name);
+      return NotFound("unknown action '" + name + "'" +
+                      (hint ? "; did you mean '" + *hint + "'?" : ""));
+    }
+    if (!def->run) return Unimplemented("action '" + name + "' is planned, not implemented yet");
+    for (const auto& key : def->required_args)
+      if (!args.contains(key)) return InvalidArgument(key + ": required by '" + name + "'");
+    if (!def->required_args.empty() || !def->optional_args.empty()) {
+      for (const auto& [key, value] : args.items()) {
+        auto& req = def->required_args;
+        auto& opt = def->optional_args;
+        if (std::find(req.begin(), req.end(), key) == req.end() &&
+            std::find(opt.begin(), opt.end(), key) == opt.end())
+          return InvalidArgument(key + ": unknown argument of '" + name + "'");
+      }
+    }
+    if (def->validate) EMU_RETURN_IF_ERROR(def->validate(args));
+    AdminActionContext ctx(*clock, ids, faults, journal, pki.ca.cert_path);
+    try {
+      return def->run(args, ctx);
+    } catch (const std::exception& e) {
+      return Internal(std::string("action '") + name + "' threw: " + e.what());
+    }
   }
 
   nlohmann::json endpoints_json() const {
@@ -173,7 +237,10 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
 
   m.admin_router = make_admin_router(
       AdminDeps{*m.clock, m.journal, m.faults, [raw = lab.get()] { return raw->reset(); },
-                [&m] { return m.endpoints_json(); }, CMGEMU_VERSION});
+                [&m] { return m.endpoints_json(); }, CMGEMU_VERSION,
+                [&m](const std::string& name, const nlohmann::json& args) {
+                  return m.run_admin_action(name, args);
+                }});
   m.crl_router = make_crl_router(m.pki, m.pki_options.crl_path);
   ServiceContext ctx{*m.clock, m.ids, m.state, m.pki};
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<aad::AadService> aad, aad::AadService::create(ctx));

@@ -131,6 +131,35 @@ http::Router make_admin_router(AdminDeps deps_in) {
     res.status = 204;
     return res;
   });
+  r.post(p + "/actions/{name}", [deps](http::Request& req) {
+    json args = json::object();
+    if (!req.body.empty()) {
+      auto body = http::parse_json_body(req);
+      if (!body.ok()) return bad_request(body.status());
+      if (!body->is_object())
+        return bad_request(InvalidArgument("the body must be an object of args"));
+      args = std::move(body).value();
+    }
+    if (!deps->run_action) return admin_error(501, "NotImplemented", "actions are not available");
+    auto outcome = deps->run_action(req.param("name"), args);
+    if (!outcome.ok()) {
+      switch (outcome.status().code()) {
+        case StatusCode::kNotFound:
+          return admin_error(404, "NotFound", outcome.status().message());
+        case StatusCode::kInvalidArgument:
+          return bad_request(outcome.status());
+        case StatusCode::kUnimplemented:
+          return admin_error(501, "NotImplemented", outcome.status().message());
+        default:
+          return admin_error(500, "InternalError", outcome.status().message());
+      }
+    }
+    bool passed = outcome->kind == ActionOutcome::Kind::kPassed;
+    return http::json_response(passed ? 200 : 409, {{"status", passed ? "passed" : "failed"},
+                                                    {"message", outcome->message},
+                                                    {"output", outcome->output},
+                                                    {"details", outcome->details}});
+  });
   r.post(p + "/reset", [deps](http::Request&) {
     Status s = deps->reset ? deps->reset() : Status::Ok();
     if (!s.ok()) return admin_error(500, "InternalError", s.message());

@@ -3,6 +3,7 @@
 // Errors use {"error":{"code","message"}} with code BadRequest / NotFound / InternalError.
 #pragma once
 
+#include "emulator/core/actions.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/http/router.h"
@@ -26,6 +27,11 @@ struct AdminDeps {
   std::function<Status()> reset;              // resets the whole lab
   std::function<nlohmann::json()> endpoints;  // {"name": {"url":..,"host":..}, ...}
   std::string version;
+  // Runs a registered scenario action with `args` on the I/O thread. Returns its outcome, or
+  // NotFound (unknown action) / Unimplemented (planned, or needs what only a scenario run
+  // provides, such as HTTP calls to the lab). Empty = the route answers 501.
+  std::function<Result<ActionOutcome>(const std::string& name, const nlohmann::json& args)>
+      run_action;
 };
 
 // Routes (all JSON):
@@ -41,6 +47,9 @@ struct AdminDeps {
 //   DELETE /_cmgemu/faults                 clears all -> 204
 //   DELETE /_cmgemu/faults/{id}            -> 204, or 404
 //   POST   /_cmgemu/reset                  -> {"status":"reset"}
+//   POST   /_cmgemu/actions/{name}         body = the action's args -> {"status","message",
+//                                          "output","details"}; 200 passed, 409 failed,
+//                                          404 unknown action, 501 not runnable here
 http::Router make_admin_router(AdminDeps deps);
 
 }  // namespace emu

@@ -83,6 +83,39 @@ OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret wrong-secret 
 check "MSAL wrong secret -> AADSTS7000215" "$OUT" \
   "(not r['ok']) and r['error']=='invalid_client' and 7000215 in r['error_codes']"
 
+# Graph creates an application, its service principal and a secret; the secret then works at
+# the token endpoint.
+GRAPH="$(field "d['endpoints']['graph']['url']")"
+ADMIN="$(field "d['admin']")"
+GRAPH_TOKEN="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
+  --scope "https://graph.microsoft.com/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" \
+  --audience https://graph.microsoft.com --issuer "$V1ISS" --print-token |
+  $PY -c "import json,sys; print(json.load(sys.stdin)['access_token'])")"
+gpost() { curl -sS --fail-with-body --cacert "$CA" -H "Authorization: Bearer $GRAPH_TOKEN" \
+  -H "Content-Type: application/json" -d "$2" "$GRAPH/v1.0/$1"; }
+NEW_APP="$(gpost applications '{"displayName":"made by graph"}')" || fail "Graph create app: $NEW_APP"
+NEW_ID="$(echo "$NEW_APP" | $PY -c "import json,sys; print(json.load(sys.stdin)['id'])")"
+NEW_APPID="$(echo "$NEW_APP" | $PY -c "import json,sys; print(json.load(sys.stdin)['appId'])")"
+gpost servicePrincipals "{\"appId\":\"$NEW_APPID\"}" >/dev/null || fail "Graph create service principal"
+NEW_SECRET="$(gpost "applications/$NEW_ID/addPassword" '{"passwordCredential":{"displayName":"e2e"}}' |
+  $PY -c "import json,sys; print(json.load(sys.stdin)['secretText'])")" || fail "Graph addPassword"
+OUT="$(msal --authority "$AAD/$TENANT" --client-id "$NEW_APPID" --secret "$NEW_SECRET" \
+  --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$ARM" --issuer "$V1ISS")"
+check "Graph-created app and secret work at the token endpoint" "$OUT" \
+  "r['ok'] and r['claims']['appid']=='$NEW_APPID'"
+
+# After a key roll that removes the old key, tokens it signed no longer verify.
+OLD_TOKEN="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
+  --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$ARM" \
+  --issuer "$V1ISS" --print-token | $PY -c "import json,sys; print(json.load(sys.stdin)['access_token'])")"
+curl -sS --fail --cacert "$CA" -X POST -H "Content-Type: application/json" \
+  -d '{"remove_old":true}' "$ADMIN/actions/aad.keys.roll" >/dev/null || fail "roll keys"
+OUT="$(msal --verify "$OLD_TOKEN" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$ARM" --issuer "$V1ISS")"
+check "PyJWT refuses a token whose key was rolled out" "$OUT" "not r['ok']"
+OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
+  --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$ARM" --issuer "$V1ISS")"
+check "a token from the new key verifies" "$OUT" "r['ok']"
+
 node() { command node "$SRC/tests/clients/identity_client.mjs" "$@"; }
 # msal-node drops a default port from the authority and then requires the discovery issuer to
 # match it: give it the URL as a browser would write it.

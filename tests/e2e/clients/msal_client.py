@@ -23,16 +23,26 @@ def verify(token, jwks_url, audience, issuer):
 
 def main():
     p = argparse.ArgumentParser()
-    p.add_argument("--authority", required=True)
-    p.add_argument("--client-id", required=True)
+    p.add_argument("--authority")
+    p.add_argument("--client-id")
     p.add_argument("--secret")
     p.add_argument("--username")
     p.add_argument("--password")
-    p.add_argument("--scope", required=True)
+    p.add_argument("--scope")
+    p.add_argument("--verify", metavar="TOKEN", help="only verify TOKEN against the JWKS")
+    p.add_argument("--print-token", action="store_true")
     p.add_argument("--jwks", required=True)
     p.add_argument("--audience", required=True)
     p.add_argument("--issuer", required=True)
     a = p.parse_args()
+
+    if a.verify:
+        try:
+            claims = verify(a.verify, a.jwks, a.audience, a.issuer)
+            print(json.dumps({"ok": True, "claims": claims}))
+        except (StopIteration, jwt.PyJWTError) as e:
+            print(json.dumps({"ok": False, "error": type(e).__name__}))
+        return 0
 
     if a.secret:
         app = msal.ConfidentialClientApplication(
@@ -51,6 +61,8 @@ def main():
         return 0
     claims = verify(result["access_token"], a.jwks, a.audience, a.issuer)
     out = {"ok": True, "claims": claims}
+    if a.print_token:
+        out["access_token"] = result["access_token"]
     if "id_token_claims" in result:
         out["id_token_claims"] = result["id_token_claims"]
     print(json.dumps(out))

@@ -21,7 +21,18 @@ class AdminApiTest : public ::testing::Test {
                                             [] {
                                               return json{{"admin", {{"url", "x"}}}};
                                             },
-                                            "9.9.9"})) {}
+                                            "9.9.9",
+                                            [this](const std::string& name, const json& args) {
+                                              return run_action(name, args);
+                                            }})) {}
+
+  // A stand-in for the Lab's action runner: one action that echoes, one that fails.
+  Result<ActionOutcome> run_action(const std::string& name, const json& args) {
+    if (name == "echo") return ActionOutcome{ActionOutcome::Kind::kPassed, "echoed", args, {}};
+    if (name == "fail") return ActionOutcome{ActionOutcome::Kind::kFailed, "no", nullptr, {"why"}};
+    if (name == "planned") return Unimplemented("action 'planned' is planned");
+    return NotFound("unknown action '" + name + "'");
+  }
 
   http::Response call(std::string method, std::string target, std::string body = "") {
     http::Request req;
@@ -130,6 +141,21 @@ TEST_F(AdminApiTest, ResetAndUnknownRoutes) {
   j = call_json("PUT", "/_cmgemu/health", "", 405);
   EXPECT_EQ(j["error"]["code"], "MethodNotAllowed");
   EXPECT_EQ(call_json("GET", "/_cmgemu/endpoints")["admin"]["url"], "x");
+}
+
+TEST_F(AdminApiTest, RunsActions) {
+  auto j = call_json("POST", "/_cmgemu/actions/echo", R"({"remove_old":true})");
+  EXPECT_EQ(j["status"], "passed");
+  EXPECT_EQ(j["output"]["remove_old"], true);
+  j = call_json("POST", "/_cmgemu/actions/fail", "", 409);
+  EXPECT_EQ(j["status"], "failed");
+  EXPECT_EQ(j["details"][0], "why");
+  j = call_json("POST", "/_cmgemu/actions/nope", "{}", 404);
+  EXPECT_EQ(j["error"]["message"], "unknown action 'nope'");
+  j = call_json("POST", "/_cmgemu/actions/planned", "{}", 501);
+  EXPECT_EQ(j["error"]["code"], "NotImplemented");
+  j = call_json("POST", "/_cmgemu/actions/echo", "[1]", 400);
+  EXPECT_EQ(j["error"]["message"], "the body must be an object of args");
 }
 
 }  // namespace
