@@ -59,33 +59,6 @@ http::Response aad_error_response(const AadError& e, const ErrorContext& ctx) {
   return r;
 }
 
-std::string html_escape(std::string_view s) {
-  std::string out;
-  out.reserve(s.size());
-  for (char c : s) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out.push_back(c);
-    }
-  }
-  return out;
-}
-
 http::Response aad_error_page(const AadError& e, const ErrorContext& ctx) {
   std::string body =
       "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>Sign in to your account</title>"

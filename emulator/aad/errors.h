@@ -8,6 +8,7 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/http/message.h"
 #include "emulator/core/ids.h"
+#include "emulator/core/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -68,8 +69,8 @@ http::Response aad_error_page(const AadError& e, const ErrorContext& ctx);
 std::vector<std::pair<std::string, std::string>> aad_error_params(const AadError& e,
                                                                   const ErrorContext& ctx);
 
-// Escapes &, <, >, " and ' for HTML text and attribute values.
-std::string html_escape(std::string_view s);
+// Escapes &, <, >, " and ' for HTML text and attribute values (emulator/core/text.h).
+using emu::html_escape;
 
 // Factories, one per AADSTS code. Texts follow Entra's wording where a source records it;
 // each cites the reference (azure-clients.md §2.6), a public source, or says "inferred".

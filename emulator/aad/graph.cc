@@ -110,23 +110,11 @@ const std::vector<std::string>& known_collections() {
   return kNames;
 }
 
-std::vector<std::string_view> split(std::string_view path) {
-  std::vector<std::string_view> parts;
-  size_t i = 0;
-  while (i < path.size()) {
-    size_t j = path.find('/', i);
-    if (j == std::string_view::npos) j = path.size();
-    if (j > i) parts.push_back(path.substr(i, j - i));
-    i = j + 1;
-  }
-  return parts;
-}
-
 // Unknown route: 405 for a known path with another method, else Graph's segment error naming
 // the first segment that names nothing.
 http::Response unknown_route(Context& ctx, http::Request& req, bool path_matched) {
   if (path_matched) return method_not_allowed(req, ctx.now());
-  auto parts = split(req.path);
+  auto parts = http::split_path(req.path);
   if (parts.empty() || !http::iequals(parts[0], "v1.0")) return invalid_version(req, ctx.now());
   if (parts.size() == 1) return segment_not_found(req, ctx.now(), parts[0]);
   const auto& known = known_collections();
@@ -140,7 +128,7 @@ http::Response unknown_route(Context& ctx, http::Request& req, bool path_matched
 // unknown (the reply is then set).
 bool rewrite_alternate_key(Context& ctx, http::Request& req, const Caller& caller,
                            http::Response& reply) {
-  auto parts = split(req.path);
+  auto parts = http::split_path(req.path);
   if (parts.size() < 2) return true;
   auto key = parse_alternate_key(http::url_decode(parts[1]));
   if (!key) return true;

@@ -1,5 +1,6 @@
 #include "emulator/aad/rsa_key.h"
 
+#include "certs/openssl_util.h"
 #include "emulator/aad/signing_keys.h"
 
 #include <openssl/bio.h>
@@ -17,33 +18,15 @@
 namespace emu::aad::internal {
 namespace {
 
-template <typename T, void (*Free)(T*)>
-struct Deleter {
-  void operator()(T* p) const { Free(p); }
-};
-template <typename T, void (*Free)(T*)>
-using Ptr = std::unique_ptr<T, Deleter<T, Free>>;
-using BioPtr = Ptr<BIO, BIO_free_all>;
-using BignumPtr = Ptr<BIGNUM, BN_free>;
-using EvpPkeyPtr = Ptr<EVP_PKEY, EVP_PKEY_free>;
-using MdCtxPtr = Ptr<EVP_MD_CTX, EVP_MD_CTX_free>;
-using X509Ptr = Ptr<X509, X509_free>;
+using pki::BignumPtr;
+using pki::BioPtr;
+using pki::EvpPkeyPtr;
+using pki::openssl_error;
+using pki::X509Ptr;
+using MdCtxPtr = pki::OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 
 constexpr auto kCertBackdate = std::chrono::hours(24);
 constexpr auto kCertLifetime = std::chrono::hours(24 * (5 * 365 + 1));  // 5 years
-
-// Internal("<what>: <OpenSSL error queue>"), draining the calling thread's error queue.
-Status openssl_error(std::string_view what) {
-  std::string text;
-  char buf[256];
-  while (unsigned long code = ERR_get_error()) {
-    ERR_error_string_n(code, buf, sizeof buf);
-    if (!text.empty()) text += "; ";
-    text += buf;
-  }
-  if (text.empty()) text = "unknown OpenSSL error";
-  return Internal(std::string(what) + ": " + text);
-}
 
 Status parse_error(std::string_view what) { return InvalidArgument(openssl_error(what).message()); }
 

@@ -2,6 +2,7 @@
 // (The JSON transcript is runner.h's transcript().)
 #pragma once
 
+#include "emulator/core/text.h"
 #include "harness/lib/runner.h"
 
 #include <string>
@@ -26,7 +27,7 @@ std::string console_summary(const RunReport& report, bool color);
 std::string junit_xml(const std::vector<RunReport>& reports);
 
 // Escapes &, <, >, " and ' and replaces characters XML 1.0 forbids (controls other than tab,
-// newline and carriage return) with U+FFFD.
-std::string xml_escape(std::string_view text);
+// newline and carriage return) with U+FFFD (emulator/core/text.h).
+using emu::xml_escape;
 
 }  // namespace emu::harness

@@ -3,10 +3,7 @@
 #include <exception>
 
 namespace emu::http {
-namespace {
 
-// Splits a path into its non-empty segments ("//a/b/" -> {"a","b"}): empty segments are
-// ignored, as Azure front ends do for "//metadata/endpoints".
 std::vector<std::string_view> split_path(std::string_view path) {
   std::vector<std::string_view> parts;
   size_t i = 0;
@@ -18,6 +15,8 @@ std::vector<std::string_view> split_path(std::string_view path) {
   }
   return parts;
 }
+
+namespace {
 
 Response default_not_found(Request& req, bool path_matched) {
   if (path_matched) return text_response(405, "Method Not Allowed: " + req.method + "\n");

@@ -9,9 +9,15 @@
 
 #include <functional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace emu::http {
+
+// Splits a path into its non-empty '/'-separated segments ("//a/b/" -> {"a","b"}): empty
+// segments are ignored, as Azure front ends do for "//metadata/endpoints". The views point
+// into `path`, which must outlive them. Pure; never throws except std::bad_alloc.
+std::vector<std::string_view> split_path(std::string_view path);
 
 using Handler = std::function<Response(Request&)>;
 
