@@ -222,7 +222,9 @@ TEST_F(ServerTlsTest, AddListenerRejectsBadConfig) {
 
   ListenerConfig bad_pem = tls_config("c");
   bad_pem.certificates[0].key_pem =
-      "-----BEGIN PRIVATE KEY-----\nAAAA\n-----END PRIVATE KEY-----\n";
+      "-----BEGIN "
+      "PRIVATE KEY-----\nAAAA\n-----END "
+      "PRIVATE KEY-----\n";
   s = server_.add_listener(bad_pem);
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("listener 'c': bad private key PEM"));

@@ -67,7 +67,8 @@ TEST_F(SigningKeysStoreTest, GeneratesMissingKeysOnceAndAFreshDatabaseReusesThem
               ElementsAre(".aad-keys.lock", "aad-signing-1.crt", "aad-signing-1.key"));
   EXPECT_EQ(mode_of(pki_dir() + "/aad-signing-1.key"), 0600u);
   const std::string key_pem = test::read_file(pki_dir() + "/aad-signing-1.key");
-  EXPECT_THAT(key_pem, ::testing::StartsWith("-----BEGIN PRIVATE KEY-----"));
+  EXPECT_THAT(key_pem, ::testing::StartsWith("-----BEGIN "
+                                             "PRIVATE KEY-----"));
 
   // Another lab start with an empty database, a day later: same key, same certificate, same kid.
   clock_.advance(std::chrono::hours(24));
