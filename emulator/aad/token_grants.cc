@@ -108,15 +108,10 @@ AadOr<http::Response> TokenService::refresh_token(const Call& call) {
   if (auto e = authenticate_client(call, *tenant, client.value(), false, false)) return *e;
   std::string scope = requested_scope(call).value_or("");
   if (scope.empty()) scope = rt->scope;
-  auto request = parse_scope(scope);
-  if (!request.ok()) return request.error();
   Issue issue;
-  issue.tenant = *tenant;
-  issue.client = std::move(client.value());
-  issue.user = std::move(user).value();
-  issue.scopes = std::move(request.value());
   issue.always_refresh = true;
-  return finish_user_grant(call, std::move(issue), false);
+  return finish_redeemed_grant(call, std::move(issue), *tenant, std::move(client.value()),
+                               std::move(user).value(), scope);
 }
 
 AadOr<http::Response> TokenService::authorization_code(const Call& call) {
@@ -157,15 +152,10 @@ AadOr<http::Response> TokenService::authorization_code(const Call& call) {
     return aadsts::server_error(s.message());
   std::string scope = requested_scope(call).value_or("");
   if (scope.empty()) scope = ac->scope;
-  auto request = parse_scope(scope);
-  if (!request.ok()) return request.error();
   Issue issue;
-  issue.tenant = *tenant;
-  issue.client = std::move(c);
-  issue.user = std::move(user).value();
-  issue.scopes = std::move(request.value());
   issue.nonce = ac->nonce;
-  return finish_user_grant(call, std::move(issue), false);
+  return finish_redeemed_grant(call, std::move(issue), *tenant, std::move(c),
+                               std::move(user).value(), scope);
 }
 
 AadOr<http::Response> TokenService::device_code(const Call& call) {
@@ -195,12 +185,18 @@ AadOr<http::Response> TokenService::device_code(const Call& call) {
   used.expires = d_.clock.now();
   if (Status s = d_.directory.save_device_code(used); !s.ok())
     return aadsts::server_error(s.message());
-  auto request = parse_scope(dc->scope);
+  return finish_redeemed_grant(call, Issue{}, *tenant, std::move(c), std::move(user).value(),
+                               dc->scope);
+}
+
+AadOr<http::Response> TokenService::finish_redeemed_grant(const Call& call, Issue issue,
+                                                          Tenant tenant, Client client, User user,
+                                                          std::string_view scope) {
+  auto request = parse_scope(scope);
   if (!request.ok()) return request.error();
-  Issue issue;
-  issue.tenant = *tenant;
-  issue.client = std::move(c);
-  issue.user = std::move(user).value();
+  issue.tenant = std::move(tenant);
+  issue.client = std::move(client);
+  issue.user = std::move(user);
   issue.scopes = std::move(request.value());
   return finish_user_grant(call, std::move(issue), false);
 }

@@ -152,6 +152,11 @@ class TokenService {
   std::optional<AadError> grant_delegated(Issue& issue) const;
   // Resolves the resource of issue.scopes, applies MFA/consent for a user, and mints.
   AadOr<http::Response> finish_user_grant(const Call& call, Issue issue, bool password_grant);
+  // For grants redeemed from a stored artefact (code, refresh token, device code): parses
+  // `scope`, completes `issue` (which may already carry nonce / always_refresh) with tenant,
+  // client and user, then finish_user_grant (not a password grant).
+  AadOr<http::Response> finish_redeemed_grant(const Call& call, Issue issue, Tenant tenant,
+                                              Client client, User user, std::string_view scope);
   AadOr<http::Response> mint(const Call& call, const Issue& issue);
 
   // --- token_grants.cc ---
