@@ -6,6 +6,7 @@
 #include "emulator/aad/actions.h"
 #include "emulator/aad/directory.h"
 #include "emulator/aad/graph.h"
+#include "emulator/aad/principal_lookup.h"
 #include "emulator/aad/seed.h"
 #include "emulator/aad/signing_keys.h"
 #include "emulator/aad/token_service.h"
@@ -32,6 +33,7 @@ struct AadService::Impl {
   std::unique_ptr<Directory> directory;
   std::unique_ptr<SigningKeySet> keys;
   std::unique_ptr<TokenValidator> validator;
+  std::unique_ptr<PrincipalLookup> principals;
   http::Router token_router;
   http::Router graph_router;
   nlohmann::json last_seed = {{"tenants", nlohmann::json::array()}};
@@ -52,6 +54,7 @@ Result<std::unique_ptr<AadService>> AadService::create(const app::ServiceContext
   if (!keys.ok()) return keys.status().with_context("aad signing keys");
   m.keys = std::move(keys).value();
   m.validator = make_token_validator(*m.keys, ctx.clock);
+  m.principals = make_principal_lookup(*m.directory);
   m.token_router = make_token_router(
       TokenServiceDeps{*m.directory, *m.keys, ctx.clock, ctx.ids, TokenLifetimes{}});
   GraphDeps graph{*m.directory, *m.validator, ctx.clock, ctx.ids};
@@ -60,6 +63,7 @@ Result<std::unique_ptr<AadService>> AadService::create(const app::ServiceContext
 }
 
 const TokenValidator& AadService::validator() const { return *impl_->validator; }
+const PrincipalLookup& AadService::principals() const { return *impl_->principals; }
 
 std::vector<app::ListenerSpec> AadService::listeners() {
   return {

@@ -3,6 +3,7 @@
 // aad.* scenario actions.
 #pragma once
 
+#include "emulator/aad/principals.h"
 #include "emulator/aad/token_validator.h"
 #include "emulator/app/service.h"
 
@@ -21,6 +22,9 @@ class AadService : public app::Service {
 
   // The validator for other parties (ARM, CMG, MP). Lives as long as the service.
   const TokenValidator& validator() const;
+  // Directory lookups by name for other parties' seeding (I/O thread). Lives as long as the
+  // service.
+  const PrincipalLookup& principals() const;
 
   // app::Service
   std::string name() const override { return "aad"; }

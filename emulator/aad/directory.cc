@@ -45,14 +45,6 @@ TimePoint time_from_column(std::string_view text) {
   return t.ok() ? *t : TimePoint{};
 }
 
-Status in_transaction(store::Database& db, const std::function<Status()>& body) {
-  if (sqlite3_get_autocommit(db.raw()) == 0) return body();  // already inside one
-  store::Transaction tx(db);
-  EMU_RETURN_IF_ERROR(tx.begin_status());
-  EMU_RETURN_IF_ERROR(body());
-  return tx.commit();
-}
-
 User read_user(const store::Statement& s) {
   User u;
   u.id = s.column_text(0);

@@ -5,6 +5,7 @@
 
 #include "emulator/aad/directory.h"
 #include "emulator/core/store/database.h"
+#include "emulator/core/store/query.h"
 
 #include <nlohmann/json.hpp>
 
@@ -19,81 +20,14 @@ namespace emu::aad::internal {
 // The directory schema, in order (see directory_schema.cc).
 std::span<const store::Migration> directory_migrations();
 
-// Resets a cached statement when the scope ends, so no read stays open between calls.
-class StatementScope {
- public:
-  explicit StatementScope(store::Statement* stmt) : stmt_(stmt) {}
-  ~StatementScope() { stmt_->reset(); }
-  StatementScope(const StatementScope&) = delete;
-  StatementScope& operator=(const StatementScope&) = delete;
-
- private:
-  store::Statement* stmt_;
-};
-
-// A value to bind as a BLOB rather than TEXT.
-struct Blob {
-  std::string_view bytes;
-};
-
-template <typename T>
-Status bind_arg(store::Statement& stmt, int index, const T& value) {
-  return stmt.bind(index, value);
-}
-inline Status bind_arg(store::Statement& stmt, int index, const Blob& blob) {
-  return stmt.bind_blob(index, blob.bytes);
-}
-
-// Returns the cached statement for `sql` with `args` bound to ?1, ?2, ... in order.
-template <typename... Args>
-Result<store::Statement*> bind_all(store::Database& db, std::string_view sql, const Args&... args) {
-  EMU_ASSIGN_OR_RETURN(store::Statement * stmt, db.cached(sql));
-  int index = 0;
-  Status status;
-  ((status = status.ok() ? bind_arg(*stmt, ++index, args) : status), ...);
-  if (!status.ok()) return status;
-  return stmt;
-}
-
-// Runs a statement that returns no rows.
-template <typename... Args>
-Status exec_sql(store::Database& db, std::string_view sql, const Args&... args) {
-  EMU_ASSIGN_OR_RETURN(store::Statement * stmt, bind_all(db, sql, args...));
-  StatementScope scope(stmt);
-  return stmt->run();
-}
-
-// Runs a query and maps every row with `map`.
-template <typename T, typename... Args>
-Result<std::vector<T>> query_rows(store::Database& db, std::string_view sql,
-                                  const std::function<T(const store::Statement&)>& map,
-                                  const Args&... args) {
-  EMU_ASSIGN_OR_RETURN(store::Statement * stmt, bind_all(db, sql, args...));
-  StatementScope scope(stmt);
-  std::vector<T> rows;
-  while (true) {
-    EMU_ASSIGN_OR_RETURN(bool has_row, stmt->step());
-    if (!has_row) break;
-    rows.push_back(map(*stmt));
-  }
-  return rows;
-}
-
-// The first row of a query, or NotFound(`what`).
-template <typename T, typename... Args>
-Result<T> query_one(store::Database& db, std::string_view sql,
-                    const std::function<T(const store::Statement&)>& map, const std::string& what,
-                    const Args&... args) {
-  EMU_ASSIGN_OR_RETURN(std::vector<T> rows, query_rows<T>(db, sql, map, args...));
-  if (rows.empty()) return NotFound(what);
-  return std::move(rows.front());
-}
-
-// Values of a query that cannot fail in normal operation; errors yield an empty list.
-template <typename T>
-std::vector<T> or_empty(Result<std::vector<T>> rows) {
-  return rows.ok() ? std::move(rows).value() : std::vector<T>{};
-}
+using store::bind_all;
+using store::Blob;
+using store::exec_sql;
+using store::in_transaction;
+using store::or_empty;
+using store::query_one;
+using store::query_rows;
+using store::StatementScope;
 
 // JSON list columns: ["a","b"] <-> vector. Unparseable text reads as empty.
 std::string strings_to_json(const std::vector<std::string>& values);
@@ -104,9 +38,6 @@ nlohmann::json json_from_column(std::string_view text);
 // Time columns (ISO 8601). Unparseable text reads as the epoch.
 std::string time_to_column(TimePoint t);
 TimePoint time_from_column(std::string_view text);
-
-// Runs `body` inside a transaction unless one is already open on `db`.
-Status in_transaction(store::Database& db, const std::function<Status()>& body);
 
 // Row readers for the column lists the directory selects (see each *_COLUMNS macro user).
 User read_user(const store::Statement& s);

@@ -2,6 +2,7 @@
 
 #include "certs/pki.h"
 #include "emulator/aad/aad_service.h"
+#include "emulator/arm/arm_service.h"
 #include "emulator/app/service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
@@ -101,6 +102,7 @@ struct Lab::Impl {
   http::Router crl_router;
   std::vector<std::unique_ptr<Service>> services;
   aad::AadService* aad = nullptr;  // owned by `services`
+  arm::ArmService* arm = nullptr;  // owned by `services`
   std::unique_ptr<http::Server> server;
   std::vector<Endpoint> endpoints;
   bool started = false;
@@ -246,6 +248,15 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<aad::AadService> aad, aad::AadService::create(ctx));
   m.aad = aad.get();
   m.services.push_back(std::move(aad));
+  arm::ArmDeps arm_deps{m.aad->validator(), m.aad->principals(), [&m](const std::string& name) {
+                          for (const auto& e : m.endpoints)
+                            if (e.name == name) return e.url();
+                          return std::string();
+                        }};
+  EMU_ASSIGN_OR_RETURN(std::unique_ptr<arm::ArmService> arm,
+                       arm::ArmService::create(ctx, std::move(arm_deps)));
+  m.arm = arm.get();
+  m.services.push_back(std::move(arm));
   for (auto& s : m.services) s->register_actions(m.actions);
   return lab;
 }
@@ -333,7 +344,10 @@ Status Lab::seed(const nlohmann::json& lab, nlohmann::json* summary) {
       if (!status.ok()) return;
     }
   });
-  if (summary != nullptr && status.ok()) (*summary)["aad"] = impl_->aad->last_seed();
+  if (summary != nullptr && status.ok()) {
+    (*summary)["aad"] = impl_->aad->last_seed();
+    (*summary)["arm"] = impl_->arm->last_seed();
+  }
   return status;
 }
 

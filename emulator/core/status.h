@@ -81,6 +81,8 @@ class [[nodiscard]] Result {
   const T* operator->() const { return &*value_; }
   T& operator*() & { return *value_; }
   const T& operator*() const& { return *value_; }
+  // The value, or `fallback` when !ok().
+  T value_or(T fallback) const& { return value_ ? *value_ : std::move(fallback); }
 
  private:
   std::optional<T> value_;

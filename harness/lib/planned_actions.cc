@@ -1,6 +1,7 @@
 #include "harness/lib/planned_actions.h"
 
 #include "emulator/aad/actions.h"
+#include "emulator/arm/arm_actions.h"
 
 namespace emu::harness {
 namespace {
@@ -15,11 +16,6 @@ struct Planned {
 // Every planned action also accepts "expect": values its future implementation checks itself.
 const std::vector<Planned>& planned() {
   static const std::vector<Planned> kPlanned = {
-      {"arm.providers.register",
-       "Check resource providers in the subscription, register the NotRegistered ones, wait "
-       "until all are Registered (outputs: providers)",
-       {"namespaces"},
-       {"subscription", "signed_in_as", "wait_timeout", "expect"}},
       {"site.client_settings.set",
        "Change client settings (e.g. Cloud Services: enable CMG use, cloud DP access)",
        {"settings"},
@@ -87,6 +83,7 @@ void declare_planned_actions(ActionRegistry& registry) {
   // The Entra ID party's actions, declared from its own table (same names, arguments and
   // load-time checks as the implementations the lab registers).
   aad::declare_aad_actions(registry);
+  arm::declare_arm_actions(registry);
 }
 
 }  // namespace emu::harness

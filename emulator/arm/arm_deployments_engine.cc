@@ -1,0 +1,307 @@
+// The deployment engine: request parsing, preflight and virtual-time scheduling
+// (see arm_deployments_engine.h and README.deployments.md).
+#include "emulator/arm/arm_deployments_engine.h"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+#include <set>
+
+namespace emu::arm::internal {
+namespace {
+
+using nlohmann::json;
+
+bool valid_deployment_name(const std::string& name) {
+  if (name.empty() || name.size() > 64) return false;
+  return std::all_of(name.begin(), name.end(), [](unsigned char c) {
+    return std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '(' || c == ')';
+  });
+}
+
+// Name conflicts the real providers report while the deployment runs, not in preflight.
+bool is_runtime_conflict(const ArmError& e) {
+  static const std::set<std::string> kConflicts = {"dnsrecordinuse",
+                                                   "vaultalreadyexists",
+                                                   "storageaccountalreadytaken",
+                                                   "storageaccountalreadyexists",
+                                                   "conflicterror",
+                                                   "conflict"};
+  static const std::set<std::string> kPreflight = {"quotaexceeded", "skunotavailable",
+                                                   "operationnotallowed"};
+  const std::string code = lower(e.code);
+  if (kConflicts.count(code) != 0) return true;
+  return e.http_status == 409 && kPreflight.count(code) == 0;
+}
+
+std::vector<std::string> split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (true) {
+    const size_t pos = s.find(sep, start);
+    out.push_back(s.substr(start, pos == std::string::npos ? std::string::npos : pos - start));
+    if (pos == std::string::npos) return out;
+    start = pos + 1;
+  }
+}
+
+// The canonical type and ID of a template resource (type "ns/t1/t2", name "n1/n2").
+ResourcePath resource_path_of(const ExpandedResource& r) {
+  const size_t slash = r.type.find('/');
+  const std::string ns = r.type.substr(0, slash);
+  const std::vector<std::string> types = slash == std::string::npos
+                                             ? std::vector<std::string>{}
+                                             : split(r.type.substr(slash + 1), '/');
+  const std::vector<std::string> names = split(r.name, '/');
+  std::string rest;
+  for (size_t i = 0; i < types.size(); ++i) {
+    if (!rest.empty()) rest += '/';
+    rest += types[i];
+    if (i < names.size()) rest += '/' + names[i];
+  }
+  return parse_resource_path(ns, rest);
+}
+
+// reference(): resources this deployment plans (their view once provisioned), else the store.
+ReferenceFn make_reference(const Call& call, const std::map<std::string, json>* planned) {
+  return [&call, planned](const std::string& id, bool full) -> std::optional<json> {
+    json view;
+    if (planned != nullptr && planned->count(lower(id)) != 0) {
+      view = planned->at(lower(id));
+    } else {
+      auto r = call.env.store.find_resource(id);
+      if (!r.ok()) return std::nullopt;
+      view = r->view();
+    }
+    if (full) return view;
+    return view.contains("properties") ? view["properties"] : json::object();
+  };
+}
+
+json planned_view(const PutPlan& plan) {
+  Resource r = plan.resource;
+  r.state = "Succeeded";
+  return r.view();
+}
+
+std::string upper(std::string s) {
+  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  return s;
+}
+
+// The rules' plan for writing `p` (no write).
+ArmOr<PutPlan> plan_for(const Call& call, const ResourceGroup& group, const PlannedResource& p,
+                        const ResourcePath& path, const std::string& api_version) {
+  auto existing = call.env.store.find_resource(p.id);
+  const TypeContext ctx{call.env.store,
+                        call.now,
+                        call.env.ids,
+                        call.subscription.id,
+                        call.subscription.tenant_id,
+                        group.name,
+                        group.location,
+                        p.id,
+                        path.names.empty() ? p.expanded.name : path.names.back(),
+                        api_version,
+                        existing.ok() ? &existing.value() : nullptr};
+  const ResourceTypeRules* rules = find_type_rules(p.type);
+  return rules != nullptr ? rules->plan_put(p.expanded.body, ctx)
+                          : plan_generic_put(p.type, p.expanded.body, ctx);
+}
+
+int64_t micros(TimePoint t) { return t.time_since_epoch().count(); }
+
+}  // namespace
+
+std::string deployment_id(const ResourceGroup& group, const std::string& name) {
+  return group.id() + "/providers/Microsoft.Resources/deployments/" + name;
+}
+
+bool deployment_active(const Deployment& d) {
+  return d.state == "Accepted" || d.state == "Running";
+}
+
+TemplateScope deployment_scope(const Call& call, const ResourceGroup& group,
+                               const std::string& name) {
+  TemplateScope scope;
+  scope.subscription_id = call.subscription.id;
+  scope.subscription_name = call.subscription.display_name;
+  scope.tenant_id = call.subscription.tenant_id;
+  scope.resource_group = group.name;
+  scope.resource_group_location = group.location;
+  scope.deployment_name = name;
+  return scope;
+}
+
+ArmOr<DeploymentRequest> parse_deployment_request(const Call& call, const std::string& name) {
+  if (!valid_deployment_name(name)) return deploy_errors::invalid_deployment_name(name);
+  ArmOr<json> body = body_json(call);
+  if (!body.ok()) return body.error();
+  const json props = body->value("properties", json::object());
+  if (!props.is_object()) return errors::invalid_request_content("'properties' is not an object");
+  DeploymentRequest request;
+  request.name = name;
+  if (props.contains("templateLink") && !props.contains("template"))
+    return deploy_errors::template_link_not_supported();
+  if (!props.contains("template") || !props["template"].is_object())
+    return deploy_errors::template_missing();
+  request.tmpl = props["template"];
+  if (props.contains("parametersLink")) return deploy_errors::template_link_not_supported();
+  if (props.contains("parameters") && !props["parameters"].is_null()) {
+    if (!props["parameters"].is_object())
+      return errors::invalid_request_content("'properties.parameters' is not an object");
+    request.parameters = props["parameters"];
+  }
+  const std::string mode = props.value("mode", std::string("Incremental"));
+  if (lower(mode) != "incremental") return deploy_errors::mode_not_supported(mode);
+  return request;
+}
+
+ArmOr<Preflight> run_preflight(Call& call, const ResourceGroup& group,
+                               const DeploymentRequest& request) {
+  const TemplateScope scope = deployment_scope(call, group, request.name);
+  ArmOr<ExpandedTemplate> expanded =
+      expand_template(request.tmpl, request.parameters, scope, make_reference(call, nullptr));
+  if (!expanded.ok()) return expanded.error();
+  Preflight preflight;
+  preflight.expanded = std::move(expanded.value());
+  std::vector<ArmError> failures;
+  std::map<std::string, json> views;  // lower-case ID -> planned view, for reference()
+  std::set<std::string> unplanned;    // lower-case IDs of resources without a plan
+  for (const ExpandedResource& r : preflight.expanded.resources) {
+    const ResourcePath path = resource_path_of(r);
+    if (auto e = require_registered(call, path.ns)) return *e;
+    PlannedResource planned;
+    planned.expanded = r;
+    planned.type = path.type;
+    planned.id = path.id(call.subscription.id, group.name);
+    if (auto e = authorize(call, planned.type + "/write", planned.id)) return *e;
+    const auto mark_unplanned = [&] {
+      unplanned.insert(lower(planned.id));
+      unplanned.insert(lower(r.id));
+    };
+    if (r.deferred) {
+      planned.blocked =
+          std::any_of(r.depends_on.begin(), r.depends_on.end(),
+                      [&](const std::string& d) { return unplanned.count(lower(d)); });
+      if (planned.blocked) {
+        mark_unplanned();
+        preflight.resources.push_back(std::move(planned));
+        continue;
+      }
+      ArmOr<json> body = evaluate_resource_body(request.tmpl, preflight.expanded, r, scope,
+                                                make_reference(call, &views));
+      if (!body.ok()) return body.error();
+      planned.expanded.body = std::move(body.value());
+    }
+    ArmOr<PutPlan> plan = plan_for(call, group, planned, path, r.api_version);
+    if (plan.ok()) {
+      planned.plan = std::move(plan.value());
+      views[lower(planned.id)] = views[lower(r.id)] = planned_view(planned.plan);
+    } else {
+      mark_unplanned();
+      if (is_runtime_conflict(plan.error()))
+        planned.conflict = plan.error();
+      else
+        failures.push_back(plan.error());
+    }
+    preflight.resources.push_back(std::move(planned));
+  }
+  if (!failures.empty())
+    return deploy_errors::invalid_template_deployment(request.name, call.env.ids.guid(),
+                                                      std::move(failures));
+  return preflight;
+}
+
+ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
+                                   const DeploymentRequest& request, const Preflight& preflight) {
+  Deployment d;
+  d.id = deployment_id(group, request.name);
+  d.subscription_id = call.subscription.id;
+  d.resource_group = group.name;
+  d.name = request.name;
+  d.created_at = call.now;
+  d.settles_at = call.now;
+  std::map<std::string, size_t> index;   // lower-case ID (as written and canonical) -> resource
+  std::map<size_t, TimePoint> finished;  // deployed resources -> when they finish
+  std::map<std::string, json> planned;   // lower-case ID -> view once provisioned
+  std::vector<ArmError> failures;
+  json output_resources = json::array();
+  for (size_t i = 0; i < preflight.resources.size(); ++i) {
+    const PlannedResource& p = preflight.resources[i];
+    index[lower(p.id)] = index[lower(p.expanded.id)] = i;
+    TimePoint start = call.now;
+    bool blocked = false;
+    for (const std::string& dep : p.expanded.depends_on) {
+      auto it = index.find(lower(dep));
+      if (it == index.end()) continue;  // the engine orders dependencies first
+      auto done = finished.find(it->second);
+      if (done == finished.end())
+        blocked = true;
+      else
+        start = std::max(start, done->second);
+    }
+    if (blocked || p.blocked) continue;  // a dependency failed: never deployed
+    json op = {{"operationId", upper(call.env.ids.hex(8))},
+               {"trackingId", call.env.ids.guid()},
+               {"resourceId", p.id},
+               {"resourceType", p.type},
+               {"resourceName", p.expanded.name},
+               {"startsAt", micros(start)}};
+    std::optional<ArmError> failure = p.conflict;
+    TimePoint end = start;
+    bool existed = call.env.store.find_resource(p.id).ok();
+    if (!failure) {
+      ArmOr<PutPlan> put =
+          put_resource(call, group, p.type, p.expanded.name, p.expanded.body, request.name, start);
+      if (put.ok()) {
+        end = start + put->duration;
+        finished[i] = end;
+        planned[lower(p.id)] = planned[lower(p.expanded.id)] = planned_view(put.value());
+        output_resources.push_back({{"id", p.id}});
+        op["state"] = "Succeeded";
+        op["statusCode"] = status_code_name(existed ? put->update_status : put->create_status);
+      } else {
+        failure = put.error();
+      }
+    }
+    if (failure) {
+      op["state"] = "Failed";
+      op["statusCode"] = status_code_name(failure->http_status);
+      op["error"] = failure->to_json();
+      failures.push_back(*failure);
+    }
+    op["settlesAt"] = micros(end);
+    d.settles_at = std::max(d.settles_at, end);
+    d.operations.push_back(std::move(op));
+  }
+  // Ops are listed by start time (stable: dependency order otherwise).
+  std::stable_sort(d.operations.begin(), d.operations.end(), [](const json& a, const json& b) {
+    return a["startsAt"].get<int64_t>() < b["startsAt"].get<int64_t>();
+  });
+  json outputs = json::object();
+  if (failures.empty() && request.tmpl.contains("outputs")) {
+    ArmOr<json> evaluated = evaluate_outputs(request.tmpl, preflight.expanded,
+                                             deployment_scope(call, group, request.name),
+                                             make_reference(call, &planned));
+    if (evaluated.ok())
+      outputs = std::move(evaluated.value());
+    else
+      d.error = evaluated.error().to_json();  // DeploymentOutputEvaluationFailed
+  }
+  if (!failures.empty()) d.error = deploy_errors::deployment_failed(std::move(failures)).to_json();
+  d.final_state = d.error.is_null() ? "Succeeded" : "Failed";
+  const std::string correlation =
+      std::string(call.req.headers.get_or("x-ms-correlation-request-id", ""));
+  d.properties = {{"templateHash", preflight.expanded.template_hash},
+                  {"parameters", preflight.expanded.parameters},
+                  {"mode", request.mode},
+                  {"correlationId", correlation.empty() ? call.env.ids.guid() : correlation},
+                  {"providers", providers_of(preflight)},
+                  {"dependencies", dependencies_of(preflight)},
+                  {kOutputsKey, std::move(outputs)},
+                  {kOutputResourcesKey, std::move(output_resources)}};
+  return d;
+}
+
+}  // namespace emu::arm::internal
