@@ -11,8 +11,8 @@
 namespace emu::arm {
 
 struct Region {
-  std::string name;          // "japaneast"
-  std::string display_name;  // "Japan East"
+  std::string name;                   // "japaneast"
+  std::string display_name;           // "Japan East"
   std::string regional_display_name;  // "(Asia Pacific) Japan East"
   std::string geography_group;        // "Asia Pacific"
   std::string paired_region;          // "japanwest", or "" for a region without a pair
@@ -37,10 +37,10 @@ struct ProviderInfo {
 };
 
 struct VmSku {
-  std::string name;        // "Standard_B2s"
-  std::string family;      // quota family: "standardBSFamily"
-  std::string tier;        // "Standard"
-  std::string size;        // "B2s"
+  std::string name;    // "Standard_B2s"
+  std::string family;  // quota family: "standardBSFamily"
+  std::string tier;    // "Standard"
+  std::string size;    // "B2s"
   int vcpus = 0;
   double memory_gb = 0;
 };

@@ -27,11 +27,11 @@ struct TypeContext {
   TimePoint now{};
   IdSource& ids;
   std::string subscription_id;
-  std::string tenant_id;        // the subscription's tenant
-  std::string resource_group;   // canonical name
-  std::string group_location;   // the group's region
-  std::string id;               // canonical ID of the resource being written
-  std::string name;             // last segment of the ID
+  std::string tenant_id;       // the subscription's tenant
+  std::string resource_group;  // canonical name
+  std::string group_location;  // the group's region
+  std::string id;              // canonical ID of the resource being written
+  std::string name;            // last segment of the ID
   std::string api_version;
   const Resource* existing = nullptr;  // the current resource on an update, else nullptr
   // True for a PUT on the resource's own URL, false while a deployment validates or runs it.

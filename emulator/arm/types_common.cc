@@ -78,8 +78,7 @@ ArmError location_not_available(std::string_view location, std::string_view type
   return make_error(400, "LocationNotAvailableForResourceType",
                     "The provided location '" + std::string(location) +
                         "' is not available for resource type '" + std::string(type) +
-                        "'. List of available regions for the resource type is '" + names +
-                        "'.");
+                        "'. List of available regions for the resource type is '" + names + "'.");
 }
 
 const json& member(const json& obj, std::string_view key) {
@@ -116,8 +115,9 @@ ArmOr<std::string> resolve_location(std::string_view type, const json& body,
     return r != nullptr ? r->name : std::string(options.default_location);
   }
   if (!loc.is_string()) {
-    return errors::invalid_request_content("Error converting value to type 'System.String'. "
-                                           "Path 'location'");
+    return errors::invalid_request_content(
+        "Error converting value to type 'System.String'. "
+        "Path 'location'");
   }
   const std::string given = loc.get<std::string>();
   if (options.allow_global && lower(given) == "global") return std::string("global");
@@ -137,13 +137,15 @@ ArmOr<PutPlan> base_plan(std::string_view type, const json& body, const TypeCont
   if (!location.ok()) return location.error();
   const json& tags = member(body, "tags");
   if (!tags.is_null() && !tags.is_object()) {
-    return errors::invalid_request_content("Error converting value to type 'Dictionary'. "
-                                           "Path 'tags'");
+    return errors::invalid_request_content(
+        "Error converting value to type 'Dictionary'. "
+        "Path 'tags'");
   }
   const json& props = member(body, "properties");
   if (!props.is_null() && !props.is_object()) {
-    return errors::invalid_request_content("Error converting value to type 'Properties'. "
-                                           "Path 'properties'");
+    return errors::invalid_request_content(
+        "Error converting value to type 'Properties'. "
+        "Path 'properties'");
   }
   PutPlan plan;
   Resource& r = plan.resource;

@@ -42,8 +42,7 @@ ArmError sku_not_available(const TypeContext& ctx, const std::string& location) 
 // (OperationNotAllowed on a direct PUT; QuotaExceeded inside a deployment's preflight,
 // azure-clients.md §3.8). `resource` is the quota name ("standardBSFamily" or "cores").
 ArmError quota_exceeded(const TypeContext& ctx, const std::string& location,
-                        const std::string& resource, int64_t limit, int64_t usage,
-                        int64_t needed) {
+                        const std::string& resource, int64_t limit, int64_t usage, int64_t needed) {
   const bool total = resource == "cores";
   const std::string what = total ? "Total Regional Cores" : resource + " Cores";
   const std::string new_limit = std::to_string(usage + needed);
@@ -87,8 +86,9 @@ ArmOr<bool> check_quota(const TypeContext& ctx, const std::string& location, con
 ArmOr<int64_t> capacity_of(const json& sku) {
   const json& c = member(sku, "capacity");
   if (c.is_null()) return missing_parameter("sku.capacity");
-  const bool integral = c.is_number_integer() ||
-                        (c.is_number_float() && c.get<double>() == static_cast<int64_t>(c.get<double>()));
+  const bool integral =
+      c.is_number_integer() ||
+      (c.is_number_float() && c.get<double>() == static_cast<int64_t>(c.get<double>()));
   const int64_t n = integral ? static_cast<int64_t>(c.get<double>()) : -1;
   if (n < 1 || n > kMaxCapacity) {
     // [inferred] wording; the range is the CMG's (1-16), not Azure's.
@@ -196,9 +196,10 @@ class VmssRules final : public ResourceTypeRules {
     ArmOr<bool> quota = check_quota(ctx, location, *vm, vm->vcpus * capacity.value());
     if (!quota.ok()) return quota.error();
     json& b = plan->resource.body;
-    b["sku"] = {{"name", vm->name},
-                {"tier", string_member(sku, "tier").empty() ? vm->tier : string_member(sku, "tier")},
-                {"capacity", capacity.value()}};
+    b["sku"] = {
+        {"name", vm->name},
+        {"tier", string_member(sku, "tier").empty() ? vm->tier : string_member(sku, "tier")},
+        {"capacity", capacity.value()}};
     fill_identity(b, ctx);
     fill_properties(b["properties"], ctx);
     return plan;

@@ -37,18 +37,18 @@ json sku_entry(const VmSku& s, const std::string& location, bool offered) {
                             {"restrictionInfo", {{"locations", json::array({location})}}},
                             {"reasonCode", "NotAvailableForSubscription"}});
   }
-  return {{"resourceType", "virtualMachines"},
-          {"name", s.name},
-          {"tier", s.tier},
-          {"size", s.size},
-          {"family", s.family},
-          {"locations", json::array({location})},
-          {"locationInfo",
-           json::array({{{"location", location},
-                         {"zones", json::array()},
-                         {"zoneDetails", json::array()}}})},
-          {"capabilities", capabilities(s)},
-          {"restrictions", restrictions}};
+  return {
+      {"resourceType", "virtualMachines"},
+      {"name", s.name},
+      {"tier", s.tier},
+      {"size", s.size},
+      {"family", s.family},
+      {"locations", json::array({location})},
+      {"locationInfo",
+       json::array(
+           {{{"location", location}, {"zones", json::array()}, {"zoneDetails", json::array()}}})},
+      {"capabilities", capabilities(s)},
+      {"restrictions", restrictions}};
 }
 
 }  // namespace

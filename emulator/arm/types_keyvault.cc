@@ -113,13 +113,11 @@ class VaultRules final : public ResourceTypeRules {
     if (!checked.ok()) return checked.error();
     ArmOr<bool> free = check_name_free(ctx);
     if (!free.ok()) return free.error();
-    const json defaults = {{"enabledForDeployment", false},
-                           {"enabledForDiskEncryption", false},
-                           {"enabledForTemplateDeployment", false},
-                           {"enableSoftDelete", true},
-                           {"softDeleteRetentionInDays", 90},
-                           {"enableRbacAuthorization", false},
-                           {"publicNetworkAccess", "Enabled"}};
+    const json defaults = {
+        {"enabledForDeployment", false},         {"enabledForDiskEncryption", false},
+        {"enabledForTemplateDeployment", false}, {"enableSoftDelete", true},
+        {"softDeleteRetentionInDays", 90},       {"enableRbacAuthorization", false},
+        {"publicNetworkAccess", "Enabled"}};
     for (const auto& [key, value] : defaults.items())
       if (!props.contains(key)) props[key] = value;
     props["vaultUri"] = "https://" + ctx.name + ".vault.azure.net/";
@@ -149,8 +147,9 @@ ArmOr<nlohmann::json> check_vault_name(const ArmStore& store, const nlohmann::js
   const std::string type = detail::string_member(body, "type");
   if (lower(type) != lower(detail::kVaultType)) {
     return errors::invalid_parameter(  // inferred
-        "type", "The parameter type has an invalid value. Only 'Microsoft.KeyVault/vaults' is "
-                "supported.");
+        "type",
+        "The parameter type has an invalid value. Only 'Microsoft.KeyVault/vaults' is "
+        "supported.");
   }
   if (!detail::valid_vault_name(name)) {
     return nlohmann::json{{"nameAvailable", false},
@@ -166,17 +165,18 @@ ArmOr<nlohmann::json> check_vault_name(const ArmStore& store, const nlohmann::js
 }
 
 nlohmann::json deleted_vault_view(const DeletedVault& v) {
-  return {{"id", "/subscriptions/" + v.subscription_id + "/providers/Microsoft.KeyVault/locations/" +
-                     v.location + "/deletedVaults/" + v.name},
-          {"name", v.name},
-          {"type", "Microsoft.KeyVault/deletedVaults"},
-          {"properties",
-           {{"vaultId", v.vault_id},
-            {"location", v.location},
-            {"deletionDate", format_iso8601(v.deleted_at)},
-            {"scheduledPurgeDate", format_iso8601(v.scheduled_purge_at)},
-            {"tags", v.tags.is_object() ? v.tags : nlohmann::json::object()},
-            {"purgeProtectionEnabled", false}}}};
+  return {
+      {"id", "/subscriptions/" + v.subscription_id + "/providers/Microsoft.KeyVault/locations/" +
+                 v.location + "/deletedVaults/" + v.name},
+      {"name", v.name},
+      {"type", "Microsoft.KeyVault/deletedVaults"},
+      {"properties",
+       {{"vaultId", v.vault_id},
+        {"location", v.location},
+        {"deletionDate", format_iso8601(v.deleted_at)},
+        {"scheduledPurgeDate", format_iso8601(v.scheduled_purge_at)},
+        {"tags", v.tags.is_object() ? v.tags : nlohmann::json::object()},
+        {"purgeProtectionEnabled", false}}}};
 }
 
 }  // namespace emu::arm

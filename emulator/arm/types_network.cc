@@ -90,8 +90,8 @@ class PublicIpRules final : public ResourceTypeRules {
     json& b = plan->resource.body;
     json& sku = b["sku"];
     if (!sku.is_object()) sku = json::object();
-    sku["name"] = canonical_sku(string_member(sku, "name").empty() ? "Basic"
-                                                                   : string_member(sku, "name"));
+    sku["name"] =
+        canonical_sku(string_member(sku, "name").empty() ? "Basic" : string_member(sku, "name"));
     if (!sku.contains("tier")) sku["tier"] = "Regional";
     json& props = b["properties"];
     std::string method = string_member(props, "publicIPAllocationMethod");
@@ -137,8 +137,8 @@ json default_security_rules(const std::string& nsg_id, const TypeContext& ctx) {
       {"DenyAllInBound", "Deny all inbound traffic", "*", "*", "Deny", 65500, "Inbound"},
       {"AllowVnetOutBound", "Allow outbound traffic from all VMs to all VMs in VNET",
        "VirtualNetwork", "VirtualNetwork", "Allow", 65000, "Outbound"},
-      {"AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", "*",
-       "Internet", "Allow", 65001, "Outbound"},
+      {"AllowInternetOutBound", "Allow outbound traffic from all VMs to Internet", "*", "Internet",
+       "Allow", 65001, "Outbound"},
       {"DenyAllOutBound", "Deny all outbound traffic", "*", "*", "Deny", 65500, "Outbound"},
   };
   json out = json::array();

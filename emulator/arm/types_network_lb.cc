@@ -18,12 +18,9 @@ namespace {
 using std::chrono::seconds;
 
 constexpr const char* kLbType = "Microsoft.Network/loadBalancers";
-constexpr const char* kLbChildren[] = {"frontendIPConfigurations", "backendAddressPools",
-                                       "probes",
-                                       "loadBalancingRules",
-                                       "inboundNatRules",
-                                       "inboundNatPools",
-                                       "outboundRules"};
+constexpr const char* kLbChildren[] = {
+    "frontendIPConfigurations", "backendAddressPools", "probes",       "loadBalancingRules",
+    "inboundNatRules",          "inboundNatPools",     "outboundRules"};
 
 // [C-doc, commonly quoted Network RP reply] 400 InvalidResourceReference.
 ArmError invalid_reference(const std::string& ref, const std::string& by) {
@@ -101,8 +98,8 @@ struct Cidr {
 std::optional<Cidr> parse_cidr(const std::string& text) {
   unsigned a = 0, b = 0, c = 0, d = 0, bits = 0;
   char tail = 0;
-  if (std::sscanf(text.c_str(), "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &bits, &tail) != 5 ||
-      a > 255 || b > 255 || c > 255 || d > 255 || bits > 32)
+  if (std::sscanf(text.c_str(), "%u.%u.%u.%u/%u%c", &a, &b, &c, &d, &bits, &tail) != 5 || a > 255 ||
+      b > 255 || c > 255 || d > 255 || bits > 32)
     return std::nullopt;
   return Cidr{(a << 24) | (b << 16) | (c << 8) | d, static_cast<int>(bits)};
 }
@@ -147,14 +144,16 @@ ArmOr<bool> check_subnets(const json& props, const TypeContext& ctx) {
         return make_error(400, "NetcfgSubnetRangeOutsideVnet",
                           "Subnet '" + name +
                               "' is not valid because its IP address range is outside the IP "
-                              "address range of virtual network '" + ctx.name + "'.");
+                              "address range of virtual network '" +
+                              ctx.name + "'.");
       }
       for (const Cidr& other : seen) {
         if (other.overlaps(*cidr)) {
           return make_error(400, "NetcfgSubnetRangesOverlap",
                             "Subnet '" + name +
                                 "' is not valid because its IP address range overlaps with that "
-                                "of an existing subnet in virtual network '" + ctx.name + "'.");
+                                "of an existing subnet in virtual network '" +
+                                ctx.name + "'.");
         }
       }
       seen.push_back(*cidr);
@@ -174,8 +173,8 @@ class VnetRules final : public ResourceTypeRules {
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     json& props = b["properties"];
-    ArmOr<bool> named = name_children(props, "subnets", ctx.id,
-                                      "Microsoft.Network/virtualNetworks/subnets", ctx);
+    ArmOr<bool> named =
+        name_children(props, "subnets", ctx.id, "Microsoft.Network/virtualNetworks/subnets", ctx);
     if (!named.ok()) return named.error();
     ArmOr<bool> subnets = check_subnets(props, ctx);
     if (!subnets.ok()) return subnets.error();

@@ -42,8 +42,8 @@ ArmError invalid_values(const std::string& names) {
 
 // Canonical casing of a storage sku name, or "" when unknown.
 std::string canonical_sku(const std::string& name) {
-  static const char* kSkus[] = {"Standard_LRS", "Standard_GRS",  "Standard_RAGRS",
-                                "Standard_ZRS", "Premium_LRS",   "Premium_ZRS",
+  static const char* kSkus[] = {"Standard_LRS",  "Standard_GRS",   "Standard_RAGRS",
+                                "Standard_ZRS",  "Premium_LRS",    "Premium_ZRS",
                                 "Standard_GZRS", "Standard_RAGZRS"};
   for (const char* s : kSkus)
     if (lower(s) == lower(name)) return s;
@@ -109,15 +109,14 @@ void fill_properties(json& b, const std::string& sku, const std::string& kind,
     if (services[s].is_object()) merged.update(services[s]);
     services[s] = merged;
   }
-  const json defaults = {
-      {"supportsHttpsTrafficOnly", true},
-      {"minimumTlsVersion", "TLS1_2"},
-      {"allowBlobPublicAccess", false},
-      {"networkAcls",
-       {{"bypass", "AzureServices"},
-        {"virtualNetworkRules", json::array()},
-        {"ipRules", json::array()},
-        {"defaultAction", "Allow"}}}};
+  const json defaults = {{"supportsHttpsTrafficOnly", true},
+                         {"minimumTlsVersion", "TLS1_2"},
+                         {"allowBlobPublicAccess", false},
+                         {"networkAcls",
+                          {{"bypass", "AzureServices"},
+                           {"virtualNetworkRules", json::array()},
+                           {"ipRules", json::array()},
+                           {"defaultAction", "Allow"}}}};
   for (const auto& [key, value] : defaults.items())
     if (!props.contains(key)) props[key] = value;
   if ((kind == "StorageV2" || kind == "BlobStorage") && !props.contains("accessTier"))
@@ -154,9 +153,7 @@ class StorageRules final : public ResourceTypeRules {
 
 }  // namespace
 
-std::unique_ptr<ResourceTypeRules> make_storage_rules() {
-  return std::make_unique<StorageRules>();
-}
+std::unique_ptr<ResourceTypeRules> make_storage_rules() { return std::make_unique<StorageRules>(); }
 
 }  // namespace detail
 
@@ -170,8 +167,7 @@ ArmOr<nlohmann::json> check_storage_name(const ArmStore& store, const nlohmann::
   const std::string type = detail::string_member(body, "type");
   if (lower(type) != lower(detail::kStorageType)) {
     return detail::make_error(400, "InvalidRequestPropertyValue",  // inferred
-                              "The value '" + type + "' is not allowed for property type.",
-                              "type");
+                              "The value '" + type + "' is not allowed for property type.", "type");
   }
   const std::string name = name_value.get<std::string>();
   if (!detail::valid_account_name(name)) {

@@ -59,6 +59,30 @@ bool write_ready_file(const std::string& path, const app::Lab& lab) {
   return std::rename(tmp.c_str(), path.c_str()) == 0;  // readers never see half a file
 }
 
+// How the unmodified Azure CLI 2.45 reaches this lab (tested by tests/e2e/arm_clients_test.sh;
+// the /adfs authority avoids MSAL's instance discovery, azure-clients.md §0 item 2).
+void print_arm_recipe(const app::Lab& lab, const nlohmann::json& summary) {
+  auto arm = lab.endpoint("arm");
+  auto aad = lab.endpoint("aad");
+  if (!arm.ok() || !aad.ok()) return;
+  std::string tenant = "<tenant GUID>";
+  if (summary["arm"]["subscriptions"].size() == 1)
+    tenant = summary["arm"]["subscriptions"][0]["tenant_id"].get<std::string>();
+  std::cout << "\nAzure CLI against this lab (any application or user with a role in the "
+               "subscription):\n"
+            << "  export AZURE_CONFIG_DIR=$(mktemp -d) REQUESTS_CA_BUNDLE=" << lab.ca_path()
+            << " AZURE_CORE_COLLECT_TELEMETRY=false\n"
+            << "  az cloud register -n cmgemu --endpoint-resource-manager " << arm->url() << "/ \\\n"
+            << "    --endpoint-active-directory " << aad->url() << "/adfs \\\n"
+            << "    --endpoint-active-directory-resource-id https://management.core.windows.net/ \\\n"
+            << "    --endpoint-active-directory-graph-resource-id https://graph.windows.net/ \\\n"
+            << "    --suffix-storage-endpoint core.windows.net --suffix-keyvault-dns .vault.azure.net\n"
+            << "  az cloud set -n cmgemu\n"
+            << "  az login --service-principal -u <appId> -p <secret> --tenant " << tenant << "\n"
+            << "  (Python/JS SDKs: base URL " << arm->url() << ", authority " << aad->url()
+            << ", scope https://management.core.windows.net//.default; see README.md)\n";
+}
+
 // Prints what the lab section seeded: each tenant with its applications.
 void print_seeded(const nlohmann::json& summary) {
   for (const auto& t : summary["aad"]["tenants"]) {
@@ -68,6 +92,10 @@ void print_seeded(const nlohmann::json& summary) {
       std::cout << "    app   " << a["display_name"].get<std::string>() << "  "
                 << a["app_id"].get<std::string>() << "\n";
   }
+  for (const auto& s : summary["arm"]["subscriptions"])
+    std::cout << "  subscription  " << s["name"].get<std::string>() << "  "
+              << s["id"].get<std::string>() << "  (tenant " << s["tenant_id"].get<std::string>()
+              << ")\n";
 }
 
 }  // namespace
@@ -136,6 +164,7 @@ int cmd_serve(const std::vector<std::string>& raw) {
               << e.url() << "  (" << e.host << ")\n";
   std::cout << "  lab CA  " << (*lab)->ca_path() << "\n  admin   " << (*lab)->admin_url() << "\n";
   if (args->has("--lab")) print_seeded(seeded);
+  if (args->has("--lab") && !seeded["arm"]["subscriptions"].empty()) print_arm_recipe(**lab, seeded);
   std::cout.flush();
   if (args->has("--ready-file") && !write_ready_file(args->get("--ready-file"), **lab)) {
     std::cerr << "cmgemu serve: cannot write " << args->get("--ready-file") << "\n";

@@ -21,7 +21,9 @@ TEST(CatalogRegionsTest, HasThePublicRegionsWithUniqueNames) {
   }
   // Every pair names a known region.
   for (const Region& r : regions()) {
-    if (!r.paired_region.empty()) EXPECT_NE(find_region(r.paired_region), nullptr) << r.name;
+    if (!r.paired_region.empty()) {
+      EXPECT_NE(find_region(r.paired_region), nullptr) << r.name;
+    }
   }
 }
 
@@ -137,7 +139,8 @@ TEST(CatalogProvidersTest, VersionsAreWellFormedAndNewestFirst) {
 
 TEST(CatalogProvidersTest, TypeLookupIsCaseInsensitiveAndGlobalFlagged) {
   const ProviderInfo* network = find_provider("Microsoft.Network");
-  const ResourceTypeInfo* check = find_resource_type(*network, "LOCATIONS/checkdnsnameavailability");
+  const ResourceTypeInfo* check =
+      find_resource_type(*network, "LOCATIONS/checkdnsnameavailability");
   ASSERT_NE(check, nullptr);
   EXPECT_EQ(check->resource_type, "locations/CheckDnsNameAvailability");
   EXPECT_EQ(find_resource_type(*network, "virtualMachines"), nullptr);
@@ -186,10 +189,10 @@ TEST(CatalogApiVersionTest, AcceptsDatesAndLabels) {
 }
 
 TEST(CatalogApiVersionTest, RejectsMalformedVersions) {
-  for (const char* v : {"", "2021", "2021-04", "2021-4-01", "21-04-01", "2021-13-01",
-                        "2021-00-10", "2021-04-32", "2021-04-00", "2021-04-01-", "2021-04-01x",
-                        "2021-04-01-pre view", "2021-04-01-1preview", "2021/04/01",
-                        "abcd-ef-gh", "latest"}) {
+  for (const char* v :
+       {"", "2021", "2021-04", "2021-4-01", "21-04-01", "2021-13-01", "2021-00-10", "2021-04-32",
+        "2021-04-00", "2021-04-01-", "2021-04-01x", "2021-04-01-pre view", "2021-04-01-1preview",
+        "2021/04/01", "abcd-ef-gh", "latest"}) {
     EXPECT_FALSE(well_formed_api_version(v)) << v;
   }
 }

@@ -49,13 +49,12 @@ inline nlohmann::json pip_body(const std::string& label = "") {
   return b;
 }
 
-inline nlohmann::json storage_body(){return {{"sku", {{"name", "Standard_LRS"}}},
-                                             {"kind", "StorageV2"},
-                                             {"location", "japaneast"},
-                                             {"properties",
-                                              {{"encryption",
-                                                {{"services", {{"blob", nlohmann::json::object()}}},
-                                                 {"keySource", "Microsoft.Storage"}}}}}}};
+inline nlohmann::json storage_body() {
+  nlohmann::json b = {
+      {"sku", {{"name", "Standard_LRS"}}}, {"kind", "StorageV2"}, {"location", "japaneast"}};
+  b["properties"]["encryption"]["services"]["blob"] = nlohmann::json::object();
+  b["properties"]["encryption"]["keySource"] = "Microsoft.Storage";
+  return b;
 }
 
 inline nlohmann::json vault_body() {
@@ -66,15 +65,13 @@ inline nlohmann::json vault_body() {
             {"accessPolicies", nlohmann::json::array()}}}};
 }
 
-inline nlohmann::json vmss_body(int capacity){
-    return {{"location", "japaneast"},
-            {"sku", {{"name", "Standard_A2_v2"}, {"tier", "Standard"}, {"capacity", capacity}}},
-            {"properties",
-             {{"virtualMachineProfile",
-               {{"osProfile",
-                 {{"computerNamePrefix", "cmg"},
-                  {"adminUsername", "cmgadmin"},
-                  {"adminPassword", "P@ssw0rd!"}}}}}}}}};
+inline nlohmann::json vmss_body(int capacity) {
+  nlohmann::json b = {
+      {"location", "japaneast"},
+      {"sku", {{"name", "Standard_A2_v2"}, {"tier", "Standard"}, {"capacity", capacity}}}};
+  b["properties"]["virtualMachineProfile"]["osProfile"] = {
+      {"computerNamePrefix", "cmg"}, {"adminUsername", "cmgadmin"}, {"adminPassword", "P@ssw0rd!"}};
+  return b;
 }
 
 inline nlohmann::json vnet_body() {

@@ -87,10 +87,17 @@ TEST(TemplateResources, FieldsAndIds) {
 TEST(TemplateResources, ChildTypesAndNestedResources) {
   Json vnet = res("Microsoft.Network/virtualNetworks", "vnet",
                   {{"resources", {res("subnets", "default", {{"dependsOn", {"vnet"}}})}}});
-  Json t = tmpl_of({vnet, res("Microsoft.Network/virtualNetworks/subnets", "vnet/other")});
+  Json t = tmpl_of(
+      {vnet, res("Microsoft.Network/virtualNetworks/subnets", "vnet/other",
+                 {{"dependsOn", {"Microsoft.Network/virtualNetworks/vnet/subnets/default"}}})});
   ArmOr<ExpandedTemplate> x = expand(t);
   ASSERT_TRUE(x.ok()) << x.error().message;
   ASSERT_EQ(x->resources.size(), 3U);
+  EXPECT_EQ(x->resources[1].depends_on,
+            (std::vector<std::string>{id("Microsoft.Network/virtualNetworks/vnet")}));
+  EXPECT_EQ(
+      x->resources[2].depends_on,
+      (std::vector<std::string>{id("Microsoft.Network/virtualNetworks/vnet/subnets/default")}));
   EXPECT_EQ(x->resources[1].path, "resources[0].resources[0]");
   EXPECT_EQ(x->resources[1].type, "Microsoft.Network/virtualNetworks/subnets");
   EXPECT_EQ(x->resources[1].name, "vnet/default");
@@ -100,6 +107,12 @@ TEST(TemplateResources, ChildTypesAndNestedResources) {
       invalid(expand(tmpl_of({res("Microsoft.Network/virtualNetworks/subnets", "only")})),
               "resources[0].name");
   EXPECT_NE(m.find("has incorrect segment lengths"), std::string::npos) << m;
+  // A bare name shared by two resources is ambiguous.
+  Json twins = tmpl_of({res("Microsoft.Network/publicIPAddresses", "cmg"),
+                        res("Microsoft.Storage/storageAccounts", "cmg"),
+                        res("Microsoft.KeyVault/vaults", "kv", {{"dependsOn", {"cmg"}}})});
+  EXPECT_NE(invalid(expand(twins), "resources[2].dependsOn[0]").find("is ambiguous"),
+            std::string::npos);
 }
 
 TEST(TemplateResources, DependsOnByNameTypeNameAndResourceIdOrdersStably) {

@@ -9,21 +9,22 @@ using nlohmann::json;
 
 constexpr const char* kVmss = "Microsoft.Compute/virtualMachineScaleSets";
 
-json vmss_body(const std::string& size, int capacity, const std::string& location = "japaneast") {
-  return {{"location", location},
-          {"sku", {{"name", size}, {"tier", "Standard"}, {"capacity", capacity}}},
-          {"identity", {{"type", "SystemAssigned"}}},
-          {"properties",
-           {{"virtualMachineProfile",
-             {{"osProfile",
-               {{"computerNamePrefix", "cmg"},
-                {"adminUsername", "cmgadmin"},
-                {"adminPassword", "P@ssw0rd!"}}},
-              {"extensionProfile",
-               {{"extensions",
-                 {{{"name", "dsc"},
-                   {"properties",
-                    {{"settings", {{"a", 1}}}, {"protectedSettings", {{"key", "secret"}}}}}}}}}}}}}}}};
+json vmss_body(const std::string& size, int capacity,
+               const std::string& location = "japaneast"){return {
+    {"location", location},
+    {"sku", {{"name", size}, {"tier", "Standard"}, {"capacity", capacity}}},
+    {"identity", {{"type", "SystemAssigned"}}},
+    {"properties",
+     {{"virtualMachineProfile",
+       {{"osProfile",
+         {{"computerNamePrefix", "cmg"},
+          {"adminUsername", "cmgadmin"},
+          {"adminPassword", "P@ssw0rd!"}}},
+        {"extensionProfile",
+         {{"extensions",
+           {{{"name", "dsc"},
+             {"properties",
+              {{"settings", {{"a", 1}}}, {"protectedSettings", {{"key", "secret"}}}}}}}}}}}}}}}};
 }
 
 using ComputeTypesTest = TypesTest;
@@ -96,8 +97,9 @@ TEST_F(ComputeTypesTest, SizeNotOfferedIsSkuNotAvailable) {
 }
 
 TEST_F(ComputeTypesTest, SkuOffersSettingPerRegionAndWildcard) {
-  ASSERT_TRUE(store_->put_setting("sku_offers", {{"West US 3", {"Standard_B2s"}},
-                                                  {"*", {"standard_a4_v2", "Standard_B1s"}}})
+  ASSERT_TRUE(store_
+                  ->put_setting("sku_offers", {{"West US 3", {"Standard_B2s"}},
+                                               {"*", {"standard_a4_v2", "Standard_B1s"}}})
                   .ok());
   EXPECT_ARM_ERROR(plan(kVmss, "cmg1", vmss_body("Standard_A2_v2", 1, "westus3")), 409,
                    "SkuNotAvailable");
@@ -124,8 +126,8 @@ TEST_F(ComputeTypesTest, CapacityMustBeOneToSixteen) {
   ArmOr<PutPlan> missing = plan(kVmss, "cmg1", b);
   EXPECT_ARM_ERROR(missing, 400, "InvalidParameter");
   EXPECT_EQ(missing.error().message, "Required parameter 'sku.capacity' is missing (null).");
-  ASSERT_TRUE(store_->put_setting("quota", {{"*", {{"standardBSFamily", 100}, {"cores", 100}}}})
-                  .ok());
+  ASSERT_TRUE(
+      store_->put_setting("quota", {{"*", {{"standardBSFamily", 100}, {"cores", 100}}}}).ok());
   EXPECT_TRUE(plan(kVmss, "cmg1", vmss_body("Standard_B2s", 16)).ok());
 }
 
@@ -172,16 +174,17 @@ TEST_F(ComputeTypesTest, QuotaCountsOtherScaleSetsButNotItself) {
 }
 
 TEST_F(ComputeTypesTest, RegionalTotalQuotaExceeded) {
-  ASSERT_TRUE(store_->put_setting("quota", {{"japaneast",
-                                             {{"standardAv2Family", 100},
-                                              {"standardBSFamily", 100},
-                                              {"Cores", 12}}}})
-                  .ok());
+  ASSERT_TRUE(
+      store_
+          ->put_setting("quota",
+                        {{"japaneast",
+                          {{"standardAv2Family", 100}, {"standardBSFamily", 100}, {"Cores", 12}}}})
+          .ok());
   EXPECT_EQ(quota_limit(*store_, "Japan East", "cores"), 12);
   EXPECT_EQ(quota_limit(*store_, "japaneast", "STANDARDBSFAMILY"), 100);
   EXPECT_EQ(quota_limit(*store_, "japanwest", "cores"), 20);
   EXPECT_EQ(quota_limit(*store_, "japaneast", "standardDSv3Family"), 10);
-  create(kVmss, "cmg1", vmss_body("Standard_A2_v2", 4));  // 8
+  create(kVmss, "cmg1", vmss_body("Standard_A2_v2", 4));                 // 8
   ArmOr<PutPlan> p = plan(kVmss, "cmg2", vmss_body("Standard_B2s", 3));  // +6 > 12
   EXPECT_ARM_ERROR(p, 409, "QuotaExceeded");
   EXPECT_NE(p.error().message.find("exceeding approved Total Regional Cores quota. Additional "

@@ -43,8 +43,8 @@ TEST_F(KeyVaultTypesTest, VaultGetsDefaultsUriAndClaim) {
 }
 
 TEST_F(KeyVaultTypesTest, InvalidNamesAreVaultNameNotValid) {
-  for (const char* name : {"ab", "1vault", "vault-", "va--ult", "vault_1",
-                           "abcdefghijklmnopqrstuvwxy"}) {
+  for (const char* name :
+       {"ab", "1vault", "vault-", "va--ult", "vault_1", "abcdefghijklmnopqrstuvwxy"}) {
     ArmOr<PutPlan> p = plan(kVault, name, vault_body());
     EXPECT_ARM_ERROR(p, 400, "VaultNameNotValid");
     EXPECT_EQ(p.error().message.rfind(std::string("The vault name '") + name +
@@ -139,8 +139,8 @@ TEST_F(KeyVaultTypesTest, CheckVaultName) {
   EXPECT_EQ(bad["nameAvailable"], false);
   EXPECT_EQ(bad["reason"], "AccountNameInvalid");
   EXPECT_ARM_ERROR(check_vault_name(*store_, {{"type", type}}), 400, "InvalidParameter");
-  EXPECT_ARM_ERROR(check_vault_name(*store_, {{"name", "kv2"}, {"type", "Microsoft.Foo/bar"}}),
-                   400, "InvalidParameter");
+  EXPECT_ARM_ERROR(check_vault_name(*store_, {{"name", "kv2"}, {"type", "Microsoft.Foo/bar"}}), 400,
+                   "InvalidParameter");
 }
 
 TEST_F(KeyVaultTypesTest, DeletedVaultView) {

@@ -16,8 +16,7 @@ constexpr const char* kLb = "Microsoft.Network/loadBalancers";
 constexpr const char* kVnet = "Microsoft.Network/virtualNetworks";
 
 json pip_body(const std::string& location, const std::string& label = "") {
-  json b = {{"location", location},
-            {"properties", {{"publicIPAllocationMethod", "Dynamic"}}}};
+  json b = {{"location", location}, {"properties", {{"publicIPAllocationMethod", "Dynamic"}}}};
   if (!label.empty()) b["properties"]["dnsSettings"] = {{"domainNameLabel", label}};
   return b;
 }
@@ -41,8 +40,8 @@ TEST_F(NetworkTypesTest, PublicIpGetsDefaultsAndComputedFields) {
   EXPECT_EQ(props["publicIPAllocationMethod"], "Dynamic");
   EXPECT_EQ(props["publicIPAddressVersion"], "IPv4");
   EXPECT_EQ(props["idleTimeoutInMinutes"], 4);
-  EXPECT_TRUE(std::regex_match(props["ipAddress"].get<std::string>(),
-                               std::regex(R"(20\.\d+\.\d+\.\d+)")));
+  EXPECT_TRUE(
+      std::regex_match(props["ipAddress"].get<std::string>(), std::regex(R"(20\.\d+\.\d+\.\d+)")));
   EXPECT_EQ(props["resourceGuid"].get<std::string>().size(), 36u);
   EXPECT_EQ(b["etag"].get<std::string>().rfind("W/\"", 0), 0u);
   EXPECT_FALSE(props.contains("provisioningState"));
@@ -200,8 +199,9 @@ TEST_F(NetworkTypesTest, NsgRulesGetIdsAndDefaults) {
 }
 
 TEST_F(NetworkTypesTest, NsgRejectsBadPriorityAndNamelessRules) {
-  json body = {{"location", "japaneast"},
-               {"properties", {{"securityRules", {{{"name", "r"}, {"properties", {{"priority", 50}}}}}}}}};
+  json body = {
+      {"location", "japaneast"},
+      {"properties", {{"securityRules", {{{"name", "r"}, {"properties", {{"priority", 50}}}}}}}}};
   ArmOr<PutPlan> p = plan(kNsg, "nsg1", body);
   EXPECT_ARM_ERROR(p, 400, "SecurityRuleInvalidPriority");
   EXPECT_EQ(p.error().message,
@@ -216,8 +216,7 @@ json lb_body(const std::string& pool_ref) {
           {"properties",
            {{"frontendIPConfigurations",
              {{{"name", "fe"},
-               {"properties",
-                {{"publicIPAddress", {{"id", TypesTest::id_of(kPip, "pip1")}}}}}}}},
+               {"properties", {{"publicIPAddress", {{"id", TypesTest::id_of(kPip, "pip1")}}}}}}}},
             {"backendAddressPools", {{{"name", "pool"}}}},
             {"probes", {{{"name", "probe"}, {"properties", {{"protocol", "Tcp"}, {"port", 443}}}}}},
             {"loadBalancingRules",
@@ -237,9 +236,11 @@ TEST_F(NetworkTypesTest, LoadBalancerChildrenGetIds) {
   const json& b = p->resource.body;
   const std::string lb = id_of(kLb, "lb1");
   EXPECT_EQ(b["sku"]["name"], "Basic");
-  EXPECT_EQ(b["properties"]["frontendIPConfigurations"][0]["id"], lb + "/frontendIPConfigurations/fe");
-  EXPECT_EQ(b["properties"]["frontendIPConfigurations"][0]["properties"]["privateIPAllocationMethod"],
-            "Dynamic");
+  EXPECT_EQ(b["properties"]["frontendIPConfigurations"][0]["id"],
+            lb + "/frontendIPConfigurations/fe");
+  EXPECT_EQ(
+      b["properties"]["frontendIPConfigurations"][0]["properties"]["privateIPAllocationMethod"],
+      "Dynamic");
   EXPECT_EQ(b["properties"]["backendAddressPools"][0]["id"], lb + "/backendAddressPools/pool");
   EXPECT_EQ(b["properties"]["probes"][0]["id"], lb + "/probes/probe");
   EXPECT_EQ(b["properties"]["loadBalancingRules"][0]["id"], lb + "/loadBalancingRules/https");

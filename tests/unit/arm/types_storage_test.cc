@@ -10,12 +10,13 @@ using nlohmann::json;
 constexpr const char* kStorage = "Microsoft.Storage/storageAccounts";
 
 // The body `az storage account create` sends (azure-clients.md §1.6).
-json storage_body(const std::string& sku = "Standard_LRS") {
-  return {{"sku", {{"name", sku}}},
-          {"kind", "StorageV2"},
-          {"location", "japaneast"},
-          {"properties",
-           {{"encryption", {{"services", {{"blob", json::object()}}}, {"keySource", "Microsoft.Storage"}}}}}}};
+json storage_body(const std::string& sku = "Standard_LRS"){
+    return {{"sku", {{"name", sku}}},
+            {"kind", "StorageV2"},
+            {"location", "japaneast"},
+            {"properties",
+             {{"encryption",
+               {{"services", {{"blob", json::object()}}}, {"keySource", "Microsoft.Storage"}}}}}}};
 }
 
 using StorageTypesTest = TypesTest;
@@ -123,8 +124,8 @@ TEST_F(StorageTypesTest, CheckStorageName) {
   EXPECT_EQ(bad["reason"], "AccountNameInvalid");
   EXPECT_ARM_ERROR(check_storage_name(*store_, {{"type", type}}), 400,
                    "InvalidRequestPropertyValue");
-  EXPECT_ARM_ERROR(check_storage_name(*store_, {{"name", "x1x"}, {"type", "Microsoft.Foo/x"}}),
-                   400, "InvalidRequestPropertyValue");
+  EXPECT_ARM_ERROR(check_storage_name(*store_, {{"name", "x1x"}, {"type", "Microsoft.Foo/x"}}), 400,
+                   "InvalidRequestPropertyValue");
 }
 
 }  // namespace

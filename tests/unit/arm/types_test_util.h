@@ -47,8 +47,8 @@ class TypesTest : public ::testing::Test {
     const std::string id = id_of(type, name, rg, sub);
     auto found = store_->find_resource(id);
     if (found.ok()) existing_ = std::make_unique<Resource>(*found);
-    return TypeContext{*store_, now_,  ids_,          sub,  kTenant,        rg, "japaneast",
-                       id,      name,  "2022-09-01", existing_.get(), false};
+    return TypeContext{*store_,     now_, ids_, sub,          kTenant,         rg,
+                       "japaneast", id,   name, "2022-09-01", existing_.get(), false};
   }
 
   ArmOr<PutPlan> plan(const std::string& type, const std::string& name, const nlohmann::json& body,
@@ -86,12 +86,12 @@ class TypesTest : public ::testing::Test {
 };
 
 // Expects `p` to have failed with `status` and `code`.
-#define EXPECT_ARM_ERROR(p, status, code_)                                       \
-  do {                                                                           \
-    const auto& emu_p_ = (p);                                                    \
-    ASSERT_FALSE(emu_p_.ok()) << "expected " << (code_);                         \
-    EXPECT_EQ(emu_p_.error().http_status, (status)) << emu_p_.error().message;   \
-    EXPECT_EQ(emu_p_.error().code, (code_)) << emu_p_.error().message;           \
+#define EXPECT_ARM_ERROR(p, status, code_)                                     \
+  do {                                                                         \
+    const auto& emu_p_ = (p);                                                  \
+    ASSERT_FALSE(emu_p_.ok()) << "expected " << (code_);                       \
+    EXPECT_EQ(emu_p_.error().http_status, (status)) << emu_p_.error().message; \
+    EXPECT_EQ(emu_p_.error().code, (code_)) << emu_p_.error().message;         \
   } while (0)
 
 }  // namespace emu::arm::testing
