@@ -14,9 +14,9 @@ namespace emu::aad {
 struct PrincipalRef {
   std::string object_id;  // user object ID or service principal object ID
   std::string tenant_id;
-  std::string type;       // "User" or "ServicePrincipal"
+  std::string type;  // "User" or "ServicePrincipal"
   std::string display_name;
-  std::string app_id;     // service principals only
+  std::string app_id;  // service principals only
 };
 
 // Not thread-safe: call on the lab's I/O thread (where seeding runs).

@@ -57,8 +57,8 @@ Result<HttpExchange> arm_call(ActionContext& ctx, const Session& s, const std::s
   HttpCall call;
   call.endpoint = "arm";
   call.method = method;
-  call.target = path + (path.find('?') == std::string::npos ? "?" : "&") +
-                "api-version=" + kApiVersion;
+  call.target =
+      path + (path.find('?') == std::string::npos ? "?" : "&") + "api-version=" + kApiVersion;
   call.headers.set("Authorization", "Bearer " + s.token);
   call.headers.set("Accept", "application/json");
   if (!body.is_null()) {
@@ -81,7 +81,8 @@ Result<Session> sign_in(const json& args, ActionContext& ctx) {
   std::string tenant = args.value("tenant", std::string());
   if (args.contains("signed_in_as")) {
     const std::string upn = args["signed_in_as"].get<std::string>();
-    if (tenant.empty() && upn.find('@') != std::string::npos) tenant = upn.substr(upn.find('@') + 1);
+    if (tenant.empty() && upn.find('@') != std::string::npos)
+      tenant = upn.substr(upn.find('@') + 1);
     form = "grant_type=password&client_id=" + std::string(kAzureCliAppId) +
            "&username=" + http::url_encode(upn) + "&password=" +
            http::url_encode(args.value("password", std::string(aad::kDefaultUserPassword)));
@@ -110,7 +111,8 @@ Result<Session> sign_in(const json& args, ActionContext& ctx) {
     EMU_ASSIGN_OR_RETURN(HttpExchange subs, arm_call(ctx, s, "GET", "/subscriptions"));
     json list = parse_body(subs);
     if (subs.status != 200 || !list.contains("value") || list["value"].empty())
-      return FailedPrecondition("no subscription visible to the principal (" + describe(subs) + ")");
+      return FailedPrecondition("no subscription visible to the principal (" + describe(subs) +
+                                ")");
     s.subscription = list["value"][0].value("subscriptionId", "");
   }
   return s;
@@ -135,7 +137,8 @@ ActionOutcome change_providers(const json& args, ActionContext& ctx, bool reg) {
     if (got->status != 200) return failed(ns + ": " + describe(*got));
     std::string state = parse_body(*got).value("registrationState", "");
     if (state != want) {
-      auto posted = arm_call(ctx, *session, "POST", base + ns + (reg ? "/register" : "/unregister"));
+      auto posted =
+          arm_call(ctx, *session, "POST", base + ns + (reg ? "/register" : "/unregister"));
       if (!posted.ok()) return failed(posted.status().message());
       if (posted->status != 200) return failed(ns + ": " + describe(*posted));
       state = parse_body(*posted).value("registrationState", "");
@@ -187,8 +190,51 @@ ActionOutcome run_group_create(const json& args, ActionContext& ctx) {
   if (put->status != 200 && put->status != 201) return failed(describe(*put));
   json g = parse_body(*put);
   return passed("resource group " + g.value("name", "") + " in " + g.value("location", ""),
-                {{"id", g.value("id", "")}, {"name", g.value("name", "")},
-                 {"location", g.value("location", "")}, {"status", put->status}});
+                {{"id", g.value("id", "")},
+                 {"name", g.value("name", "")},
+                 {"location", g.value("location", "")},
+                 {"status", put->status}});
+}
+
+// Polls a Location URL (202 while running) advancing virtual time by each Retry-After.
+Result<HttpExchange> poll_location(ActionContext& ctx, const Session& s, std::string url,
+                                   TimePoint deadline) {
+  while (true) {
+    HttpCall poll;
+    poll.endpoint = "arm";
+    poll.target = path_of(url);
+    poll.headers.set("Authorization", "Bearer " + s.token);
+    EMU_ASSIGN_OR_RETURN(HttpExchange got, ctx.http(poll));
+    if (got.status != 202) return got;
+    if (ctx.clock().now() >= deadline) return DeadlineExceeded("still running at the wait timeout");
+    int64_t retry = 10;
+    try {
+      retry = std::stoll(std::string(got.headers.get_or("Retry-After", "10")));
+    } catch (...) {
+    }
+    ctx.clock().advance(std::chrono::seconds(std::max<int64_t>(retry, 1)));
+    url = std::string(got.headers.get_or("Location", url));
+  }
+}
+
+ActionOutcome run_group_delete(const json& args, ActionContext& ctx) {
+  auto session = sign_in(args, ctx);
+  if (!session.ok()) return failed(session.status().message());
+  const TimePoint started = ctx.clock().now();
+  auto del = arm_call(ctx, *session, "DELETE",
+                      "/subscriptions/" + session->subscription + "/resourcegroups/" +
+                          http::url_encode(args["name"].get<std::string>()));
+  if (!del.ok()) return failed(del.status().message());
+  if (del->status != 202 && del->status != 200) return failed(describe(*del));
+  if (del->status == 202 && args.value("wait", true)) {
+    auto done = poll_location(ctx, *session, std::string(del->headers.get_or("Location", "")),
+                              started + wait_timeout(args, std::chrono::hours(1)));
+    if (!done.ok()) return failed(done.status().message());
+    if (done->status >= 300) return failed(describe(*done));
+  }
+  const double secs = std::chrono::duration<double>(ctx.clock().now() - started).count();
+  return passed("resource group " + args["name"].get<std::string>() + " deleted",
+                {{"name", args["name"]}, {"status", del->status}, {"virtual_seconds", secs}});
 }
 
 ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
@@ -199,7 +245,8 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
     std::stringstream text;
     text << in.rdbuf();
     tmpl = json::parse(text.str(), nullptr, false, true);
-    if (tmpl.is_discarded()) return failed("template: " + args["template"].get<std::string>() + " is not JSON");
+    if (tmpl.is_discarded())
+      return failed("template: " + args["template"].get<std::string>() + " is not JSON");
   }
   auto session = sign_in(args, ctx);
   if (!session.ok()) return failed(session.status().message());
@@ -215,9 +262,10 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
   if (!put.ok()) return failed(put.status().message());
   if (put->status != 200 && put->status != 201) {
     json err = parse_body(*put);
-    return passed("deployment refused: " + describe(*put),
-                  {{"name", name}, {"status", put->status}, {"provisioning_state", "Failed"},
-                   {"error", err.value("error", json())}});
+    return passed("deployment refused: " + describe(*put), {{"name", name},
+                                                            {"status", put->status},
+                                                            {"provisioning_state", "Failed"},
+                                                            {"error", err.value("error", json())}});
   }
   // Poll the Azure-AsyncOperation URL, advancing virtual time by each Retry-After.
   const TimePoint deadline = started + wait_timeout(args, std::chrono::hours(2));
@@ -232,7 +280,8 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
     if (!got.ok()) return failed(got.status().message());
     status = parse_body(*got).value("status", "");
     if (status == "Succeeded" || status == "Failed" || status == "Canceled") break;
-    if (ctx.clock().now() >= deadline) return failed("deployment still " + status + " at the wait timeout");
+    if (ctx.clock().now() >= deadline)
+      return failed("deployment still " + status + " at the wait timeout");
     int64_t retry = 10;
     try {
       retry = std::stoll(std::string(got->headers.get_or("Retry-After", "10")));
@@ -245,7 +294,8 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
   json d = parse_body(*final);
   json props = d.value("properties", json::object());
   json resources = json::array();
-  for (const auto& r : props.value("outputResources", json::array())) resources.push_back(r.value("id", ""));
+  for (const auto& r : props.value("outputResources", json::array()))
+    resources.push_back(r.value("id", ""));
   const double secs = std::chrono::duration<double>(ctx.clock().now() - started).count();
   json out = {{"name", name},
               {"id", d.value("id", "")},

@@ -11,6 +11,7 @@ namespace emu::arm {
 ActionOutcome run_providers_register(const nlohmann::json& args, ActionContext& ctx);
 ActionOutcome run_providers_unregister(const nlohmann::json& args, ActionContext& ctx);
 ActionOutcome run_group_create(const nlohmann::json& args, ActionContext& ctx);
+ActionOutcome run_group_delete(const nlohmann::json& args, ActionContext& ctx);
 ActionOutcome run_deploy(const nlohmann::json& args, ActionContext& ctx);
 
 }  // namespace emu::arm

@@ -38,8 +38,8 @@ auto on_io(ActionContext& ctx, F&& fn) -> decltype(fn()) {
   return std::move(*out);
 }
 
-const std::vector<std::string> kAuthArgs = {"subscription", "signed_in_as", "password",
-                                            "client_id", "client_secret", "tenant"};
+const std::vector<std::string> kAuthArgs = {"subscription", "signed_in_as",  "password",
+                                            "client_id",    "client_secret", "tenant"};
 
 std::vector<std::string> with_auth(std::vector<std::string> args) {
   args.insert(args.end(), kAuthArgs.begin(), kAuthArgs.end());
@@ -115,8 +115,8 @@ ActionOutcome run_name_reserve(const json& args, ActionContext& ctx, ArmStore& s
   const std::string kind = args["kind"].get<std::string>();
   std::string key = lower(args["name"].get<std::string>());
   if (kind == "dns") {
-    const Region* r = args.contains("region") ? find_region(args["region"].get<std::string>())
-                                              : nullptr;
+    const Region* r =
+        args.contains("region") ? find_region(args["region"].get<std::string>()) : nullptr;
     if (r == nullptr) return failed("region: required for a DNS label (e.g. \"japaneast\")");
     key += "." + r->name;
   }
@@ -147,7 +147,8 @@ ActionOutcome run_resource_expect(const json& args, ActionContext& ctx, ArmStore
 
 Status require_strings(const json& args, std::initializer_list<const char*> keys) {
   for (const char* k : keys)
-    if (args.contains(k) && !args[k].is_string()) return InvalidArgument(std::string(k) + ": must be a string");
+    if (args.contains(k) && !args[k].is_string())
+      return InvalidArgument(std::string(k) + ": must be a string");
   return Status::Ok();
 }
 
@@ -183,14 +184,25 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        {"name", "location"},
        with_auth({"tags"}),
        http_impl(run_group_create),
-       [](const json& a) { return require_strings(a, {"name", "location"}); }},
+       [](const json& a) {
+         return require_strings(a, {"name", "location"});
+       }},
+      {"arm.group.delete",
+       "Delete a resource group and wait until it and everything in it is gone (key vaults "
+       "stay soft-deleted)",
+       {"name"},
+       with_auth({"wait", "wait_timeout"}),
+       http_impl(run_group_delete),
+       [](const json& a) { return require_strings(a, {"name"}); }},
       {"arm.deploy",
        "Deploy an ARM template to a resource group and wait for the result in virtual time "
        "(outputs: name, provisioning_state, outputs, error, resources, virtual_seconds)",
        {"resource_group", "template"},
        with_auth({"name", "parameters", "mode", "wait", "wait_timeout"}),
        http_impl(run_deploy),
-       [](const json& a) { return require_strings(a, {"resource_group", "name", "mode"}); }},
+       [](const json& a) {
+         return require_strings(a, {"resource_group", "name", "mode"});
+       }},
       {"arm.sku.offer",
        "Set the VM sizes a region offers (others fail with SkuNotAvailable)",
        {"region", "skus"},
@@ -218,7 +230,9 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        [](const json& a) {
          EMU_RETURN_IF_ERROR(require_strings(a, {"type", "duration"}));
          if (a["duration"].get<std::string>().find("${") == std::string::npos)
-           return parse_duration(a["duration"].get<std::string>()).status().with_context("duration");
+           return parse_duration(a["duration"].get<std::string>())
+               .status()
+               .with_context("duration");
          return Status::Ok();
        }},
       {"arm.name.reserve",
@@ -240,7 +254,9 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        {"id"},
        {"state", "expect"},
        impl(run_resource_expect),
-       [](const json& a) { return require_strings(a, {"id", "state"}); }},
+       [](const json& a) {
+         return require_strings(a, {"id", "state"});
+       }},
   };
 }
 

@@ -66,8 +66,7 @@ http::Response lro_reply(Call& call, int status, const json& body, const std::st
   std::string path = status_path.empty()
                          ? sub + "/providers/Microsoft.Resources/operationStatuses/" + op.id
                          : status_path;
-  if (status_path.find("{opId}") != std::string::npos)
-    path.replace(path.find("{opId}"), 6, op.id);
+  if (status_path.find("{opId}") != std::string::npos) path.replace(path.find("{opId}"), 6, op.id);
   res.headers.set("Azure-AsyncOperation", call.url(path));
   if (status == 202)
     res.headers.set("Location",
@@ -101,8 +100,9 @@ bool role_allows(const std::string& role, const std::string& action) {
   const std::string r = lower(role);
   if (r == "owner") return true;
   if (r == "contributor") {
-    for (const char* denied : {"Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write",
-                               "Microsoft.Authorization/elevateAccess/Action"})
+    for (const char* denied :
+         {"Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write",
+          "Microsoft.Authorization/elevateAccess/Action"})
       if (action_matches(denied, action)) return false;
     return true;
   }

@@ -213,6 +213,71 @@ ArmOr<Preflight> run_preflight(Call& call, const ResourceGroup& group,
   return preflight;
 }
 
+namespace {
+
+// The run of one deployment as it is scheduled, resource by resource.
+struct Schedule {
+  std::map<std::string, size_t> index;   // lower-case ID (as written and canonical) -> resource
+  std::map<size_t, TimePoint> finished;  // deployed resources -> when they finish
+  std::map<std::string, json> views;     // lower-case ID -> view once provisioned
+  std::vector<ArmError> failures;
+  json output_resources = json::array();
+};
+
+// When resource `i` starts (every dependency finished), or nullopt when one is not deployed.
+std::optional<TimePoint> start_time(Schedule& s, const Preflight& preflight, size_t i,
+                                    TimePoint now) {
+  const PlannedResource& p = preflight.resources[i];
+  s.index[lower(p.id)] = s.index[lower(p.expanded.id)] = i;
+  if (p.blocked) return std::nullopt;
+  TimePoint start = now;
+  for (const std::string& dep : p.expanded.depends_on) {
+    auto it = s.index.find(lower(dep));
+    if (it == s.index.end()) continue;  // the template engine orders dependencies first
+    auto done = s.finished.find(it->second);
+    if (done == s.finished.end()) return std::nullopt;
+    start = std::max(start, done->second);
+  }
+  return start;
+}
+
+// Writes resource `i` to start at `start` (or records the failure it meets then) and returns
+// its deployment operation. Errors: a server-side (5xx) write failure.
+ArmOr<json> run_resource(Call& call, const ResourceGroup& group, const std::string& deployment,
+                         const PlannedResource& p, size_t i, TimePoint start, Schedule& s) {
+  json op = {{"operationId", upper(call.env.ids.hex(8))},
+             {"trackingId", call.env.ids.guid()},
+             {"resourceId", p.id},
+             {"resourceType", p.type},
+             {"resourceName", p.expanded.name},
+             {"startsAt", micros(start)},
+             {"settlesAt", micros(start)}};
+  std::optional<ArmError> failure = p.conflict;
+  if (!failure) {
+    const bool existed = call.env.store.find_resource(p.id).ok();
+    ArmOr<PutPlan> put =
+        put_resource(call, group, p.type, p.expanded.name, p.expanded.body, deployment, start);
+    if (!put.ok() && put.error().http_status >= 500) return put.error();
+    if (put.ok()) {
+      s.finished[i] = start + put->duration;
+      s.views[lower(p.id)] = s.views[lower(p.expanded.id)] = planned_view(put.value());
+      s.output_resources.push_back({{"id", p.id}});
+      op["state"] = "Succeeded";
+      op["statusCode"] = status_code_name(existed ? put->update_status : put->create_status);
+      op["settlesAt"] = micros(s.finished[i]);
+      return op;
+    }
+    failure = put.error();
+  }
+  op["state"] = "Failed";
+  op["statusCode"] = status_code_name(failure->http_status);
+  op["error"] = failure->to_json();
+  s.failures.push_back(*failure);
+  return op;
+}
+
+}  // namespace
+
 ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
                                    const DeploymentRequest& request, const Preflight& preflight) {
   Deployment d;
@@ -220,76 +285,32 @@ ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
   d.subscription_id = call.subscription.id;
   d.resource_group = group.name;
   d.name = request.name;
-  d.created_at = call.now;
-  d.settles_at = call.now;
-  std::map<std::string, size_t> index;   // lower-case ID (as written and canonical) -> resource
-  std::map<size_t, TimePoint> finished;  // deployed resources -> when they finish
-  std::map<std::string, json> planned;   // lower-case ID -> view once provisioned
-  std::vector<ArmError> failures;
-  json output_resources = json::array();
+  d.created_at = d.settles_at = call.now;
+  Schedule s;
   for (size_t i = 0; i < preflight.resources.size(); ++i) {
-    const PlannedResource& p = preflight.resources[i];
-    index[lower(p.id)] = index[lower(p.expanded.id)] = i;
-    TimePoint start = call.now;
-    bool blocked = false;
-    for (const std::string& dep : p.expanded.depends_on) {
-      auto it = index.find(lower(dep));
-      if (it == index.end()) continue;  // the engine orders dependencies first
-      auto done = finished.find(it->second);
-      if (done == finished.end())
-        blocked = true;
-      else
-        start = std::max(start, done->second);
-    }
-    if (blocked || p.blocked) continue;  // a dependency failed: never deployed
-    json op = {{"operationId", upper(call.env.ids.hex(8))},
-               {"trackingId", call.env.ids.guid()},
-               {"resourceId", p.id},
-               {"resourceType", p.type},
-               {"resourceName", p.expanded.name},
-               {"startsAt", micros(start)}};
-    std::optional<ArmError> failure = p.conflict;
-    TimePoint end = start;
-    bool existed = call.env.store.find_resource(p.id).ok();
-    if (!failure) {
-      ArmOr<PutPlan> put =
-          put_resource(call, group, p.type, p.expanded.name, p.expanded.body, request.name, start);
-      if (put.ok()) {
-        end = start + put->duration;
-        finished[i] = end;
-        planned[lower(p.id)] = planned[lower(p.expanded.id)] = planned_view(put.value());
-        output_resources.push_back({{"id", p.id}});
-        op["state"] = "Succeeded";
-        op["statusCode"] = status_code_name(existed ? put->update_status : put->create_status);
-      } else {
-        failure = put.error();
-      }
-    }
-    if (failure) {
-      op["state"] = "Failed";
-      op["statusCode"] = status_code_name(failure->http_status);
-      op["error"] = failure->to_json();
-      failures.push_back(*failure);
-    }
-    op["settlesAt"] = micros(end);
-    d.settles_at = std::max(d.settles_at, end);
-    d.operations.push_back(std::move(op));
+    const std::optional<TimePoint> start = start_time(s, preflight, i, call.now);
+    if (!start) continue;  // a dependency is not deployed: neither is this one
+    ArmOr<json> op = run_resource(call, group, request.name, preflight.resources[i], i, *start, s);
+    if (!op.ok()) return op.error();
+    d.settles_at = std::max(d.settles_at, TimePoint(Duration(op->at("settlesAt").get<int64_t>())));
+    d.operations.push_back(std::move(op.value()));
   }
-  // Ops are listed by start time (stable: dependency order otherwise).
+  // Listed by start time (stable: dependency order otherwise).
   std::stable_sort(d.operations.begin(), d.operations.end(), [](const json& a, const json& b) {
     return a["startsAt"].get<int64_t>() < b["startsAt"].get<int64_t>();
   });
   json outputs = json::object();
-  if (failures.empty() && request.tmpl.contains("outputs")) {
+  if (s.failures.empty() && request.tmpl.contains("outputs")) {
     ArmOr<json> evaluated = evaluate_outputs(request.tmpl, preflight.expanded,
                                              deployment_scope(call, group, request.name),
-                                             make_reference(call, &planned));
+                                             make_reference(call, &s.views));
     if (evaluated.ok())
       outputs = std::move(evaluated.value());
     else
       d.error = evaluated.error().to_json();  // DeploymentOutputEvaluationFailed
   }
-  if (!failures.empty()) d.error = deploy_errors::deployment_failed(std::move(failures)).to_json();
+  if (!s.failures.empty())
+    d.error = deploy_errors::deployment_failed(std::move(s.failures)).to_json();
   d.final_state = d.error.is_null() ? "Succeeded" : "Failed";
   const std::string correlation =
       std::string(call.req.headers.get_or("x-ms-correlation-request-id", ""));
@@ -300,7 +321,7 @@ ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
                   {"providers", providers_of(preflight)},
                   {"dependencies", dependencies_of(preflight)},
                   {kOutputsKey, std::move(outputs)},
-                  {kOutputResourcesKey, std::move(output_resources)}};
+                  {kOutputResourcesKey, std::move(s.output_resources)}};
   return d;
 }
 

@@ -5,11 +5,9 @@
 // Private to the ARM party; runs on the lab's I/O thread like every handler.
 #pragma once
 
-// clang-format off
-#include "emulator/arm/types.h"  // first: arm_internal.h uses PutPlan without including it
-// clang-format on
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/template.h"
+#include "emulator/arm/types.h"
 
 #include <nlohmann/json.hpp>
 

@@ -43,7 +43,8 @@ Duration delete_duration(const Call& call, bool empty) {
   if (d.ok() && d->is_object()) {
     for (const auto& [key, value] : d->items())
       if (lower(key) == lower(kGroupType) && value.is_number())
-        return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(value.get<double>()));
+        return std::chrono::duration_cast<Duration>(
+            std::chrono::duration<double>(value.get<double>()));
   }
   return empty ? kEmptyGroupDelete : kGroupDelete;
 }
@@ -55,12 +56,15 @@ http::Response put_group(Call& call) {
     return error_reply(*denied);
   // [C-doc] code and message of an invalid group name.
   if (!valid_group_name(name))
-    return error_reply(ArmError{400, "InvalidResourceGroup",
+    return error_reply(ArmError{400,
+                                "InvalidResourceGroup",
                                 "The provided resource group name '" + name +
                                     "' has these invalid characters: '" + name +
                                     "'. The name can only be a letter, digit, '-', '.', '(', "
                                     "')' or '_'.",
-                                "", {}, {}});
+                                "",
+                                {},
+                                {}});
   auto body = body_json(call);
   if (!body.ok()) return error_reply(body.error());
   auto existing = call.env.store.find_group(call.subscription.id, name);
@@ -71,22 +75,30 @@ http::Response put_group(Call& call) {
     return error_reply(errors::missing_location());
   const Region* region = find_region(b["location"].get<std::string>());
   if (region == nullptr)
-    return error_reply(ArmError{400, "LocationNotAvailableForResourceGroup",
+    return error_reply(ArmError{400,
+                                "LocationNotAvailableForResourceGroup",
                                 "The provided location '" + b["location"].get<std::string>() +
                                     "' is not available for resource group. List of available "
-                                    "regions is '" + [] {
+                                    "regions is '" +
+                                    [] {
                                       std::string all;
                                       for (const Region& r : regions())
                                         all += (all.empty() ? "" : ",") + r.name;
                                       return all;
-                                    }() + "'.",
-                                "", {}, {}});
+                                    }() +
+                                    "'.",
+                                "",
+                                {},
+                                {}});
   if (existing.ok() && lower(existing->location) != region->name)
-    return error_reply(ArmError{409, "InvalidResourceGroupLocation",
+    return error_reply(ArmError{409,
+                                "InvalidResourceGroupLocation",
                                 "Invalid resource group location '" + region->name +
                                     "'. The Resource group already exists in location '" +
                                     existing->location + "'.",
-                                "", {}, {}});
+                                "",
+                                {},
+                                {}});
   ResourceGroup g = existing.ok() ? *existing : ResourceGroup{};
   g.subscription_id = call.subscription.id;
   if (!existing.ok()) g.name = name;
@@ -154,8 +166,8 @@ http::Response delete_group(Call& call) {
     if (Status s = call.env.store.put_group(group); !s.ok())
       return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
   }
-  return lro_reply(call, 202, nullptr, "group.delete", group.id(), group.location,
-                   group.deleted_at, "Succeeded", nullptr);
+  return lro_reply(call, 202, nullptr, "group.delete", group.id(), group.location, group.deleted_at,
+                   "Succeeded", nullptr);
 }
 
 }  // namespace

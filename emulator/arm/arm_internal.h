@@ -34,10 +34,10 @@ struct Call {
   http::Request& req;
   ArmEnv& env;
   TimePoint now{};
-  std::string api_version;   // as sent
-  std::string base_url;      // "https://" + Host header (with port), for absolute URLs
-  aad::Principal principal;  // the caller (valid on authenticated routes)
-  Subscription subscription; // set by handlers under /subscriptions/{s} (pipeline-checked)
+  std::string api_version;    // as sent
+  std::string base_url;       // "https://" + Host header (with port), for absolute URLs
+  aad::Principal principal;   // the caller (valid on authenticated routes)
+  Subscription subscription;  // set by handlers under /subscriptions/{s} (pipeline-checked)
 
   std::string param(const std::string& name) const { return req.param(name); }
   // base_url + path + "?api-version=" + api_version.
@@ -53,12 +53,14 @@ http::Response list_reply(nlohmann::json items);
 // for `target`, settling at `settles_at` with `final_status`/`error`, and answers `status`
 // with `body` (null = empty body) plus Azure-AsyncOperation (status URL), Location (for 202)
 // and Retry-After (seconds until it settles, clamped to 1..10).
-// `status_path` is where the operation status is served (e.g. ".../operationStatuses/{id}");
+// `status_path` is where the operation status is served (e.g. ".../operationStatuses/{opId}",
+// "{opId}" replaced by the new operation ID);
 // empty = the generic "/subscriptions/{s}/providers/Microsoft.Resources/operationStatuses/{id}".
-http::Response lro_reply(Call& call, int status, const nlohmann::json& body, const std::string& kind,
-                         const std::string& target, const std::string& location,
-                         TimePoint settles_at, const std::string& final_status,
-                         const nlohmann::json& error, const std::string& status_path = "");
+http::Response lro_reply(Call& call, int status, const nlohmann::json& body,
+                         const std::string& kind, const std::string& target,
+                         const std::string& location, TimePoint settles_at,
+                         const std::string& final_status, const nlohmann::json& error,
+                         const std::string& status_path = "");
 
 // --- Checks ---
 // 403 AuthorizationFailed unless the caller has a role at or above `scope` allowing `action`
@@ -88,15 +90,15 @@ struct RouteOptions {
 };
 using Wrap = std::function<http::Handler(ArmHandler, RouteOptions)>;
 
-void add_metadata_routes(http::Router& router, const Wrap& wrap);       // arm_metadata.cc
-void add_subscription_routes(http::Router& router, const Wrap& wrap);   // arm_subscriptions.cc
-void add_provider_routes(http::Router& router, const Wrap& wrap);       // arm_providers.cc
-void add_group_routes(http::Router& router, const Wrap& wrap);          // arm_groups.cc
-void add_operation_routes(http::Router& router, const Wrap& wrap);      // arm_operations.cc
-void add_role_routes(http::Router& router, const Wrap& wrap);           // arm_roles.cc
-void add_deployment_routes(http::Router& router, const Wrap& wrap);     // arm_deployments.cc
+void add_metadata_routes(http::Router& router, const Wrap& wrap);      // arm_metadata.cc
+void add_subscription_routes(http::Router& router, const Wrap& wrap);  // arm_subscriptions.cc
+void add_provider_routes(http::Router& router, const Wrap& wrap);      // arm_providers.cc
+void add_group_routes(http::Router& router, const Wrap& wrap);         // arm_groups.cc
+void add_operation_routes(http::Router& router, const Wrap& wrap);     // arm_operations.cc
+void add_role_routes(http::Router& router, const Wrap& wrap);          // arm_roles.cc
+void add_deployment_routes(http::Router& router, const Wrap& wrap);    // arm_deployments.cc
 // Must be added last: generic /providers/{ns}/{type}/{name} under groups and subscriptions.
-void add_resource_routes(http::Router& router, const Wrap& wrap);       // arm_resources.cc
+void add_resource_routes(http::Router& router, const Wrap& wrap);  // arm_resources.cc
 
 // --- Shared by the deployment engine and resource handlers (arm_resources.cc) ---
 // Splits "{type1}/{name1}/{type2}/{name2}..." (after /providers/{ns}/) into the full type

@@ -30,8 +30,7 @@ const json kAudiences = {"https://management.core.windows.net/", "https://manage
 // object. CLI 2.45 needs an /adfs login endpoint to skip instance discovery (§0 item 2).
 json cloud(const Call& call, bool adfs_login) {
   const std::string aad = call.env.deps.endpoint_url ? call.env.deps.endpoint_url("aad") : "";
-  const std::string graph =
-      call.env.deps.endpoint_url ? call.env.deps.endpoint_url("graph") : "";
+  const std::string graph = call.env.deps.endpoint_url ? call.env.deps.endpoint_url("graph") : "";
   const std::string arm = call.base_url + "/";
   json c = {{"name", "cmgemu"},
             {"portal", "https://portal.azure.com"},
@@ -60,12 +59,13 @@ http::Response metadata(Call& call) {
   const std::string& v = call.api_version;
   if (v == "2015-01-01") {  // msrestazure auto-detect (§1.1)
     json c = cloud(call, true);
-    return json_reply(200, {{"galleryEndpoint", c["gallery"]},
-                            {"graphEndpoint", c["graph"]},
-                            {"portalEndpoint", c["portal"]},
-                            {"authentication",
-                             {{"loginEndpoint", c["authentication"]["loginEndpoint"]},
-                              {"audiences", kAudiences}}}});
+    return json_reply(
+        200,
+        {{"galleryEndpoint", c["gallery"]},
+         {"graphEndpoint", c["graph"]},
+         {"portalEndpoint", c["portal"]},
+         {"authentication",
+          {{"loginEndpoint", c["authentication"]["loginEndpoint"]}, {"audiences", kAudiences}}}});
   }
   if (v >= "2022-09-01") return json_reply(200, cloud(call, false));  // one object (§3.11)
   return json_reply(200, json::array({cloud(call, true)}));           // array of clouds (§1.2)
@@ -74,8 +74,7 @@ http::Response metadata(Call& call) {
 }  // namespace
 
 void add_metadata_routes(http::Router& router, const Wrap& wrap) {
-  router.add("GET", "*", "/metadata/endpoints",
-             wrap(metadata, RouteOptions{false, false, true}));
+  router.add("GET", "*", "/metadata/endpoints", wrap(metadata, RouteOptions{false, false, true}));
 }
 
 }  // namespace emu::arm::internal

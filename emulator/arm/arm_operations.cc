@@ -50,8 +50,12 @@ http::Response operation_result(Call& call) {
     return res;
   }
   if (op->final_status != "Succeeded") {
-    ArmError e{400, op->error.value("code", "OperationFailed"),
-               op->error.value("message", "The operation failed."), "", {}, {}};
+    ArmError e{400,
+               op->error.value("code", "OperationFailed"),
+               op->error.value("message", "The operation failed."),
+               "",
+               {},
+               {}};
     return error_reply(e);
   }
   if (op->kind == "resource.put") {

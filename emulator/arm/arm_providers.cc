@@ -55,8 +55,8 @@ http::Response change_registration(Call& call, bool reg) {
   auto p = known_provider(call);
   if (!p.ok()) return error_reply(p.error());
   const std::string scope = "/subscriptions/" + call.subscription.id;
-  if (auto denied = authorize(call, (*p)->ns + (reg ? "/register/action" : "/unregister/action"),
-                              scope))
+  if (auto denied =
+          authorize(call, (*p)->ns + (reg ? "/register/action" : "/unregister/action"), scope))
     return error_reply(*denied);
   if (Status s = set_registration(call.env.store, call.subscription.id, **p, reg, call.now);
       !s.ok())

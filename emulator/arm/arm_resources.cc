@@ -123,8 +123,9 @@ std::string type_and_name(std::string_view id) {
 
 std::string resource_status_path(const std::string& subscription_id, const std::string& ns,
                                  const std::string& location) {
-  return "/subscriptions/" + subscription_id + "/providers/" + ns + "/locations/" +
-         location_key(location) + "/operations/{opId}";
+  const std::string region = location.empty() ? "global" : location_key(location);
+  return "/subscriptions/" + subscription_id + "/providers/" + ns + "/locations/" + region +
+         "/operations/{opId}";
 }
 
 TypeContext make_type_context(const Call& call, const ResourceGroup& group, const std::string& id,

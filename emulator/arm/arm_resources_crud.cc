@@ -224,7 +224,8 @@ ArmOr<Target> resolve(const Call& call) {
   const ProviderInfo* provider = find_provider(ns);
   if (provider == nullptr) return errors::invalid_resource_namespace(ns);
   std::vector<std::string> parts;
-  for (auto p : http::split_path(call.param("rest"))) parts.emplace_back(p);
+  const std::string rest_param = call.param("rest");
+  for (auto p : http::split_path(rest_param)) parts.emplace_back(p);
   Target t;
   if (parts.size() % 2 == 1 && parts.size() >= 3 && call.req.method == "POST") {
     t.action = parts.back();

@@ -59,7 +59,7 @@ std::string location_key(std::string_view location);
 // as ResourceNotFound names a resource.
 std::string type_and_name(std::string_view id);
 // The status URL path of a resource LRO: /subscriptions/{s}/providers/{ns}/locations/{loc}/
-// operations/{opId} ("{opId}" is left for lro_reply to fill).
+// operations/{opId} ("{opId}" is left for lro_reply to fill; location "" = "global").
 std::string resource_status_path(const std::string& subscription_id, const std::string& ns,
                                  const std::string& location);
 // The rules context for writing or deleting resource `id` of `group`; `direct` = a request on

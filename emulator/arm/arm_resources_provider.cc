@@ -146,7 +146,8 @@ http::Response handle_provider_operation(Call& call) {
   const ProviderInfo* provider = find_provider(call.param("ns"));
   if (provider == nullptr) return error_reply(errors::invalid_resource_namespace(call.param("ns")));
   ProviderCall pc{call, provider->ns, {}, subscription_id_of(call)};
-  for (auto p : http::split_path(call.param("rest"))) pc.parts.emplace_back(p);
+  const std::string rest = call.param("rest");
+  for (auto p : http::split_path(rest)) pc.parts.emplace_back(p);
   if (auto e = require_registered(call, pc.ns)) return error_reply(*e);
 
   const std::string& method = call.req.method;

@@ -61,11 +61,11 @@ json assignment_json(const Call& call, const RoleAssignment& a) {
 
 json definition_json(const Call& call, const BuiltInRole& r) {
   json actions = r.name == "Reader" ? json::array({"*/read"}) : json::array({"*"});
-  json not_actions = r.name == "Contributor"
-                         ? json::array({"Microsoft.Authorization/*/Delete",
-                                        "Microsoft.Authorization/*/Write",
-                                        "Microsoft.Authorization/elevateAccess/Action"})
-                         : json::array();
+  json not_actions =
+      r.name == "Contributor"
+          ? json::array({"Microsoft.Authorization/*/Delete", "Microsoft.Authorization/*/Write",
+                         "Microsoft.Authorization/elevateAccess/Action"})
+          : json::array();
   return {{"id", definition_id(call, r)},
           {"name", r.id},
           {"type", "Microsoft.Authorization/roleDefinitions"},
@@ -74,11 +74,10 @@ json definition_json(const Call& call, const BuiltInRole& r) {
             {"type", "BuiltInRole"},
             {"description", r.description},
             {"assignableScopes", json::array({"/"})},
-            {"permissions",
-             json::array({{{"actions", actions},
-                           {"notActions", not_actions},
-                           {"dataActions", json::array()},
-                           {"notDataActions", json::array()}}})}}}};
+            {"permissions", json::array({{{"actions", actions},
+                                          {"notActions", not_actions},
+                                          {"dataActions", json::array()},
+                                          {"notDataActions", json::array()}}})}}}};
 }
 
 http::Response put_assignment(Call& call) {
@@ -90,22 +89,29 @@ http::Response put_assignment(Call& call) {
   const json props = body.value().value("properties", json::object());
   const BuiltInRole* role = find_role(props.value("roleDefinitionId", std::string()));
   if (role == nullptr)  // [C-doc] RoleDefinitionDoesNotExist
-    return error_reply(ArmError{400, "RoleDefinitionDoesNotExist",
+    return error_reply(ArmError{400,
+                                "RoleDefinitionDoesNotExist",
                                 "The specified role definition with ID '" +
                                     props.value("roleDefinitionId", std::string()) +
                                     "' does not exist.",
-                                "", {}, {}});
+                                "",
+                                {},
+                                {}});
   const std::string principal = props.value("principalId", std::string());
   auto found = call.env.deps.principals.find_principal(call.subscription.tenant_id, principal);
   if (!found.ok())  // [C-doc] PrincipalNotFound
-    return error_reply(ArmError{400, "PrincipalNotFound",
+    return error_reply(ArmError{400,
+                                "PrincipalNotFound",
                                 "Principal " + principal + " does not exist in the directory " +
                                     call.subscription.tenant_id + ".",
-                                "", {}, {}});
+                                "",
+                                {},
+                                {}});
   for (const RoleAssignment& a : call.env.store.role_assignments(found->object_id, scope))
     if (lower(a.scope) == lower(scope) && a.role == role->name &&
         lower(a.id) != lower(call.param("assignmentName")))  // [C-doc] RoleAssignmentExists
-      return error_reply(errors::conflict("RoleAssignmentExists", "The role assignment already exists."));
+      return error_reply(
+          errors::conflict("RoleAssignmentExists", "The role assignment already exists."));
   RoleAssignment a;
   a.id = call.param("assignmentName");
   a.scope = scope;
@@ -124,10 +130,13 @@ http::Response get_assignment(Call& call) {
     return error_reply(*denied);
   auto a = call.env.store.find_role_assignment(call.param("assignmentName"));
   if (!a.ok() || lower(a->scope) != lower(scope))  // [C-doc] RoleAssignmentNotFound
-    return error_reply(ArmError{404, "RoleAssignmentNotFound",
-                                "The role assignment '" + call.param("assignmentName") +
-                                    "' is not found.",
-                                "", {}, {}});
+    return error_reply(
+        ArmError{404,
+                 "RoleAssignmentNotFound",
+                 "The role assignment '" + call.param("assignmentName") + "' is not found.",
+                 "",
+                 {},
+                 {}});
   if (call.req.method == "DELETE") {
     if (auto denied = authorize(call, "Microsoft.Authorization/roleAssignments/delete", scope))
       return error_reply(*denied);
@@ -171,18 +180,22 @@ http::Response list_definitions(Call& call) {
 http::Response get_definition(Call& call) {
   const BuiltInRole* r = find_role(call.param("definitionId"));
   if (r == nullptr)
-    return error_reply(ArmError{404, "RoleDefinitionDoesNotExist",
+    return error_reply(ArmError{404,
+                                "RoleDefinitionDoesNotExist",
                                 "The specified role definition with ID '" +
                                     call.param("definitionId") + "' does not exist.",
-                                "", {}, {}});
+                                "",
+                                {},
+                                {}});
   return json_reply(200, definition_json(call, *r));
 }
 
 }  // namespace
 
 void add_role_routes(http::Router& router, const Wrap& wrap) {
-  for (const std::string scope : {"/subscriptions/{subscriptionId}",
-                                  "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}"}) {
+  for (const std::string scope :
+       {"/subscriptions/{subscriptionId}",
+        "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}"}) {
     const std::string base = scope + "/providers/Microsoft.Authorization";
     router.add("GET", "*", base + "/roleAssignments", wrap(list_assignments, {}));
     router.add("PUT", "*", base + "/roleAssignments/{assignmentName}", wrap(put_assignment, {}));

@@ -1,8 +1,9 @@
 // Seeding ARM from a scenario's lab section: "subscription" (object) or "subscriptions"
 // (array). Documented in emulator/arm/README.md ("Lab section").
+#include "emulator/arm/arm_seed.h"
+
 #include "emulator/aad/principals.h"
 #include "emulator/arm/arm_internal.h"
-#include "emulator/arm/arm_seed.h"
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/provider_registry.h"
 #include "emulator/arm/roles.h"
@@ -15,10 +16,16 @@ using nlohmann::json;
 
 namespace {
 
-const std::vector<std::string> kSubscriptionKeys = {
-    "id",        "name",      "tenant",          "co_administrators", "role_assignments",
-    "providers", "provider_registration_delay",    "regions",           "durations",
-    "resource_groups"};
+const std::vector<std::string> kSubscriptionKeys = {"id",
+                                                    "name",
+                                                    "tenant",
+                                                    "co_administrators",
+                                                    "role_assignments",
+                                                    "providers",
+                                                    "provider_registration_delay",
+                                                    "regions",
+                                                    "durations",
+                                                    "resource_groups"};
 const std::vector<std::string> kAssignmentKeys = {"principal", "role", "scope", "resource_group"};
 const std::vector<std::string> kRegionKeys = {"skus", "quota"};
 const std::vector<std::string> kGroupKeys = {"name", "location", "tags"};
@@ -53,7 +60,8 @@ Result<double> seconds_value(const json& v, const std::string& path) {
 Status validate_subscription_spec(const json& spec, const std::string& path) {
   EMU_RETURN_IF_ERROR(check_keys(spec, path, kSubscriptionKeys));
   for (const char* key : {"id", "name", "tenant"})
-    if (spec.contains(key) && !spec[key].is_string()) return bad(path + "." + key, "must be a string");
+    if (spec.contains(key) && !spec[key].is_string())
+      return bad(path + "." + key, "must be a string");
   if (spec.contains("co_administrators")) {
     const json& list = spec["co_administrators"];
     if (!list.is_array()) return bad(path + ".co_administrators", "must be an array of UPNs");
@@ -86,9 +94,9 @@ Status validate_subscription_spec(const json& spec, const std::string& path) {
     }
   }
   if (spec.contains("provider_registration_delay"))
-    EMU_RETURN_IF_ERROR(seconds_value(spec["provider_registration_delay"],
-                                      path + ".provider_registration_delay")
-                            .status());
+    EMU_RETURN_IF_ERROR(
+        seconds_value(spec["provider_registration_delay"], path + ".provider_registration_delay")
+            .status());
   if (spec.contains("regions")) {
     if (!spec["regions"].is_object()) return bad(path + ".regions", "must be an object");
     for (const auto& [name, region] : spec["regions"].items()) {
@@ -234,7 +242,8 @@ Result<json> seed_subscription(const json& spec, const std::string& path, SeedDe
     for (const auto& a : spec["role_assignments"]) {
       const std::string p = path + ".role_assignments[" + std::to_string(i++) + "]";
       std::string target = scope;
-      if (a.contains("resource_group")) target += "/resourceGroups/" + a["resource_group"].get<std::string>();
+      if (a.contains("resource_group"))
+        target += "/resourceGroups/" + a["resource_group"].get<std::string>();
       if (a.contains("scope")) target = a["scope"].get<std::string>();
       EMU_RETURN_IF_ERROR(assign(deps.store, deps.principals, deps, sub,
                                  a["principal"].get<std::string>(), a["role"].get<std::string>(),
@@ -254,9 +263,9 @@ Result<json> seed_lab(const json& lab, SeedDeps deps) {
   }
   if (lab.contains("subscriptions")) {
     for (size_t i = 0; i < lab["subscriptions"].size(); ++i) {
-      EMU_ASSIGN_OR_RETURN(json s, seed_subscription(lab["subscriptions"][i],
-                                                     "lab.subscriptions[" + std::to_string(i) + "]",
-                                                     deps));
+      EMU_ASSIGN_OR_RETURN(json s,
+                           seed_subscription(lab["subscriptions"][i],
+                                             "lab.subscriptions[" + std::to_string(i) + "]", deps));
       out["subscriptions"].push_back(std::move(s));
     }
   }

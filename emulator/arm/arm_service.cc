@@ -4,8 +4,8 @@
 #include "emulator/aad/principals.h"
 #include "emulator/aad/signing_keys.h"
 #include "emulator/aad/token_validator.h"
-#include "emulator/arm/arm_internal.h"
 #include "emulator/arm/arm_actions.h"
+#include "emulator/arm/arm_internal.h"
 #include "emulator/arm/arm_seed.h"
 #include "emulator/arm/catalog.h"
 
@@ -49,8 +49,8 @@ ArmError token_refusal(const aad::TokenCheck& check, std::string_view authorizat
       return errors::authentication_missing(kAuthority);
     case aad::TokenError::kExpired: {
       const int64_t exp = payload.value("exp", int64_t{0});
-      return errors::expired_token(
-          kAuthority, arm_time(TimePoint(std::chrono::seconds(exp))), arm_time(now));
+      return errors::expired_token(kAuthority, arm_time(TimePoint(std::chrono::seconds(exp))),
+                                   arm_time(now));
     }
     case aad::TokenError::kBadAudience:
       return errors::wrong_audience(kAuthority, payload.value("aud", std::string()));
@@ -61,11 +61,13 @@ ArmError token_refusal(const aad::TokenCheck& check, std::string_view authorizat
 
 // [C-doc, wording from memory of real ARM replies; inferred] a token of another tenant.
 ArmError wrong_tenant(const std::string& issuer, const std::string& tenant_id) {
-  ArmError e{401, "InvalidAuthenticationTokenTenant",
+  ArmError e{401,
+             "InvalidAuthenticationTokenTenant",
              "The access token is from the wrong issuer '" + issuer +
                  "'. It must match the tenant 'https://sts.windows.net/" + tenant_id +
                  "/' associated with this subscription. Please use the authority (URL) "
-                 "'https://login.windows.net/" + tenant_id +
+                 "'https://login.windows.net/" +
+                 tenant_id +
                  "' to get the token. Note, if the subscription is transferred to another tenant "
                  "there is no impact to the services, but information about new tenant could "
                  "take time to propagate (up to an hour). If you just transferred your "

@@ -30,8 +30,7 @@ struct ArmDeps {
 class ArmService : public app::Service {
  public:
   // Opens the "arm" database from ctx.state and builds the router.
-  static Result<std::unique_ptr<ArmService>> create(const app::ServiceContext& ctx,
-                                                    ArmDeps deps);
+  static Result<std::unique_ptr<ArmService>> create(const app::ServiceContext& ctx, ArmDeps deps);
   ~ArmService() override;
 
   std::string name() const override { return "arm"; }

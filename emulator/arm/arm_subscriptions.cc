@@ -33,7 +33,8 @@ http::Response list_subscriptions(Call& call) {
   json items = json::array();
   for (const Subscription& s : call.env.store.subscriptions())
     if (visible(call, s)) items.push_back(subscription_json(s));
-  return json_reply(200, {{"value", items}, {"count", {{"type", "Total"}, {"value", items.size()}}}});
+  return json_reply(200,
+                    {{"value", items}, {"count", {{"type", "Total"}, {"value", items.size()}}}});
 }
 
 http::Response get_subscription(Call& call) {
@@ -62,22 +63,22 @@ http::Response list_tenants(Call& call) {
 http::Response list_locations(Call& call) {
   json items = json::array();
   for (const Region& r : regions()) {
-    items.push_back({{"id", "/subscriptions/" + call.subscription.id + "/locations/" + r.name},
-                     {"name", r.name},
-                     {"type", "Region"},
-                     {"displayName", r.display_name},
-                     {"regionalDisplayName", r.regional_display_name},
-                     {"metadata",
-                      {{"regionType", "Physical"},
-                       {"regionCategory", "Recommended"},
-                       {"geographyGroup", r.geography_group},
-                       {"longitude", r.longitude},
-                       {"latitude", r.latitude},
-                       {"physicalLocation", r.display_name},
-                       {"pairedRegion",
-                        json::array({{{"name", r.paired_region},
-                                      {"id", "/subscriptions/" + call.subscription.id +
-                                                 "/locations/" + r.paired_region}}})}}}});
+    items.push_back(
+        {{"id", "/subscriptions/" + call.subscription.id + "/locations/" + r.name},
+         {"name", r.name},
+         {"type", "Region"},
+         {"displayName", r.display_name},
+         {"regionalDisplayName", r.regional_display_name},
+         {"metadata",
+          {{"regionType", "Physical"},
+           {"regionCategory", "Recommended"},
+           {"geographyGroup", r.geography_group},
+           {"longitude", r.longitude},
+           {"latitude", r.latitude},
+           {"physicalLocation", r.display_name},
+           {"pairedRegion", json::array({{{"name", r.paired_region},
+                                          {"id", "/subscriptions/" + call.subscription.id +
+                                                     "/locations/" + r.paired_region}}})}}}});
   }
   return list_reply(std::move(items));
 }

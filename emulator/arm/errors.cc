@@ -87,8 +87,8 @@ ArmError authorization_failed(const std::string& client, const std::string& obje
                               const std::string& action, const std::string& scope) {
   return make(403, "AuthorizationFailed",
               "The client '" + client + "' with object id '" + object_id +
-                  "' does not have authorization to perform action '" + action +
-                  "' over scope '" + scope +
+                  "' does not have authorization to perform action '" + action + "' over scope '" +
+                  scope +
                   "' or the scope is invalid. If access was recently granted, please refresh "
                   "your credentials.");
 }
@@ -109,8 +109,7 @@ ArmError invalid_api_version(const std::string& version,
 
 // [C-doc]
 ArmError no_registered_provider(const std::string& location, const std::string& version,
-                                const std::string& type,
-                                const std::vector<std::string>& versions,
+                                const std::string& type, const std::vector<std::string>& versions,
                                 const std::vector<std::string>& locations) {
   std::string locs;
   for (const auto& l : locations) locs += (locs.empty() ? "" : ", ") + l;
@@ -141,8 +140,7 @@ ArmError invalid_resource_type(const std::string& type) {
 
 // [inferred] ARM answers a tracked-resource PUT without location so.
 ArmError missing_location() {
-  return make(400, "LocationRequired",
-              "The location property is required for this definition.");
+  return make(400, "LocationRequired", "The location property is required for this definition.");
 }
 
 ArmError invalid_parameter(const std::string& target, const std::string& message) {

@@ -58,9 +58,9 @@ ArmStore::~ArmStore() = default;
 Status ArmStore::clear() {
   next_due_ = TimePoint{};  // settle() re-reads what is pending
   return in_transaction(db_, [&]() -> Status {
-    for (const char* table : {"subscriptions", "providers", "resource_groups", "resources",
-                              "deployments", "operations", "role_assignments", "names",
-                              "deleted_vaults", "settings"})
+    for (const char* table :
+         {"subscriptions", "providers", "resource_groups", "resources", "deployments", "operations",
+          "role_assignments", "names", "deleted_vaults", "settings"})
       EMU_RETURN_IF_ERROR(db_.exec(std::string("DELETE FROM ") + table));
     return Status::Ok();
   });
@@ -72,7 +72,8 @@ namespace {
 Subscription read_subscription(const Row& s) {
   return {s.column_text(0), s.column_text(1), s.column_text(2), s.column_text(3)};
 }
-constexpr std::string_view kSubCols = "SELECT id, display_name, tenant_id, state FROM subscriptions";
+constexpr std::string_view kSubCols =
+    "SELECT id, display_name, tenant_id, state FROM subscriptions";
 }  // namespace
 
 Status ArmStore::put_subscription(const Subscription& s) {
@@ -161,10 +162,9 @@ Status ArmStore::put_group(const ResourceGroup& g) {
 
 Result<ResourceGroup> ArmStore::find_group(std::string_view subscription_id,
                                            std::string_view name) const {
-  return query_one<ResourceGroup>(db_,
-                                  std::string(kGroupCols) + " WHERE sub_key = ?1 AND name_key = ?2",
-                                  read_group, "resource group '" + std::string(name) + "'",
-                                  lower(subscription_id), lower(name));
+  return query_one<ResourceGroup>(
+      db_, std::string(kGroupCols) + " WHERE sub_key = ?1 AND name_key = ?2", read_group,
+      "resource group '" + std::string(name) + "'", lower(subscription_id), lower(name));
 }
 
 std::vector<ResourceGroup> ArmStore::groups(std::string_view subscription_id) const {
@@ -238,14 +238,14 @@ Result<Resource> ArmStore::find_resource(std::string_view id) const {
                              "resource '" + std::string(id) + "'", lower(id));
 }
 
-std::vector<Resource> ArmStore::resources(std::string_view subscription_id,
-                                          std::string_view group, std::string_view type) const {
-  return or_empty(query_rows<Resource>(
-      db_,
-      std::string(kResourceCols) +
-          " WHERE (?1 = '' OR sub_key = ?1) AND (?2 = '' OR rg_key = ?2) AND "
-          "(?3 = '' OR type_key = ?3) ORDER BY id_key",
-      read_resource, lower(subscription_id), lower(group), lower(type)));
+std::vector<Resource> ArmStore::resources(std::string_view subscription_id, std::string_view group,
+                                          std::string_view type) const {
+  return or_empty(
+      query_rows<Resource>(db_,
+                           std::string(kResourceCols) +
+                               " WHERE (?1 = '' OR sub_key = ?1) AND (?2 = '' OR rg_key = ?2) AND "
+                               "(?3 = '' OR type_key = ?3) ORDER BY id_key",
+                           read_resource, lower(subscription_id), lower(group), lower(type)));
 }
 
 Status ArmStore::delete_resource(std::string_view id) {

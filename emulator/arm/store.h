@@ -37,9 +37,9 @@ struct Subscription {
 // (registration-free ones are always Registered).
 struct ProviderRegistration {
   std::string subscription_id;
-  std::string ns;                  // canonical namespace
-  std::string state;               // Registered, NotRegistered, Registering, Unregistering, Unregistered
-  std::string pending_state;       // "" or the state reached at settles_at
+  std::string ns;             // canonical namespace
+  std::string state;          // Registered, NotRegistered, Registering, Unregistering, Unregistered
+  std::string pending_state;  // "" or the state reached at settles_at
   TimePoint settles_at{};
 };
 
@@ -93,9 +93,9 @@ struct Deployment {
 struct Operation {
   std::string id;  // GUID
   std::string subscription_id;
-  std::string kind;         // "resource.put", "resource.delete", "group.delete", "deployment"...
-  std::string target;       // the resource / group / deployment ID
-  std::string location;     // region of the resource ("" for group/deployment ops)
+  std::string kind;      // "resource.put", "resource.delete", "group.delete", "deployment"...
+  std::string target;    // the resource / group / deployment ID
+  std::string location;  // region of the resource ("" for group/deployment ops)
   TimePoint started_at{}, settles_at{};
   std::string final_status = "Succeeded";  // Succeeded / Failed / Canceled
   nlohmann::json error;                    // null, or the error object when Failed
@@ -104,9 +104,9 @@ struct Operation {
 };
 
 struct RoleAssignment {
-  std::string id;     // GUID (the name of the roleAssignments resource)
-  std::string scope;  // "/subscriptions/{s}" or ".../resourceGroups/{rg}" or a resource ID
-  std::string role;   // "Owner", "Contributor", "Reader"
+  std::string id;              // GUID (the name of the roleAssignments resource)
+  std::string scope;           // "/subscriptions/{s}" or ".../resourceGroups/{rg}" or a resource ID
+  std::string role;            // "Owner", "Contributor", "Reader"
   std::string principal_id;    // object ID (user or service principal)
   std::string principal_type;  // "User", "ServicePrincipal"
   TimePoint created_at{};
@@ -157,11 +157,11 @@ class ArmStore {
   // Resource groups.
   Status put_group(const ResourceGroup& g);  // insert or replace (key: subscription + name ci)
   Result<ResourceGroup> find_group(std::string_view subscription_id, std::string_view name) const;
-  std::vector<ResourceGroup> groups(std::string_view subscription_id) const;  // by name
+  std::vector<ResourceGroup> groups(std::string_view subscription_id) const;     // by name
   Status delete_group(std::string_view subscription_id, std::string_view name);  // + contents
 
   // Resources.
-  Status put_resource(const Resource& r);  // insert or replace (key: id ci)
+  Status put_resource(const Resource& r);                     // insert or replace (key: id ci)
   Result<Resource> find_resource(std::string_view id) const;  // NotFound
   // Filters: empty = any. Ordered by id (case-insensitive).
   std::vector<Resource> resources(std::string_view subscription_id, std::string_view group,

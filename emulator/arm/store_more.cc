@@ -89,15 +89,17 @@ Status ArmStore::claim_name(const NameClaim& c) {
   auto taken = find_name(c.kind, c.key);
   if (taken.ok() && lower(taken->owner) != lower(c.owner))
     return AlreadyExists(c.kind + " name '" + c.key + "' is taken by " + taken->owner);
-  return exec_sql(db_,
-                  "INSERT OR REPLACE INTO names(kind, key, owner, owner_key) VALUES (?1, ?2, ?3, ?4)",
-                  c.kind, lower(c.key), c.owner, lower(c.owner));
+  return exec_sql(
+      db_, "INSERT OR REPLACE INTO names(kind, key, owner, owner_key) VALUES (?1, ?2, ?3, ?4)",
+      c.kind, lower(c.key), c.owner, lower(c.owner));
 }
 
 Result<NameClaim> ArmStore::find_name(std::string_view kind, std::string_view key) const {
   return query_one<NameClaim>(
       db_, "SELECT kind, key, owner FROM names WHERE kind = ?1 AND key = ?2",
-      [](const Row& s) { return NameClaim{s.column_text(0), s.column_text(1), s.column_text(2)}; },
+      [](const Row& s) {
+        return NameClaim{s.column_text(0), s.column_text(1), s.column_text(2)};
+      },
       std::string(kind) + " name '" + std::string(key) + "'", std::string(kind), lower(key));
 }
 
@@ -124,8 +126,8 @@ Status ArmStore::put_deleted_vault(const DeletedVault& v) {
 
 Result<DeletedVault> ArmStore::find_deleted_vault(std::string_view name) const {
   return query_one<DeletedVault>(db_, std::string(kDeletedVaultCols) + " WHERE name_key = ?1",
-                                 read_deleted_vault,
-                                 "deleted vault '" + std::string(name) + "'", lower(name));
+                                 read_deleted_vault, "deleted vault '" + std::string(name) + "'",
+                                 lower(name));
 }
 
 std::vector<DeletedVault> ArmStore::deleted_vaults(std::string_view subscription_id) const {
@@ -136,9 +138,12 @@ std::vector<DeletedVault> ArmStore::deleted_vaults(std::string_view subscription
 
 Status ArmStore::purge_deleted_vault(std::string_view name) {
   return in_transaction(db_, [&]() -> Status {
-    EMU_RETURN_IF_ERROR(exec_sql(db_, "DELETE FROM deleted_vaults WHERE name_key = ?1", lower(name)));
-    return exec_sql(db_, "DELETE FROM names WHERE kind = 'vault' AND key = ?1 AND owner_key LIKE "
-                         "'deleted:%'", lower(name));
+    EMU_RETURN_IF_ERROR(
+        exec_sql(db_, "DELETE FROM deleted_vaults WHERE name_key = ?1", lower(name)));
+    return exec_sql(db_,
+                    "DELETE FROM names WHERE kind = 'vault' AND key = ?1 AND owner_key LIKE "
+                    "'deleted:%'",
+                    lower(name));
   });
 }
 
@@ -221,7 +226,8 @@ Status ArmStore::settle(TimePoint now) {
       EMU_RETURN_IF_ERROR(delete_group(g.subscription_id, g.name));
     }
     EMU_RETURN_IF_ERROR(exec_sql(
-        db_, "UPDATE deployments SET state = 'Running' WHERE state = 'Accepted' AND created_at < ?1",
+        db_,
+        "UPDATE deployments SET state = 'Running' WHERE state = 'Accepted' AND created_at < ?1",
         t));
     return exec_sql(db_,
                     "UPDATE deployments SET state = final_state WHERE state IN ('Accepted', "

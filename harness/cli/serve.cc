@@ -68,19 +68,20 @@ void print_arm_recipe(const app::Lab& lab, const nlohmann::json& summary) {
   std::string tenant = "<tenant GUID>";
   if (summary["arm"]["subscriptions"].size() == 1)
     tenant = summary["arm"]["subscriptions"][0]["tenant_id"].get<std::string>();
-  std::cout << "\nAzure CLI against this lab (any application or user with a role in the "
-               "subscription):\n"
-            << "  export AZURE_CONFIG_DIR=$(mktemp -d) REQUESTS_CA_BUNDLE=" << lab.ca_path()
-            << " AZURE_CORE_COLLECT_TELEMETRY=false\n"
-            << "  az cloud register -n cmgemu --endpoint-resource-manager " << arm->url() << "/ \\\n"
-            << "    --endpoint-active-directory " << aad->url() << "/adfs \\\n"
-            << "    --endpoint-active-directory-resource-id https://management.core.windows.net/ \\\n"
-            << "    --endpoint-active-directory-graph-resource-id https://graph.windows.net/ \\\n"
-            << "    --suffix-storage-endpoint core.windows.net --suffix-keyvault-dns .vault.azure.net\n"
-            << "  az cloud set -n cmgemu\n"
-            << "  az login --service-principal -u <appId> -p <secret> --tenant " << tenant << "\n"
-            << "  (Python/JS SDKs: base URL " << arm->url() << ", authority " << aad->url()
-            << ", scope https://management.core.windows.net//.default; see README.md)\n";
+  std::cout
+      << "\nAzure CLI against this lab (any application or user with a role in the "
+         "subscription):\n"
+      << "  export AZURE_CONFIG_DIR=$(mktemp -d) REQUESTS_CA_BUNDLE=" << lab.ca_path()
+      << " AZURE_CORE_COLLECT_TELEMETRY=false\n"
+      << "  az cloud register -n cmgemu --endpoint-resource-manager " << arm->url() << "/ \\\n"
+      << "    --endpoint-active-directory " << aad->url() << "/adfs \\\n"
+      << "    --endpoint-active-directory-resource-id https://management.core.windows.net/ \\\n"
+      << "    --endpoint-active-directory-graph-resource-id https://graph.windows.net/ \\\n"
+      << "    --suffix-storage-endpoint core.windows.net --suffix-keyvault-dns .vault.azure.net\n"
+      << "  az cloud set -n cmgemu\n"
+      << "  az login --service-principal -u <appId> -p <secret> --tenant " << tenant << "\n"
+      << "  (Python/JS SDKs: base URL " << arm->url() << ", authority " << aad->url()
+      << ", scope https://management.core.windows.net//.default; see README.md)\n";
 }
 
 // Prints what the lab section seeded: each tenant with its applications.
@@ -164,7 +165,8 @@ int cmd_serve(const std::vector<std::string>& raw) {
               << e.url() << "  (" << e.host << ")\n";
   std::cout << "  lab CA  " << (*lab)->ca_path() << "\n  admin   " << (*lab)->admin_url() << "\n";
   if (args->has("--lab")) print_seeded(seeded);
-  if (args->has("--lab") && !seeded["arm"]["subscriptions"].empty()) print_arm_recipe(**lab, seeded);
+  if (args->has("--lab") && !seeded["arm"]["subscriptions"].empty())
+    print_arm_recipe(**lab, seeded);
   std::cout.flush();
   if (args->has("--ready-file") && !write_ready_file(args->get("--ready-file"), **lab)) {
     std::cerr << "cmgemu serve: cannot write " << args->get("--ready-file") << "\n";

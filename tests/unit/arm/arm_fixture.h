@@ -9,8 +9,8 @@
 #include "certs/pki.h"
 #include "emulator/aad/principals.h"
 #include "emulator/aad/token_validator.h"
-#include "emulator/arm/arm_service.h"
 #include "emulator/arm/arm_seed.h"
+#include "emulator/arm/arm_service.h"
 #include "emulator/arm/store.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/http/message.h"
@@ -55,7 +55,8 @@ class FakeValidator final : public aad::TokenValidator {
       c.error = aad::TokenError::kExpired;
     } else if (token == "wrong-aud") {
       c.error = aad::TokenError::kBadAudience;
-    } else if (auto it = fake_principals().find(std::string(token)); it != fake_principals().end()) {
+    } else if (auto it = fake_principals().find(std::string(token));
+               it != fake_principals().end()) {
       c.principal.object_id = it->second.oid;
       c.principal.app_id = it->second.app_id;
       c.principal.upn = it->second.upn;

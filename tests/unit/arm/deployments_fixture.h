@@ -178,7 +178,7 @@ inline nlohmann::json DeploymentFixture::get_json(const std::string& path) {
 }
 
 inline std::string DeploymentFixture::resource_state(const std::string& id) {
-  auto res = call("GET", id + "?api-version=2022-07-01", nullptr, "owner", false);
+  auto res = call("GET", id);
   if (res.status != 200) return "";
   return body_of(res)["properties"].value("provisioningState", "?");
 }

@@ -116,8 +116,8 @@ TEST_F(ArmServiceTest, ProviderListAndCaseInsensitiveNamespace) {
 }
 
 TEST_F(ArmServiceTest, ReaderCannotRegisterProviders) {
-  auto res = call("POST", kSubPath + "/providers/Microsoft.ClassicCompute/register", nullptr,
-                  "reader");
+  auto res =
+      call("POST", kSubPath + "/providers/Microsoft.ClassicCompute/register", nullptr, "reader");
   EXPECT_EQ(res.status, 403);
   EXPECT_EQ(code_of(res), "AuthorizationFailed");
   EXPECT_THAT(body_of(res)["error"]["message"].get<std::string>(),
@@ -162,8 +162,8 @@ TEST_F(ArmServiceTest, ResourceGroupNeedsAKnownLocation) {
 
 TEST_F(ArmServiceTest, ContributorIsScopedToItsGroup) {
   EXPECT_EQ(call("GET", kSubPath + "/resourcegroups/rg1", nullptr, "contributor").status, 200);
-  auto other = call("PUT", kSubPath + "/resourcegroups/rg9", json{{"location", "eastus"}},
-                    "contributor");
+  auto other =
+      call("PUT", kSubPath + "/resourcegroups/rg9", json{{"location", "eastus"}}, "contributor");
   EXPECT_EQ(other.status, 403);
   EXPECT_EQ(code_of(other), "AuthorizationFailed");
   auto list = body_of(call("GET", kSubPath + "/resourcegroups", nullptr, "contributor"));
@@ -177,11 +177,11 @@ TEST_F(ArmServiceTest, RoleAssignmentsGrantAccess) {
   const std::string ra = kSubPath +
                          "/resourceGroups/rg1/providers/Microsoft.Authorization/roleAssignments/"
                          "9c1f9c1f-0000-4000-8000-000000000001";
-  json body = {{"properties",
-                {{"roleDefinitionId", kSubPath +
-                                          "/providers/Microsoft.Authorization/roleDefinitions/"
-                                          "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
-                 {"principalId", stranger_oid}}}};
+  json body = {
+      {"properties",
+       {{"roleDefinitionId", kSubPath + "/providers/Microsoft.Authorization/roleDefinitions/"
+                                        "acdd72a7-3385-48ef-bd42-f606fba81ae7"},
+        {"principalId", stranger_oid}}}};
   // Contributors may not assign roles.
   EXPECT_EQ(code_of(call("PUT", ra, body, "contributor")), "AuthorizationFailed");
   auto put = call("PUT", ra, body);
@@ -189,18 +189,19 @@ TEST_F(ArmServiceTest, RoleAssignmentsGrantAccess) {
   EXPECT_EQ(body_of(put)["properties"]["scope"], kSubPath + "/resourceGroups/rg1");
   EXPECT_EQ(call("GET", kSubPath + "/resourcegroups/rg1", nullptr, "stranger").status, 200);
   // Reader only: writes stay refused.
-  EXPECT_EQ(call("PATCH", kSubPath + "/resourcegroups/rg1", json{{"tags", json::object()}},
-                 "stranger")
-                .status,
-            403);
+  EXPECT_EQ(
+      call("PATCH", kSubPath + "/resourcegroups/rg1", json{{"tags", json::object()}}, "stranger")
+          .status,
+      403);
   EXPECT_EQ(code_of(call("PUT", ra + "x", body)), "RoleAssignmentExists");
   body["properties"]["principalId"] = "no-such-principal";
   EXPECT_EQ(code_of(call("PUT", ra + "y", body)), "PrincipalNotFound");
 }
 
 TEST_F(ArmServiceTest, RoleDefinitionsAreTheBuiltIns) {
-  auto defs = body_of(call(
-      "GET", kSubPath + "/providers/Microsoft.Authorization/roleDefinitions?$filter=roleName%20eq%20'Contributor'"));
+  auto defs =
+      body_of(call("GET", kSubPath + "/providers/Microsoft.Authorization/"
+                                     "roleDefinitions?$filter=roleName%20eq%20'Contributor'"));
   ASSERT_EQ(defs["value"].size(), 1u);
   EXPECT_EQ(defs["value"][0]["name"], "b24988ac-6180-42a0-ab88-20f7382dd24c");
 }
@@ -233,7 +234,8 @@ TEST_F(ArmSeedTest, BadLabSectionNamesThePath) {
   EXPECT_EQ(s.code(), StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("lab.subscription.nmae: unknown key; did you mean 'name'?"));
   lab = {{"subscription", {{"providers", {{"Microsoft.Compute", "Maybe"}}}}}};
-  EXPECT_THAT(service_->seed(lab).message(), HasSubstr("lab.subscription.providers.Microsoft.Compute"));
+  EXPECT_THAT(service_->seed(lab).message(),
+              HasSubstr("lab.subscription.providers.Microsoft.Compute"));
   lab = {{"subscription", {{"role_assignments", {{{"principal", "nobody"}, {"role", "Owner"}}}}}}};
   EXPECT_THAT(service_->seed(lab).message(), HasSubstr("role_assignments[0].principal"));
 }

@@ -2,7 +2,7 @@
 // provisioning durations.
 #include "tests/unit/arm/types_test_util.h"
 
-namespace emu::arm::testing {
+namespace emu::arm::types_testing {
 namespace {
 
 using nlohmann::json;
@@ -76,4 +76,4 @@ TEST_F(CommonTypesTest, DefaultDeletePlanIsImmediate) {
 }
 
 }  // namespace
-}  // namespace emu::arm::testing
+}  // namespace emu::arm::types_testing

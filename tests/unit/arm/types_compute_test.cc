@@ -2,29 +2,25 @@
 // (per family and regional total, from store settings), the scale-set body and the skus list.
 #include "tests/unit/arm/types_test_util.h"
 
-namespace emu::arm::testing {
+namespace emu::arm::types_testing {
 namespace {
 
 using nlohmann::json;
 
 constexpr const char* kVmss = "Microsoft.Compute/virtualMachineScaleSets";
 
-json vmss_body(const std::string& size, int capacity,
-               const std::string& location = "japaneast"){return {
-    {"location", location},
-    {"sku", {{"name", size}, {"tier", "Standard"}, {"capacity", capacity}}},
-    {"identity", {{"type", "SystemAssigned"}}},
-    {"properties",
-     {{"virtualMachineProfile",
-       {{"osProfile",
-         {{"computerNamePrefix", "cmg"},
-          {"adminUsername", "cmgadmin"},
-          {"adminPassword", "P@ssw0rd!"}}},
-        {"extensionProfile",
-         {{"extensions",
-           {{{"name", "dsc"},
-             {"properties",
-              {{"settings", {{"a", 1}}}, {"protectedSettings", {{"key", "secret"}}}}}}}}}}}}}}}};
+json vmss_body(const std::string& size, int capacity, const std::string& location = "japaneast") {
+  json extension = {
+      {"name", "dsc"},
+      {"properties", {{"settings", {{"a", 1}}}, {"protectedSettings", {{"key", "secret"}}}}}};
+  json os = {
+      {"computerNamePrefix", "cmg"}, {"adminUsername", "cmgadmin"}, {"adminPassword", "P@ssw0rd!"}};
+  json profile = {{"osProfile", os},
+                  {"extensionProfile", {{"extensions", json::array({extension})}}}};
+  return {{"location", location},
+          {"sku", {{"name", size}, {"tier", "Standard"}, {"capacity", capacity}}},
+          {"identity", {{"type", "SystemAssigned"}}},
+          {"properties", {{"virtualMachineProfile", profile}}}};
 }
 
 using ComputeTypesTest = TypesTest;
@@ -239,4 +235,4 @@ TEST_F(ComputeTypesTest, ListComputeSkusWithRestrictions) {
 }
 
 }  // namespace
-}  // namespace emu::arm::testing
+}  // namespace emu::arm::types_testing

@@ -2,7 +2,7 @@
 // required properties, checkNameAvailability and the deletedVaults view.
 #include "tests/unit/arm/types_test_util.h"
 
-namespace emu::arm::testing {
+namespace emu::arm::types_testing {
 namespace {
 
 using nlohmann::json;
@@ -164,4 +164,4 @@ TEST_F(KeyVaultTypesTest, DeletedVaultView) {
 }
 
 }  // namespace
-}  // namespace emu::arm::testing
+}  // namespace emu::arm::types_testing

@@ -4,7 +4,7 @@
 
 #include <regex>
 
-namespace emu::arm::testing {
+namespace emu::arm::types_testing {
 namespace {
 
 using nlohmann::json;
@@ -288,4 +288,4 @@ TEST_F(NetworkTypesTest, VirtualNetworkSubnetChecks) {
 }
 
 }  // namespace
-}  // namespace emu::arm::testing
+}  // namespace emu::arm::types_testing

@@ -2,7 +2,7 @@
 // GET returns, the 202 reply and checkNameAvailability.
 #include "tests/unit/arm/types_test_util.h"
 
-namespace emu::arm::testing {
+namespace emu::arm::types_testing {
 namespace {
 
 using nlohmann::json;
@@ -10,13 +10,12 @@ using nlohmann::json;
 constexpr const char* kStorage = "Microsoft.Storage/storageAccounts";
 
 // The body `az storage account create` sends (azure-clients.md §1.6).
-json storage_body(const std::string& sku = "Standard_LRS"){
-    return {{"sku", {{"name", sku}}},
-            {"kind", "StorageV2"},
-            {"location", "japaneast"},
-            {"properties",
-             {{"encryption",
-               {{"services", {{"blob", json::object()}}}, {"keySource", "Microsoft.Storage"}}}}}}};
+json storage_body(const std::string& sku = "Standard_LRS") {
+  json encryption = {{"services", {{"blob", json::object()}}}, {"keySource", "Microsoft.Storage"}};
+  return {{"sku", {{"name", sku}}},
+          {"kind", "StorageV2"},
+          {"location", "japaneast"},
+          {"properties", {{"encryption", encryption}}}};
 }
 
 using StorageTypesTest = TypesTest;
@@ -96,18 +95,18 @@ TEST_F(StorageTypesTest, UpdateKeepsCreationTime) {
 TEST_F(StorageTypesTest, SkuAndKindMustBeValid) {
   json b = storage_body();
   b.erase("sku");
-  ArmOr<PutPlan> p = plan(kStorage, "s1", b);
+  ArmOr<PutPlan> p = plan(kStorage, "st1", b);
   EXPECT_ARM_ERROR(p, 400, "InvalidValuesForRequestParameters");
   EXPECT_EQ(p.error().message, "Values for request parameters are invalid: sku.");
-  EXPECT_ARM_ERROR(plan(kStorage, "s1", storage_body("Standard_XYZ")), 400,
+  EXPECT_ARM_ERROR(plan(kStorage, "st1", storage_body("Standard_XYZ")), 400,
                    "InvalidValuesForRequestParameters");
   b = storage_body();
   b["kind"] = "Tape";
-  p = plan(kStorage, "s1", b);
+  p = plan(kStorage, "st1", b);
   EXPECT_ARM_ERROR(p, 400, "InvalidValuesForRequestParameters");
   EXPECT_EQ(p.error().message, "Values for request parameters are invalid: kind.");
   b.erase("location");
-  EXPECT_ARM_ERROR(plan(kStorage, "s1", b), 400, "LocationRequired");
+  EXPECT_ARM_ERROR(plan(kStorage, "st1", b), 400, "LocationRequired");
 }
 
 TEST_F(StorageTypesTest, CheckStorageName) {
@@ -129,4 +128,4 @@ TEST_F(StorageTypesTest, CheckStorageName) {
 }
 
 }  // namespace
-}  // namespace emu::arm::testing
+}  // namespace emu::arm::types_testing

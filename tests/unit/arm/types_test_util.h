@@ -15,13 +15,19 @@
 #include <memory>
 #include <string>
 
-namespace emu::arm::testing {
+namespace emu::arm::types_testing {
 
 inline constexpr const char* kSub = "11111111-2222-3333-4444-555555555555";
 inline constexpr const char* kOtherSub = "99999999-2222-3333-4444-555555555555";
 inline constexpr const char* kTenant = "aaaaaaaa-bbbb-cccc-dddd-eeeeeeeeeeee";
 
 class TypesTest : public ::testing::Test {
+ public:
+  static std::string id_of(const std::string& type, const std::string& name,
+                           const std::string& rg = "rg1", const std::string& sub = kSub) {
+    return "/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
+  }
+
  protected:
   void SetUp() override {
     auto db = store::Database::open(":memory:");
@@ -33,11 +39,6 @@ class TypesTest : public ::testing::Test {
     auto t = parse_iso8601("2026-01-01T00:00:00Z");
     ASSERT_TRUE(t.ok());
     now_ = *t;
-  }
-
-  static std::string id_of(const std::string& type, const std::string& name,
-                           const std::string& rg = "rg1", const std::string& sub = kSub) {
-    return "/subscriptions/" + sub + "/resourceGroups/" + rg + "/providers/" + type + "/" + name;
   }
 
   // A context for writing `type`/`name` in `rg`; `existing` is looked up in the store.
@@ -94,4 +95,4 @@ class TypesTest : public ::testing::Test {
     EXPECT_EQ(emu_p_.error().code, (code_)) << emu_p_.error().message;         \
   } while (0)
 
-}  // namespace emu::arm::testing
+}  // namespace emu::arm::types_testing
