@@ -37,6 +37,13 @@ struct Session {
   std::string subscription;
 };
 
+// j[key] when it is a string, else `fallback` (replies are not trusted to have the shape).
+std::string str_at(const json& j, const char* key, std::string fallback = "") {
+  if (!j.is_object()) return fallback;
+  auto it = j.find(key);
+  return it != j.end() && it->is_string() ? it->get<std::string>() : fallback;
+}
+
 json parse_body(const HttpExchange& x) {
   json j = json::parse(x.body, nullptr, false);
   return j.is_discarded() ? json::object() : j;
@@ -45,10 +52,10 @@ json parse_body(const HttpExchange& x) {
 std::string describe(const HttpExchange& x) {
   json j = parse_body(x);
   if (j.contains("error") && j["error"].is_object())
-    return "HTTP " + std::to_string(x.status) + " " + j["error"].value("code", "") + ": " +
-           j["error"].value("message", "");
+    return "HTTP " + std::to_string(x.status) + " " + str_at(j["error"], "code") + ": " +
+           str_at(j["error"], "message");
   if (j.contains("error_description"))
-    return "HTTP " + std::to_string(x.status) + " " + j.value("error_description", "");
+    return "HTTP " + std::to_string(x.status) + " " + str_at(j, "error_description");
   return "HTTP " + std::to_string(x.status);
 }
 
@@ -113,7 +120,7 @@ Result<Session> sign_in(const json& args, ActionContext& ctx) {
     if (subs.status != 200 || !list.contains("value") || list["value"].empty())
       return FailedPrecondition("no subscription visible to the principal (" + describe(subs) +
                                 ")");
-    s.subscription = list["value"][0].value("subscriptionId", "");
+    s.subscription = str_at(list["value"][0], "subscriptionId");
   }
   return s;
 }
@@ -135,13 +142,13 @@ ActionOutcome change_providers(const json& args, ActionContext& ctx, bool reg) {
     auto got = arm_call(ctx, *session, "GET", base + ns);
     if (!got.ok()) return failed(got.status().message());
     if (got->status != 200) return failed(ns + ": " + describe(*got));
-    std::string state = parse_body(*got).value("registrationState", "");
+    std::string state = str_at(parse_body(*got), "registrationState");
     if (state != want) {
       auto posted =
           arm_call(ctx, *session, "POST", base + ns + (reg ? "/register" : "/unregister"));
       if (!posted.ok()) return failed(posted.status().message());
       if (posted->status != 200) return failed(ns + ": " + describe(*posted));
-      state = parse_body(*posted).value("registrationState", "");
+      state = str_at(parse_body(*posted), "registrationState");
     }
     states[ns] = state;
   }
@@ -154,7 +161,7 @@ ActionOutcome change_providers(const json& args, ActionContext& ctx, bool reg) {
       if (state == want) continue;
       auto got = arm_call(ctx, *session, "GET", base + ns);
       if (!got.ok()) return failed(got.status().message());
-      state = parse_body(*got).value("registrationState", "");
+      state = str_at(parse_body(*got), "registrationState");
       pending = pending || state != want;
     }
     if (!pending) break;
@@ -189,10 +196,10 @@ ActionOutcome run_group_create(const json& args, ActionContext& ctx) {
   if (!put.ok()) return failed(put.status().message());
   if (put->status != 200 && put->status != 201) return failed(describe(*put));
   json g = parse_body(*put);
-  return passed("resource group " + g.value("name", "") + " in " + g.value("location", ""),
-                {{"id", g.value("id", "")},
-                 {"name", g.value("name", "")},
-                 {"location", g.value("location", "")},
+  return passed("resource group " + str_at(g, "name") + " in " + str_at(g, "location"),
+                {{"id", str_at(g, "id")},
+                 {"name", str_at(g, "name")},
+                 {"location", str_at(g, "location")},
                  {"status", put->status}});
 }
 
@@ -232,7 +239,8 @@ ActionOutcome run_group_delete(const json& args, ActionContext& ctx) {
     if (!done.ok()) return failed(done.status().message());
     if (done->status >= 300) return failed(describe(*done));
   }
-  const double secs = std::chrono::duration<double>(ctx.clock().now() - started).count();
+  const int64_t secs =
+      std::chrono::duration_cast<std::chrono::seconds>(ctx.clock().now() - started).count();
   return passed("resource group " + args["name"].get<std::string>() + " deleted",
                 {{"name", args["name"]}, {"status", del->status}, {"virtual_seconds", secs}});
 }
@@ -278,7 +286,7 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
     poll.headers.set("Authorization", "Bearer " + session->token);
     auto got = ctx.http(poll);
     if (!got.ok()) return failed(got.status().message());
-    status = parse_body(*got).value("status", "");
+    status = str_at(parse_body(*got), "status");
     if (status == "Succeeded" || status == "Failed" || status == "Canceled") break;
     if (ctx.clock().now() >= deadline)
       return failed("deployment still " + status + " at the wait timeout");
@@ -295,19 +303,20 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
   json props = d.value("properties", json::object());
   json resources = json::array();
   for (const auto& r : props.value("outputResources", json::array()))
-    resources.push_back(r.value("id", ""));
-  const double secs = std::chrono::duration<double>(ctx.clock().now() - started).count();
+    resources.push_back(str_at(r, "id"));
+  const int64_t secs =
+      std::chrono::duration_cast<std::chrono::seconds>(ctx.clock().now() - started).count();
   json out = {{"name", name},
-              {"id", d.value("id", "")},
+              {"id", str_at(d, "id")},
               {"status", put->status},
-              {"provisioning_state", props.value("provisioningState", status)},
+              {"provisioning_state", str_at(props, "provisioningState", status)},
               {"outputs", props.value("outputs", json::object())},
               {"error", props.value("error", json())},
               {"resources", resources},
               {"virtual_seconds", secs}};
-  return passed("deployment " + name + " " + out["provisioning_state"].get<std::string>() +
-                    " after " + std::to_string(static_cast<int64_t>(secs)) + " virtual s",
-                std::move(out));
+  std::string message = "deployment " + name + " " + out["provisioning_state"].get<std::string>() +
+                        " after " + std::to_string(secs) + " virtual s";
+  return passed(std::move(message), std::move(out));
 }
 
 }  // namespace emu::arm

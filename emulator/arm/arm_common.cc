@@ -76,6 +76,22 @@ http::Response lro_reply(Call& call, int status, const json& body, const std::st
   return res;
 }
 
+http::Response operation_status_reply(const Call& call, const Operation& op) {
+  json body = {{"id", call.req.path},
+               {"name", op.id},
+               {"status", op.status_at(call.now)},
+               {"startTime", arm_time(op.started_at)}};
+  if (call.now < op.settles_at) {
+    http::Response res = json_reply(200, body);
+    const auto left = std::chrono::ceil<std::chrono::seconds>(op.settles_at - call.now).count();
+    res.headers.set("Retry-After", std::to_string(std::clamp<int64_t>(left, 1, 10)));
+    return res;
+  }
+  body["endTime"] = arm_time(op.settles_at);
+  if (!op.error.is_null()) body["error"] = op.error;
+  return json_reply(200, body);
+}
+
 // --- RBAC ---
 
 namespace {

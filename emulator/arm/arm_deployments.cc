@@ -196,20 +196,7 @@ http::Response operation_status(Call& call) {
   const std::string target = deployment_id(group.value(), call.param("deploymentName"));
   if (!op.ok() || op->kind != "deployment" || lower(op->target) != lower(target))
     return error_reply(errors::operation_not_found(op_id));
-  const std::string status = op->status_at(call.now);
-  json body = {{"id", call.req.path},
-               {"name", op->id},
-               {"status", status},
-               {"startTime", arm_time(op->started_at)}};
-  if (call.now < op->settles_at) {
-    http::Response res = json_reply(200, body);
-    const auto left = std::chrono::ceil<std::chrono::seconds>(op->settles_at - call.now).count();
-    res.headers.set("Retry-After", std::to_string(std::clamp<int64_t>(left, 1, 10)));
-    return res;
-  }
-  body["endTime"] = arm_time(op->settles_at);
-  if (!op->error.is_null()) body["error"] = op->error;
-  return json_reply(200, body);
+  return operation_status_reply(call, op.value());
 }
 
 }  // namespace

@@ -62,6 +62,10 @@ http::Response lro_reply(Call& call, int status, const nlohmann::json& body,
                          const std::string& final_status, const nlohmann::json& error,
                          const std::string& status_path = "");
 
+// The Azure-AsyncOperation status resource of `op` now: {"id","name","status","startTime",
+// "endTime"?,"error"?}, with Retry-After (1..10 s) while it runs.
+http::Response operation_status_reply(const Call& call, const Operation& op);
+
 // --- Checks ---
 // 403 AuthorizationFailed unless the caller has a role at or above `scope` allowing `action`
 // (Owner: all; Contributor: all but Microsoft.Authorization/*/write|delete; Reader: */read).

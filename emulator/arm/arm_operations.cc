@@ -21,21 +21,7 @@ ArmOr<Operation> find_op(const Call& call) {
 http::Response operation_status(Call& call) {
   auto op = find_op(call);
   if (!op.ok()) return error_reply(op.error());
-  const std::string status = op->status_at(call.now);
-  json body = {{"id", call.req.path},
-               {"name", op->id},
-               {"status", status},
-               {"startTime", arm_time(op->started_at)}};
-  if (call.now >= op->settles_at) {
-    body["endTime"] = arm_time(op->settles_at);
-    if (!op->error.is_null()) body["error"] = op->error;
-  } else {
-    const auto left = std::chrono::ceil<std::chrono::seconds>(op->settles_at - call.now).count();
-    http::Response res = json_reply(200, body);
-    res.headers.set("Retry-After", std::to_string(std::clamp<int64_t>(left, 1, 10)));
-    return res;
-  }
-  return json_reply(200, body);
+  return operation_status_reply(call, op.value());
 }
 
 http::Response operation_result(Call& call) {

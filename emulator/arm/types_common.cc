@@ -103,6 +103,12 @@ std::string existing_string(const TypeContext& ctx, const char* pointer) {
 
 std::string network_etag(const TypeContext& ctx) { return "W/\"" + ctx.ids.guid() + "\""; }
 
+void stamp_network_resource(json& body, const TypeContext& ctx) {
+  const std::string guid = existing_string(ctx, "/properties/resourceGuid");
+  body["properties"]["resourceGuid"] = guid.empty() ? ctx.ids.guid() : guid;
+  body["etag"] = network_etag(ctx);
+}
+
 namespace {
 
 // The canonical location for the body, or the error ARM gives.

@@ -53,6 +53,18 @@ std::string string_member(const json& obj, std::string_view key);
 std::string existing_string(const TypeContext& ctx, const char* pointer);
 // W/"<guid>": the etag the Network provider puts on resources and sub-resources.
 std::string network_etag(const TypeContext& ctx);
+// Stamps what every Network resource carries: properties.resourceGuid (kept across updates)
+// and the body's etag.
+void stamp_network_resource(json& body, const TypeContext& ctx);
+
+// Base of the Network provider's rules: deletes take 5 virtual seconds (inferred: the Network
+// RP deletes asynchronously).
+class NetworkRules : public ResourceTypeRules {
+ public:
+  DeletePlan plan_delete(const Resource&, const TypeContext&) const override {
+    return DeletePlan{std::chrono::seconds(5), false};
+  }
+};
 // Gives each element of properties[collection] (an array of {name, properties}) its ID
 // "<parent_id>/<collection>/<name>", an etag, a type when `child_type` is not empty and
 // properties.provisioningState "Succeeded". Elements without a string name ->

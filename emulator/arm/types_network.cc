@@ -78,7 +78,7 @@ ArmOr<bool> apply_dns(PutPlan& plan, const TypeContext& ctx) {
   return true;
 }
 
-class PublicIpRules final : public ResourceTypeRules {
+class PublicIpRules final : public NetworkRules {
  public:
   std::string type() const override { return kPublicIpType; }
 
@@ -107,14 +107,8 @@ class PublicIpRules final : public ResourceTypeRules {
     // assigns a dynamic address only once the IP is attached to a running resource).
     const std::string ip = existing_string(ctx, "/properties/ipAddress");
     props["ipAddress"] = ip.empty() ? new_ip_address(ctx) : ip;
-    const std::string guid = existing_string(ctx, "/properties/resourceGuid");
-    props["resourceGuid"] = guid.empty() ? ctx.ids.guid() : guid;
-    b["etag"] = network_etag(ctx);
+    stamp_network_resource(b, ctx);
     return plan;
-  }
-
-  DeletePlan plan_delete(const Resource&, const TypeContext&) const override {
-    return DeletePlan{seconds(5), false};  // inferred: the Network RP deletes asynchronously
   }
 };
 
@@ -182,7 +176,7 @@ ArmOr<bool> check_rule_priorities(const json& rules) {
   return true;
 }
 
-class NsgRules final : public ResourceTypeRules {
+class NsgRules final : public NetworkRules {
  public:
   std::string type() const override { return "Microsoft.Network/networkSecurityGroups"; }
 
@@ -199,14 +193,8 @@ class NsgRules final : public ResourceTypeRules {
     ArmOr<bool> priorities = check_rule_priorities(props["securityRules"]);
     if (!priorities.ok()) return priorities.error();
     props["defaultSecurityRules"] = default_security_rules(ctx.id, ctx);
-    const std::string guid = existing_string(ctx, "/properties/resourceGuid");
-    props["resourceGuid"] = guid.empty() ? ctx.ids.guid() : guid;
-    b["etag"] = network_etag(ctx);
+    stamp_network_resource(b, ctx);
     return plan;
-  }
-
-  DeletePlan plan_delete(const Resource&, const TypeContext&) const override {
-    return DeletePlan{seconds(5), false};  // inferred
   }
 };
 

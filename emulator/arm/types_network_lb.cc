@@ -49,7 +49,7 @@ ArmOr<bool> check_internal_references(const json& props, const std::string& lb_i
   return true;
 }
 
-class LoadBalancerRules final : public ResourceTypeRules {
+class LoadBalancerRules final : public NetworkRules {
  public:
   std::string type() const override { return kLbType; }
 
@@ -74,14 +74,8 @@ class LoadBalancerRules final : public ResourceTypeRules {
     }
     ArmOr<bool> refs = check_internal_references(props, ctx.id);
     if (!refs.ok()) return refs.error();
-    const std::string guid = existing_string(ctx, "/properties/resourceGuid");
-    props["resourceGuid"] = guid.empty() ? ctx.ids.guid() : guid;
-    b["etag"] = network_etag(ctx);
+    stamp_network_resource(b, ctx);
     return plan;
-  }
-
-  DeletePlan plan_delete(const Resource&, const TypeContext&) const override {
-    return DeletePlan{seconds(5), false};  // inferred
   }
 };
 
@@ -162,7 +156,7 @@ ArmOr<bool> check_subnets(const json& props, const TypeContext& ctx) {
   return true;
 }
 
-class VnetRules final : public ResourceTypeRules {
+class VnetRules final : public NetworkRules {
  public:
   std::string type() const override { return "Microsoft.Network/virtualNetworks"; }
 
@@ -189,14 +183,8 @@ class VnetRules final : public ResourceTypeRules {
     if (!props.contains("dhcpOptions")) props["dhcpOptions"] = {{"dnsServers", json::array()}};
     if (!props.contains("virtualNetworkPeerings")) props["virtualNetworkPeerings"] = json::array();
     if (!props.contains("enableDdosProtection")) props["enableDdosProtection"] = false;
-    const std::string guid = existing_string(ctx, "/properties/resourceGuid");
-    props["resourceGuid"] = guid.empty() ? ctx.ids.guid() : guid;
-    b["etag"] = network_etag(ctx);
+    stamp_network_resource(b, ctx);
     return plan;
-  }
-
-  DeletePlan plan_delete(const Resource&, const TypeContext&) const override {
-    return DeletePlan{seconds(5), false};  // inferred
   }
 };
 

@@ -52,6 +52,9 @@ asio::awaitable<void> exchange(Stream& stream, tcp::endpoint peer, HttpRequest& 
   };
   co_await lowest.async_connect(peer, token);
   if (ec) co_return fail("connect");
+  // Small writes (request, close_notify) must not wait for the peer's delayed ACK (Nagle).
+  error_code ignored;
+  lowest.socket().set_option(tcp::no_delay(true), ignored);
   if constexpr (std::is_same_v<Stream, TlsStream>) {
     co_await stream.async_handshake(ssl::stream_base::client, token);
     if (ec) co_return fail("TLS handshake");

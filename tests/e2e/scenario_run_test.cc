@@ -52,12 +52,17 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
   EXPECT_EQ(entry["target"], "/_cmgemu/health");
   EXPECT_EQ(entry["status"], 200);
   EXPECT_EQ(entry["time"], "2026-01-01T00:00:00Z");
-  for (size_t i = 1; i < first.steps.size(); ++i) {
+  // Step 2 registers the providers through ARM for real: a signed-in admin, 60 virtual seconds.
+  EXPECT_EQ(first.steps[1].id, "providers");
+  EXPECT_EQ(first.steps[1].status, StepStatus::kPassed) << first.steps[1].message;
+  EXPECT_EQ(first.steps[1].output["providers"]["Microsoft.Compute"], "Registered");
+  EXPECT_EQ(first.steps[1].duration_ms, 60000);
+  for (size_t i = 2; i < first.steps.size(); ++i) {
     EXPECT_EQ(first.steps[i].status, StepStatus::kPending) << first.steps[i].id;
     EXPECT_EQ(first.steps[i].message,
               "planned action '" + first.steps[i].action + "' is not implemented yet");
   }
-  EXPECT_EQ(first.count(StepStatus::kPending), 15u);
+  EXPECT_EQ(first.count(StepStatus::kPending), 14u);
   EXPECT_FALSE(first.passed());
   EXPECT_TRUE(run(scenario, std::nullopt, /*allow_pending=*/true).passed());
 
@@ -102,6 +107,20 @@ TEST(ScenarioRun, AadExamplePassesAndRepeatsByteForByte) {
   // the key roll repeat exactly.
   RunReport second = run(scenario);
   EXPECT_EQ(transcript(first), transcript(second));
+}
+
+TEST(ScenarioRun, ArmCmgDeploymentPassesAndRepeatsByteForByte) {
+  Scenario scenario = load("scenarios/examples/arm-cmg-deployment.json");
+  RunReport first = run(scenario);
+  for (const auto& step : first.steps) {
+    EXPECT_EQ(step.status, StepStatus::kPassed)
+        << step.id << ": " << step.message
+        << (step.details.empty() ? "" : "\n  " + step.details[0]);
+  }
+  ASSERT_GE(first.steps.size(), 3u);
+  // The scale set's 12 virtual minutes (plus the resources before it) pass in virtual time.
+  EXPECT_EQ(first.steps[2].output["virtual_seconds"], 740);
+  EXPECT_EQ(transcript(first), transcript(run(scenario)));
 }
 
 TEST(ScenarioRun, ADifferentSeedChangesRequestIds) {
