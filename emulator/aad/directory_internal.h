@@ -5,7 +5,7 @@
 
 #include "emulator/aad/directory.h"
 #include "emulator/core/store/database.h"
-#include "emulator/core/store/query.h"
+#include "emulator/core/store/statements.h"
 
 #include <nlohmann/json.hpp>
 

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "emulator/arm/store.h"
-#include "emulator/core/store/query.h"
+#include "emulator/core/store/statements.h"
 
 #include <span>
 

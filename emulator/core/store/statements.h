@@ -1,4 +1,4 @@
-// Query helpers over a Database's cached statements: bind arguments in order, run, map rows,
+// Statement helpers over a Database's cached statements: bind arguments in order, run, map rows,
 // fetch one row or NotFound, and run a body in a transaction. Shared by every service's store.
 // Not thread-safe (like Database).
 #pragma once
