@@ -12,7 +12,7 @@ PACKAGES=(
   libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl curl ca-certificates procps
-  python3 python3-msal python3-jwt python3-requests nodejs
+  python3 python3-msal python3-jwt python3-requests python3-azure azure-cli nodejs
 )
 
 install_missing() {

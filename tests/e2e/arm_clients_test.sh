@@ -82,7 +82,7 @@ admin_action() {  # admin_action NAME JSON-ARGS
 }
 
 # ---- 1. Azure CLI 2.45 ----------------------------------------------------------------------
-register_cloud() {  # the recipe of tests/e2e/ARM_RECIPE.md, in $AZURE_CONFIG_DIR
+register_cloud() {  # the recipe in README.md ("Azure CLI and SDKs"), in $AZURE_CONFIG_DIR
   azok "az cloud register" cloud register -n cmgemu \
     --endpoint-resource-manager "$ARM/" \
     --endpoint-active-directory "$AAD/adfs" \
