@@ -48,6 +48,7 @@ std::vector<std::string> with_auth(std::vector<std::string> args) {
 }
 
 Status check_namespaces(const json& args) {
+  if (!args.is_object() || !args.contains("namespaces")) return Status::Ok();  // loader reports it
   if (!args["namespaces"].is_array() || args["namespaces"].empty())
     return InvalidArgument("namespaces: must be a non-empty array of provider namespaces");
   for (const auto& ns : args["namespaces"]) {
@@ -209,7 +210,8 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        {"expect"},
        impl(run_sku_offer),
        [](const json& a) {
-         if (!a["skus"].is_array()) return InvalidArgument("skus: must be an array of VM sizes");
+         if (a.contains("skus") && !a["skus"].is_array())
+           return InvalidArgument("skus: must be an array of VM sizes");
          return require_strings(a, {"region"});
        }},
       {"arm.quota.set",
@@ -218,7 +220,8 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        {"expect"},
        impl(run_quota_set),
        [](const json& a) {
-         if (!a["limit"].is_number_integer() || a["limit"].get<int64_t>() < 0)
+         if (a.contains("limit") &&
+             (!a["limit"].is_number_integer() || a["limit"].get<int64_t>() < 0))
            return InvalidArgument("limit: must be a non-negative integer");
          return require_strings(a, {"region", "family"});
        }},
@@ -229,7 +232,8 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        impl(run_durations_set),
        [](const json& a) {
          EMU_RETURN_IF_ERROR(require_strings(a, {"type", "duration"}));
-         if (a["duration"].get<std::string>().find("${") == std::string::npos)
+         if (a.contains("duration") &&
+             a["duration"].get<std::string>().find("${") == std::string::npos)
            return parse_duration(a["duration"].get<std::string>())
                .status()
                .with_context("duration");
@@ -243,7 +247,7 @@ std::vector<ActionDef> definitions(ArmStore* store) {
        impl(run_name_reserve),
        [](const json& a) {
          EMU_RETURN_IF_ERROR(require_strings(a, {"kind", "name", "region"}));
-         const std::string k = a["kind"].get<std::string>();
+         const std::string k = a.value("kind", std::string("dns"));
          if (k != "dns" && k != "vault" && k != "storage")
            return InvalidArgument("kind: must be dns, vault or storage");
          return Status::Ok();
