@@ -66,7 +66,8 @@ case "${1:-}" in
     cmake --preset release >/dev/null
     cmake --build --preset release -j "$(jobs)"
     ./build/release/bench/cmgemu_bench
-    exec bash bench/http_wrk.sh ./build/release/harness/cmgemu 10 16
+    bash bench/http_wrk.sh ./build/release/harness/cmgemu 10 16
+    exec bash bench/arm_wrk.sh ./build/release/harness/cmgemu 10 16
     ;;
   *)
     echo "usage: bash scripts/dev.sh run|test|bench" >&2
