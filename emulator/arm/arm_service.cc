@@ -10,6 +10,7 @@
 #include "emulator/arm/catalog.h"
 
 #include <algorithm>
+#include <unordered_map>
 
 namespace emu::arm {
 
@@ -92,6 +93,35 @@ struct Bucket {
   }
 };
 
+// Tokens that passed validation, so a client's repeated requests skip the RS256 verification.
+// A hit still requires now within [nbf - skew, exp + skew]; otherwise the full validator runs
+// (and answers ExpiredAuthenticationToken). Bounded: cleared when full. Tokens stay accepted
+// until they expire even if their signing key is rolled out meanwhile (inferred: ARM caches
+// validated tokens too).
+class TokenCache {
+ public:
+  const aad::Principal* find(const std::string& authorization, TimePoint now) const {
+    auto it = entries_.find(authorization);
+    if (it == entries_.end()) return nullptr;
+    const int64_t t = unix_seconds(now);
+    const json& c = it->second.claims;
+    if (!c.contains("exp") || !c["exp"].is_number() || t > c["exp"].get<int64_t>() + kSkew ||
+        (c.contains("nbf") && c["nbf"].is_number() && t < c["nbf"].get<int64_t>() - kSkew))
+      return nullptr;
+    return &it->second;
+  }
+  void add(const std::string& authorization, const aad::Principal& p) {
+    if (entries_.size() >= kCapacity) entries_.clear();
+    entries_[authorization] = p;
+  }
+  void clear() { entries_.clear(); }
+
+ private:
+  static constexpr size_t kCapacity = 4096;
+  static constexpr int64_t kSkew = 300;  // the validator's default skew (5 minutes)
+  std::unordered_map<std::string, aad::Principal> entries_;
+};
+
 }  // namespace
 
 struct ArmService::Impl {
@@ -103,6 +133,7 @@ struct ArmService::Impl {
   http::Router router;
   json last_seed = {{"subscriptions", json::array()}};
   Bucket reads{250, 25, 250}, writes{200, 10, 200};
+  TokenCache tokens;
 
   Impl(Clock& c, IdSource& i, ArmDeps deps)
       : clock(c), ids(i), router(router_options()), deps_(std::move(deps)) {}
@@ -121,7 +152,10 @@ struct ArmService::Impl {
   http::Response run(http::Request& req, const ArmHandler& handler, const RouteOptions& o) {
     Call call{req, *env, clock.now(), "", "", {}, {}};
     call.base_url = "https://" + req.headers.get_or("Host", req.host);
+    // One transaction per request: one SQLite lock instead of one per statement.
+    store::Transaction tx(*db);
     http::Response res = pipeline(call, handler, o);
+    if (tx.begin_status().ok() && !tx.commit().ok()) (void)tx.rollback();
     res.headers.set("x-ms-request-id", req.request_id);
     std::string correlation = req.headers.get_or("x-ms-correlation-request-id", "");
     res.headers.set("x-ms-correlation-request-id",
@@ -155,12 +189,17 @@ struct ArmService::Impl {
       call.api_version = *version;
     }
     if (o.authenticate) {
-      aad::ValidationPolicy policy;
-      policy.audiences = kArmAudiences;
       const std::string authorization = req.headers.get_or("Authorization", "");
-      aad::TokenCheck check = env->deps.validator.validate_header(authorization, policy);
-      if (!check.ok()) return error_reply(token_refusal(check, authorization, call.now));
-      call.principal = std::move(check.principal);
+      if (const aad::Principal* cached = tokens.find(authorization, call.now)) {
+        call.principal = *cached;
+      } else {
+        aad::ValidationPolicy policy;
+        policy.audiences = kArmAudiences;
+        aad::TokenCheck check = env->deps.validator.validate_header(authorization, policy);
+        if (!check.ok()) return error_reply(token_refusal(check, authorization, call.now));
+        tokens.add(authorization, check.principal);
+        call.principal = std::move(check.principal);
+      }
     }
     if (Status s = env->store.settle(call.now); !s.ok())
       return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
@@ -208,6 +247,7 @@ std::vector<app::ListenerSpec> ArmService::listeners() {
 
 Status ArmService::reset() {
   impl_->last_seed = {{"subscriptions", json::array()}};
+  impl_->tokens.clear();
   return impl_->store->clear();
 }
 
