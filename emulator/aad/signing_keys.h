@@ -5,6 +5,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/status.h"
+#include "emulator/core/text.h"
 
 #include <nlohmann/json.hpp>
 
@@ -80,10 +81,6 @@ class SigningKeySet {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
-
-// Base64url without padding, and its inverse (InvalidArgument on bad input).
-std::string base64url_encode(std::string_view bytes);
-Result<std::string> base64url_decode(std::string_view text);
 
 // A compact JWS split into its parts; nothing is verified.
 struct ParsedJwt {

@@ -2,12 +2,12 @@
 #include "emulator/arm/arm_service.h"
 
 #include "emulator/aad/principals.h"
-#include "emulator/aad/signing_keys.h"
 #include "emulator/aad/token_validator.h"
 #include "emulator/arm/arm_actions.h"
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/arm_seed.h"
 #include "emulator/arm/catalog.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <unordered_map>
@@ -36,7 +36,7 @@ json unverified_payload(std::string_view authorization) {
   std::string_view token = space == std::string_view::npos ? "" : authorization.substr(space + 1);
   auto a = token.find('.'), b = token.rfind('.');
   if (a == std::string_view::npos || b == a) return json::object();
-  auto text = aad::base64url_decode(token.substr(a + 1, b - a - 1));
+  auto text = base64url_decode(token.substr(a + 1, b - a - 1));
   if (!text.ok()) return json::object();
   json j = json::parse(*text, nullptr, false);
   return j.is_object() ? j : json::object();

@@ -4,6 +4,21 @@
 
 namespace emu {
 
+ActionOutcome action_passed(std::string message, nlohmann::json output) {
+  ActionOutcome o;
+  o.message = std::move(message);
+  o.output = std::move(output);
+  return o;
+}
+
+ActionOutcome action_failed(std::string message, nlohmann::json output,
+                            std::vector<std::string> details) {
+  ActionOutcome o = action_passed(std::move(message), std::move(output));
+  o.kind = ActionOutcome::Kind::kFailed;
+  o.details = std::move(details);
+  return o;
+}
+
 void ActionRegistry::add(ActionDef def) {
   std::string name = def.name;
   defs_[std::move(name)] = std::move(def);

@@ -31,6 +31,11 @@ struct ActionOutcome {
   std::vector<std::string> details;  // extra lines for the report (failed expectations etc.)
 };
 
+// Outcome constructors for action implementations.
+ActionOutcome action_passed(std::string message, nlohmann::json output = nullptr);
+ActionOutcome action_failed(std::string message, nlohmann::json output = nullptr,
+                            std::vector<std::string> details = {});
+
 // An HTTP call to one of the lab's named endpoints, made over real loopback (TLS verified
 // against the lab CA, Host/SNI set to the endpoint's real-world name).
 struct HttpCall {

@@ -1,6 +1,9 @@
-// Markup escaping shared by every party that writes HTML or XML (sign-in pages, JUnit reports).
-// Pure functions: no state, thread-safe, never throw except std::bad_alloc.
+// Text encodings shared by every party: markup escaping (sign-in pages, JUnit reports) and
+// base64url (JWS/JWT, PKCE, thumbprints). Pure functions: no state, thread-safe, never throw
+// except std::bad_alloc.
 #pragma once
+
+#include "emulator/core/status.h"
 
 #include <string>
 #include <string_view>
@@ -15,5 +18,11 @@ std::string xml_escape(std::string_view text);
 // Escapes &, <, >, " and ' (as &#39;, which HTML 4 also understands) for HTML text and
 // attribute values. Every other byte, control characters included, is copied unchanged.
 std::string html_escape(std::string_view text);
+
+// base64url (RFC 4648 §5) without padding.
+std::string base64url_encode(std::string_view bytes);
+// Its inverse, canonical form only: InvalidArgument for a length that is 1 mod 4, a character
+// outside the alphabet, or non-zero unused bits in the last character.
+Result<std::string> base64url_decode(std::string_view text);
 
 }  // namespace emu
