@@ -12,7 +12,8 @@ PACKAGES=(
   libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
   googletest libgtest-dev libgmock-dev libbenchmark-dev
   sqlite3 openssl curl ca-certificates procps
-  python3 python3-msal python3-jwt python3-requests python3-azure azure-cli nodejs
+  python3 python3-msal python3-jwt python3-cryptography python3-requests python3-azure azure-cli
+  nodejs
 )
 
 install_missing() {
@@ -51,7 +52,9 @@ case "${1:-}" in
     cmake --preset release >/dev/null
     cmake --build --preset release --target cmgemu -j "$(jobs)"
     shift
-    exec ./build/release/harness/cmgemu run scenarios/lab-site-token.json --allow-pending "$@"
+    # The run's files (site-server logs such as logs/site/CloudMgr.log) go to build/seed-run.
+    exec ./build/release/harness/cmgemu run scenarios/lab-site-token.json --allow-pending \
+      --out build/seed-run "$@"
     ;;
   test)
     install_missing

@@ -179,6 +179,10 @@ http::Response TokenService::authorize(http::Request& req, int version) {
   auto resource = resolve_resource(issue.tenant, issue.scopes);
   if (!resource.ok()) return fail(resource.error());
   issue.resource = std::move(resource.value());
+  // An interactive sign-in counts as MFA done, unless the form says the user could not
+  // complete the prompt ("mfa=not_completed": an emulator extension for scenarios).
+  if (user.value().mfa_required && call.get("mfa") == "not_completed")
+    return fail(aadsts::mfa_required(issue.resource.app.app_id));
   if (auto e = grant_delegated(issue)) return fail(*e);
 
   AuthCode code;

@@ -2,15 +2,18 @@
 
 #include "certs/pki.h"
 #include "emulator/aad/aad_service.h"
-#include "emulator/arm/arm_service.h"
+#include "emulator/app/dns_actions.h"
 #include "emulator/app/service.h"
+#include "emulator/arm/arm_service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
+#include "emulator/core/dns_zone.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/http/server.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/store/database.h"
+#include "emulator/site/site_service.h"
 
 #include <nlohmann/json.hpp>
 
@@ -101,8 +104,10 @@ struct Lab::Impl {
   http::Router admin_router;
   http::Router crl_router;
   std::vector<std::unique_ptr<Service>> services;
-  aad::AadService* aad = nullptr;  // owned by `services`
-  arm::ArmService* arm = nullptr;  // owned by `services`
+  aad::AadService* aad = nullptr;     // owned by `services`
+  arm::ArmService* arm = nullptr;     // owned by `services`
+  site::SiteService* site = nullptr;  // owned by `services`
+  DnsZone dns;
   std::unique_ptr<http::Server> server;
   std::vector<Endpoint> endpoints;
   bool started = false;
@@ -222,6 +227,15 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   } else {
     m.start_time = parse_iso8601(kDefaultVirtualStart).value();
   }
+  if (m.state.persistent()) {
+    // Each start of a saved lab draws identifiers from its own sequence (seed, session n), so
+    // a resumed lab never re-issues the GUIDs of an earlier session; still deterministic.
+    uint64_t session = 0;
+    if (auto saved = m.load_state("sessions"); saved.ok())
+      session = std::strtoull(saved->c_str(), nullptr, 10);
+    if (session > 0) m.ids.reseed(options.seed + session * 0x9e3779b97f4a7c15ULL);
+    EMU_RETURN_IF_ERROR(m.save_state("sessions", std::to_string(session + 1)));
+  }
   m.clock = std::make_unique<VirtualClock>(
       options.realtime_clock ? VirtualClock::Mode::kRealtime : VirtualClock::Mode::kManual,
       m.start_time);
@@ -244,7 +258,9 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
                   return m.run_admin_action(name, args);
                 }});
   m.crl_router = make_crl_router(m.pki, m.pki_options.crl_path);
-  ServiceContext ctx{*m.clock, m.ids, m.state, m.pki};
+  std::string logs_dir = options.logs_dir;
+  if (logs_dir.empty() && m.state.persistent()) logs_dir = m.state.dir() + "/logs";
+  ServiceContext ctx{*m.clock, m.ids, m.state, m.pki, logs_dir};
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<aad::AadService> aad, aad::AadService::create(ctx));
   m.aad = aad.get();
   m.services.push_back(std::move(aad));
@@ -257,6 +273,11 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
                        arm::ArmService::create(ctx, std::move(arm_deps)));
   m.arm = arm.get();
   m.services.push_back(std::move(arm));
+  EMU_ASSIGN_OR_RETURN(std::unique_ptr<site::SiteService> site,
+                       site::SiteService::create(ctx, m.dns));
+  m.site = site.get();
+  m.services.push_back(std::move(site));
+  register_dns_actions(m.dns, m.actions);  // lab-level: the DNS is no party's
   for (auto& s : m.services) s->register_actions(m.actions);
   return lab;
 }
@@ -327,6 +348,7 @@ Status Lab::reset() {
   Impl& m = *impl_;
   m.journal.clear();
   m.faults.clear();
+  m.dns.clear();
   m.faults.reseed(fault_seed(m.options.seed));
   m.ids.reseed(m.options.seed);
   m.clock->set(m.start_time);
@@ -347,9 +369,12 @@ Status Lab::seed(const nlohmann::json& lab, nlohmann::json* summary) {
   if (summary != nullptr && status.ok()) {
     (*summary)["aad"] = impl_->aad->last_seed();
     (*summary)["arm"] = impl_->arm->last_seed();
+    (*summary)["site"] = impl_->site->last_seed();
   }
   return status;
 }
+
+DnsZone& Lab::dns() { return impl_->dns; }
 
 const aad::TokenValidator* Lab::token_validator() const { return &impl_->aad->validator(); }
 

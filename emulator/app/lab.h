@@ -21,6 +21,7 @@ class IdSource;
 class Journal;
 class FaultPlan;
 class ActionRegistry;
+class DnsZone;
 }  // namespace emu
 
 namespace emu::aad {
@@ -35,6 +36,9 @@ struct LabOptions {
   std::string start_time;       // ISO 8601; "" = kDefaultVirtualStart (manual) or now
   std::string state_dir;        // "" = every store in memory
   std::string pki_dir;          // lab CA and certificates; created if missing
+  // Where parties write their log files (site-server logs, ...): "" = "<state_dir>/logs" for a
+  // persistent lab, else in memory only.
+  std::string logs_dir;
   std::string bind_address = "127.0.0.1";
   size_t journal_capacity = 10000;
   std::vector<std::string> cmg_names;  // extra server-certificate names (CMG service names)
@@ -85,6 +89,8 @@ class Lab {
   // ("aad: lab.tenant.users[1].upm: unknown key"). When `summary` is given it receives what
   // was created, by service: {"aad": {"tenants": [...]}}.
   Status seed(const nlohmann::json& lab, nlohmann::json* summary = nullptr);
+  // The lab DNS zone (CNAME/A records clients resolve through); thread-safe.
+  DnsZone& dns();
   // The Entra ID party's token validator, for the parties that accept its tokens. Lives as
   // long as the Lab; thread-safe.
   const aad::TokenValidator* token_validator() const;

@@ -3,14 +3,14 @@
 // Lab binds its listeners and routes every request of theirs through the shared pipeline.
 #pragma once
 
-#include <nlohmann/json.hpp>
-
 #include "emulator/core/actions.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/http/server.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/status.h"
 #include "emulator/core/store/database.h"
+
+#include <nlohmann/json.hpp>
 
 #include <memory>
 #include <string>
@@ -28,6 +28,9 @@ struct ServiceContext {
   IdSource& ids;
   const store::StateDir& state;
   const pki::LabPki& pki;
+  // Folder for the party's own log files (e.g. "<logs_dir>/site/CloudMgr.log"); "" = keep logs
+  // in memory only.
+  std::string logs_dir;
 };
 
 // One listener a service asks for. `host` is the real-world name clients use (SNI/Host);
@@ -51,7 +54,10 @@ class Service {
   virtual Status reset() = 0;
   // Applies the service's parts of a scenario's "lab" section (initial state). Runs on the I/O
   // thread after reset(); InvalidArgument naming the bad key for a malformed section.
-  virtual Status seed(const nlohmann::json& lab) { (void)lab; return Status::Ok(); }
+  virtual Status seed(const nlohmann::json& lab) {
+    (void)lab;
+    return Status::Ok();
+  }
 };
 
 }  // namespace emu::app

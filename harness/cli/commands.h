@@ -10,5 +10,6 @@ namespace emu::cli {
 int cmd_serve(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
 int cmd_certs(const std::vector<std::string>& args);
+int cmd_site(const std::vector<std::string>& args);
 
 }  // namespace emu::cli

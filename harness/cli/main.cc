@@ -22,6 +22,7 @@ constexpr const char* kUsage =
     "  serve        start the lab and serve until Ctrl-C\n"
     "  run          run scenario files and report each step\n"
     "  certs init   create the lab PKI (root CA, server/client certificates, CRL, bad fixtures)\n"
+    "  site         run a site operation (SQL, bulk token tool, wizards) on a saved lab\n"
     "  version      print the version\n"
     "\n"
     "Run 'cmgemu <command> --help' for the options of a command.\n";
@@ -43,6 +44,7 @@ int main(int argc, char** argv) {
   if (command == "serve") return emu::cli::cmd_serve(rest);
   if (command == "run") return emu::cli::cmd_run(rest);
   if (command == "certs") return emu::cli::cmd_certs(rest);
+  if (command == "site") return emu::cli::cmd_site(rest);
   std::cerr << "cmgemu: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

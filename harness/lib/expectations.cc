@@ -128,9 +128,15 @@ std::optional<ExpectIssue> validate_expect(const json& expect) {
       issue = validate_map(value, key, true);
     } else if (key == "headers") {
       issue = validate_map(value, key, false);
+    } else if (key == "failure") {
+      if (!value.is_string() && !is_matcher(value))
+        issue = ExpectIssue{"/failure", "failure: must be a string or a matcher"};
+      else if (is_matcher(value))
+        issue = validate_matcher(value, "/failure");
     } else {
-      issue = ExpectIssue{"/" + JsonLocator::escape_token(key),
-                          "unknown section '" + key + "' (use status, json, headers, output)"};
+      issue =
+          ExpectIssue{"/" + JsonLocator::escape_token(key),
+                      "unknown section '" + key + "' (use status, json, headers, output, failure)"};
     }
     if (issue) return issue;
   }
@@ -151,11 +157,19 @@ std::vector<std::string> evaluate_expect(const json& expect, const json& output)
       for (const auto& [name, expected] : value.items())
         check(output, "/headers/" + JsonLocator::escape_token(http::to_lower(name)), expected,
               failures);
+    } else if (key == "failure") {
+      continue;  // checked by the runner against the failed action's message
     } else {
       failures.push_back("expect: malformed section '" + key + "'");
     }
   }
   return failures;
+}
+
+std::string evaluate_failure(const json& expected, const std::string& message) {
+  std::vector<std::string> failures;
+  check(json{{"failure", message}}, "/failure", expected, failures);
+  return failures.empty() ? "" : failures.front();
 }
 
 }  // namespace emu::harness

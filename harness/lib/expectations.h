@@ -3,6 +3,8 @@
 // output /json), "headers" (lower-case name -> value over output /headers), "output"
 // (pointer -> value over the whole output). A value is compared for JSON equality unless it is
 // a matcher object: {"$exists": bool} and/or {"$matches": "ECMAScript regex"} (searched).
+// "failure" (a string or matcher) says the action must fail, with a message that matches; the
+// runner checks it (evaluate_expect ignores it) and the other sections against the output.
 #pragma once
 
 #include <nlohmann/json.hpp>
@@ -29,5 +31,8 @@ std::optional<ExpectIssue> validate_expect(const nlohmann::json& expect);
 // passed; malformed parts yield a line rather than an exception. Never throws.
 std::vector<std::string> evaluate_expect(const nlohmann::json& expect,
                                          const nlohmann::json& output);
+// Checks an expected failure (the "failure" section's value) against a failed action's
+// message: "" when it matches, else one line saying what differed.
+std::string evaluate_failure(const nlohmann::json& expected, const std::string& message);
 
 }  // namespace emu::harness

@@ -87,6 +87,26 @@ void run_action(const Step& step, const ActionDef& def, RunContext& ctx, StepRep
   r.message = outcome.message;
   r.details = outcome.details;
   r.output = outcome.output;
+  if (expect->is_object() && expect->contains("failure") &&
+      outcome.kind != ActionOutcome::Kind::kPending) {
+    // The step passes only if the action fails as expected (and the rest of expect holds).
+    std::vector<std::string> unmet;
+    if (outcome.kind == ActionOutcome::Kind::kPassed) {
+      unmet.push_back("expected the action to fail, but it passed");
+    } else if (std::string miss = evaluate_failure((*expect)["failure"], outcome.message);
+               !miss.empty()) {
+      unmet.push_back(miss);
+    }
+    auto rest = evaluate_expect(*expect, r.output);
+    unmet.insert(unmet.end(), rest.begin(), rest.end());
+    r.status = unmet.empty() ? StepStatus::kPassed : StepStatus::kFailed;
+    if (unmet.empty()) {
+      r.message = "failed as expected: " + outcome.message;
+    } else {
+      r.details.insert(r.details.end(), unmet.begin(), unmet.end());
+    }
+    return;
+  }
   switch (outcome.kind) {
     case ActionOutcome::Kind::kFailed:
       r.status = StepStatus::kFailed;
@@ -191,7 +211,8 @@ Result<RunReport> run_impl(const Scenario& scenario, const RunOptions& options) 
   lab_options.seed = seed;
   lab_options.realtime_clock = false;
   lab_options.start_time = scenario.start;
-  lab_options.state_dir = "";
+  lab_options.state_dir = options.state_dir;
+  if (!options.out_dir.empty()) lab_options.logs_dir = options.out_dir + "/logs";
   lab_options.pki_dir = pki_dir;
   lab_options.cmg_names = cmg_names(scenario.lab);
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<app::Lab> lab, app::Lab::create(lab_options));
@@ -203,7 +224,8 @@ Result<RunReport> run_impl(const Scenario& scenario, const RunOptions& options) 
       return id.status().with_context(scenario.file + ": fault rule " + std::to_string(i + 1));
   }
   EMU_RETURN_IF_ERROR(lab->start());
-  EMU_RETURN_IF_ERROR(lab->seed(scenario.lab));  // e.g. "aad: lab.tenant.domain: required"
+  if (options.seed_lab)
+    EMU_RETURN_IF_ERROR(lab->seed(scenario.lab));  // e.g. "aad: lab.tenant.domain: required"
   RunReport report = Run(scenario, options, *lab).run(seed);
   lab->stop();
   return report;

@@ -55,6 +55,10 @@ struct RunOptions {
   std::string out_dir;           // created if missing; "" = none (actions get "")
   std::string pki_dir;           // lab PKI folder; "" = "<out_dir>/pki", required if out_dir is ""
   bool allow_pending = false;
+  // Where every party keeps its database: "" = in memory (a fresh lab per run); a folder =
+  // resume the lab saved there (its virtual clock too, unless the scenario has a start).
+  std::string state_dir;
+  bool seed_lab = true;  // apply the scenario's lab section (false: the state already has it)
   // Called after each step (including skipped ones) with the step and the report so far.
   std::function<void(const StepReport&, const RunReport&)> on_step;
 };

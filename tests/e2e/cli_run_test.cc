@@ -42,29 +42,38 @@ TEST(CliRun, AllowPendingPassesAndReportsPendingSteps) {
   test::TempDir dir;
   Outcome o = cmgemu(dir, "run " + seed_scenario() + " --allow-pending --report-json " +
                               dir.file("report.json") + " --report-junit " +
-                              dir.file("report.xml") + pki_flag());
+                              dir.file("report.xml") + " --out " + dir.file("out") + pki_flag());
   ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
   json report = json::parse(test::read_file(dir.file("report.json")), nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << test::read_file(dir.file("report.json"));
   EXPECT_EQ(report["format"], "cmgemu/report@1");
   EXPECT_EQ(report["result"], "passed");
-  EXPECT_EQ(report["summary"]["passed"], 2);
-  EXPECT_EQ(report["summary"]["pending"], 14);
-  ASSERT_EQ(report["steps"].size(), 16u);
+  EXPECT_EQ(report["summary"]["passed"], 19);
+  EXPECT_EQ(report["summary"]["pending"], 6);
+  ASSERT_EQ(report["steps"].size(), 25u);
   EXPECT_EQ(report["steps"][0]["status"], "passed");
   EXPECT_EQ(report["steps"][1]["id"], "providers");
   EXPECT_EQ(report["steps"][1]["status"], "passed");
-  EXPECT_EQ(report["steps"][2]["id"], "client-settings");
-  EXPECT_EQ(report["steps"][2]["status"], "pending");
-  EXPECT_NE(o.out.find("PENDING  client-settings  Default client settings"), std::string::npos)
+  EXPECT_EQ(report["steps"][5]["id"], "create-cmg");
+  EXPECT_EQ(report["steps"][5]["status"], "passed");
+  EXPECT_EQ(report["steps"][17]["id"], "analyzer");
+  EXPECT_EQ(report["steps"][17]["status"], "pending");
+  EXPECT_NE(o.out.find("PASS     create-cmg  Create the cloud management gateway"),
+            std::string::npos)
       << o.out;
-  EXPECT_NE(o.out.find("16 steps: 2 passed, 0 failed, 14 pending, 0 skipped"), std::string::npos)
+  EXPECT_NE(o.out.find("PENDING  analyzer  CMG connection analyzer"), std::string::npos) << o.out;
+  EXPECT_NE(o.out.find("25 steps: 19 passed, 0 failed, 6 pending, 0 skipped"), std::string::npos)
       << o.out;
   EXPECT_NE(o.out.find("RESULT: PASS"), std::string::npos) << o.out;
   const std::string xml = test::read_file(dir.file("report.xml"));
-  EXPECT_NE(xml.find("<skipped message=\"pending: planned action &apos;site.client_settings.set"),
-            std::string::npos)
+  EXPECT_NE(
+      xml.find("<skipped message=\"pending: planned action &apos;site.cmg.connection_analyzer"),
+      std::string::npos)
       << xml;
+  // The site server's logs of the run are in the output folder, in SMS trace format.
+  const std::string cloudmgr = test::read_file(dir.file("out") + "/logs/site/CloudMgr.log");
+  EXPECT_NE(cloudmgr.find("$$<SMS_CLOUD_SERVICES_MANAGER><01-01-2026 00:0"), std::string::npos)
+      << cloudmgr;
 }
 
 TEST(CliRun, PendingStepsFailWithoutAllowPending) {
@@ -116,6 +125,71 @@ TEST(CliRun, MissingScenarioFileIsBadInput) {
   Outcome o = cmgemu(dir, "run " + dir.file("absent.json") + pki_flag());
   EXPECT_EQ(o.exit_code, 2) << o.out << o.err;
   EXPECT_NE(o.err.find(dir.file("absent.json")), std::string::npos) << o.err;
+}
+
+}  // namespace
+}  // namespace emu
+
+namespace emu {
+namespace {
+
+std::string site_lab() {
+  return std::string(CMGEMU_SOURCE_DIR) + "/tests/e2e/fixtures/site-lab.json";
+}
+
+TEST(CliSite, ListsTheSiteOperations) {
+  test::TempDir dir;
+  Outcome o = cmgemu(dir, "site actions");
+  ASSERT_EQ(o.exit_code, 0) << o.err;
+  for (const char* name : {"site.cmg.create", "site.sql", "site.bulk_token.new",
+                           "site.roles.allow_cmg_traffic", "lab.dns.cname"})
+    EXPECT_NE(o.out.find(name), std::string::npos) << name << "\n" << o.out;
+  Outcome help = cmgemu(dir, "site cmg create --help");
+  ASSERT_EQ(help.exit_code, 0) << help.err;
+  EXPECT_NE(help.out.find("required: signed_in_as certificate region resource_group"),
+            std::string::npos)
+      << help.out;
+}
+
+TEST(CliSite, BadOperationsAreUsageErrors) {
+  test::TempDir dir;
+  Outcome typo = cmgemu(dir, "site --state " + dir.file("s") + " cmg creat");
+  EXPECT_EQ(typo.exit_code, 2);
+  EXPECT_NE(typo.err.find("unknown operation 'cmg.creat'; did you mean 'cmg.create'?"),
+            std::string::npos)
+      << typo.err;
+  Outcome arg = cmgemu(dir, "site --state " + dir.file("s") + " cmg status cgm=x");
+  EXPECT_EQ(arg.exit_code, 2);
+  EXPECT_NE(arg.err.find("cgm: unknown argument of site.cmg.status; did you mean 'cmg'?"),
+            std::string::npos)
+      << arg.err;
+  Outcome no_state = cmgemu(dir, "site sql 'SELECT 1'");
+  EXPECT_EQ(no_state.exit_code, 2);
+  EXPECT_NE(no_state.err.find("--state DIR is required"), std::string::npos) << no_state.err;
+}
+
+TEST(CliSite, StateFolderKeepsTheSiteBetweenCommands) {
+  test::TempDir dir;
+  const std::string state = " --state " + dir.file("lab") + pki_flag();
+  Outcome first = cmgemu(dir, "site" + state + " --lab " + site_lab() +
+                                  " client_settings set 'settings={\"Cloud Services\": "
+                                  "{\"Allow access to cloud distribution point\": \"Yes\"}}'");
+  ASSERT_EQ(first.exit_code, 0) << first.out << first.err;
+  Outcome query =
+      cmgemu(dir, "site" + state +
+                      " sql \"SELECT [Value] FROM [dbo].[vSMS_ClientSettingValues] "
+                      "WHERE [SettingName] = 'Allow access to cloud distribution point'\"");
+  ASSERT_EQ(query.exit_code, 0) << query.out << query.err;
+  EXPECT_EQ(query.out, "Value\nYes\n(1 row affected)\n");
+  // A second token's GUID differs from the first: a resumed lab draws fresh identifiers.
+  Outcome a = cmgemu(dir, "site" + state + " bulkregistrationtokentool.exe /new --json");
+  Outcome b = cmgemu(dir, "site" + state + " bulkregistrationtokentool.exe /new --json");
+  ASSERT_EQ(a.exit_code, 0) << a.err;
+  ASSERT_EQ(b.exit_code, 0) << b.err;
+  EXPECT_NE(json::parse(a.out)["guid"], json::parse(b.out)["guid"]);
+  Outcome refused = cmgemu(dir, "site" + state + " bulkregistrationtokentool.exe /new /lifetime 0");
+  EXPECT_EQ(refused.exit_code, 1) << refused.out;
+  EXPECT_NE(refused.err.find("from 1 to 10080"), std::string::npos) << refused.err;
 }
 
 }  // namespace

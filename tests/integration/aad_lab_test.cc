@@ -39,7 +39,7 @@ json lab_section() {
        {{{"resource", "https://graph.microsoft.com"}, {"roles", {"Directory.Read.All"}}}}}};
   return {{"tenant",
            {{"domain", "contoso.onmicrosoft.com"}, {"users", users}, {"applications", {reader}}}},
-          {"site", {{"code", "P01"}}}};
+          {"site", {{"code", "P01"}, {"server", "cm01.contoso.com"}}}};  // another party's part
 }
 
 std::string form(const std::vector<std::pair<std::string, std::string>>& fields) {

@@ -86,8 +86,37 @@ TEST(Expectations, ValidateNamesTheProblem) {
         "json: $matches: invalid regex '('");
   check({{"json", {{"/a", {{"$exists", 1}}}}}}, "/json/~1a/$exists",
         "json: $exists: must be true or false");
-  check({{"body", 1}}, "/body", "unknown section 'body' (use status, json, headers, output)");
+  check({{"body", 1}}, "/body",
+        "unknown section 'body' (use status, json, headers, output, failure)");
   check(json::array(), "", "must be an object");
+}
+
+}  // namespace
+}  // namespace emu::harness
+
+namespace emu::harness {
+namespace {
+
+TEST(ExpectedFailure, ValidatesAsAStringOrMatcher) {
+  EXPECT_FALSE(validate_expect({{"failure", "VaultAlreadyExists"}}).has_value());
+  EXPECT_FALSE(validate_expect({{"failure", {{"$matches", "^The VM size"}}}}).has_value());
+  auto bad = validate_expect({{"failure", 3}});
+  ASSERT_TRUE(bad.has_value());
+  EXPECT_EQ(bad->pointer, "/failure");
+  EXPECT_EQ(bad->message, "failure: must be a string or a matcher");
+  auto regex = validate_expect({{"failure", {{"$matches", "("}}}});
+  ASSERT_TRUE(regex.has_value());
+}
+
+TEST(ExpectedFailure, MessageIsMatched) {
+  EXPECT_EQ(evaluate_failure({{"$matches", "not available in the region"}},
+                             "The VM size Standard_A2_V2 is currently not available in the region"),
+            "");
+  EXPECT_EQ(evaluate_failure("exact", "exact"), "");
+  EXPECT_EQ(evaluate_failure({{"$matches", "^Quota"}}, "DnsRecordInUse"),
+            "expected /failure to match \"^Quota\", got \"DnsRecordInUse\"");
+  // evaluate_expect leaves the section to the runner.
+  EXPECT_TRUE(evaluate_expect({{"failure", "x"}}, json::object()).empty());
 }
 
 }  // namespace

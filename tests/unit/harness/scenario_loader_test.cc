@@ -254,7 +254,7 @@ TEST_F(LoaderTest, BadExpectations) {
   EXPECT_EQ(error(with_steps("    {\"id\": \"a\", \"action\": \"fault.clear\",\n"
                              "     \"expect\": {\"statuz\": 200}}")),
             "t.json:6: step 1 (\"a\"): expect: unknown section 'statuz' (use status, json, "
-            "headers, output)");
+            "headers, output, failure)");
 }
 
 TEST_F(LoaderTest, FileErrors) {

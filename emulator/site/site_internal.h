@@ -1,0 +1,58 @@
+// Internal to emu::site: the state the site service shares with its action handlers.
+#pragma once
+
+#include "emulator/core/actions.h"
+#include "emulator/core/dns_zone.h"
+#include "emulator/core/trace_log.h"
+#include "emulator/site/site_certs.h"
+#include "emulator/site/site_env.h"
+#include "emulator/site/site_service.h"
+#include "emulator/sitedb/site_db.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <string>
+
+namespace emu::site::internal {
+
+struct SiteState {
+  Clock& clock;
+  IdSource& ids;
+  const store::StateDir& state;
+  std::string pki_dir;
+  DnsZone& dns;
+  SiteConfig config;
+  std::unique_ptr<TraceLogs> logs;
+  std::unique_ptr<sitedb::SiteDb> db;  // null until a lab section seeds the site
+  std::shared_ptr<const SiteSigningCert> token_signer;
+  std::shared_ptr<const SiteSigningCert> site_signer;
+  nlohmann::json last_seed;
+
+  // Loads (creating if needed) the site's signing certificates and records them in the DB.
+  // Runs on the I/O thread.
+  Status load_signers(const std::string& site_code);
+};
+
+// "management_point" -> 6 ... (the lab section's and the actions' role keys); 0 if unknown.
+int role_type_of(const std::string& key);
+const std::vector<std::string>& role_keys();
+
+ActionOutcome passed(std::string message, nlohmann::json output);
+ActionOutcome failed(std::string message, nlohmann::json output = nullptr,
+                     std::vector<std::string> details = {});
+
+// site.bulk_token.new / .validate / .block / .unblock (site_tokens.cc).
+ActionOutcome new_bulk_token(SiteState& s, SiteEnv& env, const nlohmann::json& args);
+ActionOutcome validate_token(SiteState& s, SiteEnv& env, const nlohmann::json& args);
+ActionOutcome block_bulk_token(SiteEnv& env, const nlohmann::json& args, bool blocked);
+
+// Adds the site.* actions that act on the site database directly (roles, client settings,
+// bulk tokens, sql, logs) and the wizard/cloud-manager actions.
+void register_site_actions(SiteState& state, ActionRegistry& registry);
+void add_site_actions(SiteState* state, ActionRegistry& registry);
+
+// Applies lab["site"]; InvalidArgument naming the JSON path ("lab.site.code: ...").
+Status seed_site(SiteState& state, const nlohmann::json& site, nlohmann::json& summary);
+
+}  // namespace emu::site::internal
