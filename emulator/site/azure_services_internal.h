@@ -19,8 +19,6 @@ inline constexpr const char* kGraphAppId = "00000003-0000-0000-c000-000000000000
 inline constexpr const char* kDirectoryReadAll = "Directory.Read.All";
 inline constexpr const char* kUserImpersonation = "user_impersonation";
 inline constexpr const char* kGraphDefaultScope = "https://graph.microsoft.com/.default";
-// The password of seeded lab users that name none (the aad seed's kDefaultUserPassword).
-inline constexpr const char* kLabUserPassword = "P@ssw0rd!";
 inline constexpr const char* kBrokerRedirectPrefix = "ms-appx-web://Microsoft.AAD.BrokerPlugin/";
 inline constexpr int kAdminUiThread = 5312;    // arbitrary, fixed
 inline constexpr int kDiscoveryThread = 6840;  // arbitrary, fixed

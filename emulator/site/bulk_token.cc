@@ -47,32 +47,38 @@ Result<int> parse_minutes(const std::string& value) {
   return minutes;
 }
 
-// "M/d/yyyy h:mm:ss AM" in UTC: .NET's en-US DateTime.ToString() [inferred].
-std::string us_datetime(TimePoint t) {
+// Calendar fields of `t` in UTC.
+struct UtcFields {
+  unsigned month, day;
+  int year;
+  long hour, minute, second;
+};
+
+UtcFields utc_fields(TimePoint t) {
   using namespace std::chrono;
   auto day = floor<days>(t);
   year_month_day ymd{day};
   hh_mm_ss<seconds> hms{floor<seconds>(t - day)};
-  long h = hms.hours().count();
-  long h12 = h % 12 == 0 ? 12 : h % 12;
+  return {unsigned(ymd.month()),     unsigned(ymd.day()),         int(ymd.year()),
+          long(hms.hours().count()), long(hms.minutes().count()), long(hms.seconds().count())};
+}
+
+// "M/d/yyyy h:mm:ss AM" in UTC: .NET's en-US DateTime.ToString() [inferred].
+std::string us_datetime(TimePoint t) {
+  const UtcFields f = utc_fields(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%u/%u/%d %ld:%02ld:%02ld %s", unsigned(ymd.month()),
-                unsigned(ymd.day()), int(ymd.year()), h12, long(hms.minutes().count()),
-                long(hms.seconds().count()), h < 12 ? "AM" : "PM");
+  std::snprintf(buf, sizeof buf, "%u/%u/%d %ld:%02ld:%02ld %s", f.month, f.day, f.year,
+                f.hour % 12 == 0 ? 12 : f.hour % 12, f.minute, f.second, f.hour < 12 ? "AM" : "PM");
   return buf;
 }
 
 // "MM/dd/yyyy HH:mm:ss" in UTC, as the IDX10223 message prints ValidTo and Current time
 // (reference §4: "ValidTo: '10/01/2020 22:03:24'").
 std::string idx_datetime(TimePoint t) {
-  using namespace std::chrono;
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<seconds> hms{floor<seconds>(t - day)};
+  const UtcFields f = utc_fields(t);
   char buf[64];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", unsigned(ymd.month()),
-                unsigned(ymd.day()), int(ymd.year()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()));
+  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", f.month, f.day, f.year, f.hour,
+                f.minute, f.second);
   return buf;
 }
 

@@ -16,11 +16,6 @@ namespace {
 using cloud::WizardState;
 using nlohmann::json;
 
-// The lab users' password when the step names none (aad::kDefaultUserPassword).
-constexpr const char* kLabUserPassword = "P@ssw0rd!";
-// The lab PKI's .pfx password (pki::PkiOptions::pfx_password).
-constexpr const char* kLabPfxPassword = "cmgemu";
-
 bool iequals_ascii(const std::string& a, const std::string& b) {
   if (a.size() != b.size()) return false;
   for (size_t i = 0; i < a.size(); ++i)

@@ -231,23 +231,27 @@ Result<std::string> SiteSigningCert::sign_payload_text(std::string_view payload_
   return input + "." + base64url_encode(sig);
 }
 
-Result<std::string> SiteSigningCert::sign_jwt(const nlohmann::json& payload) const {
-  std::string text;
+namespace {
+
+// The compact text of a JWT payload; InvalidArgument for invalid UTF-8 in a string.
+template <class Json>
+Result<std::string> payload_text(const Json& payload) {
   try {
-    text = payload.dump();
+    return payload.dump();
   } catch (const nlohmann::json::exception& e) {
     return InvalidArgument(std::string("JWT payload cannot be serialized: ") + e.what());
   }
+}
+
+}  // namespace
+
+Result<std::string> SiteSigningCert::sign_jwt(const nlohmann::json& payload) const {
+  EMU_ASSIGN_OR_RETURN(std::string text, payload_text(payload));
   return sign_payload_text(text);
 }
 
 Result<std::string> SiteSigningCert::sign_jwt_ordered(const nlohmann::ordered_json& payload) const {
-  std::string text;
-  try {
-    text = payload.dump();
-  } catch (const nlohmann::json::exception& e) {
-    return InvalidArgument(std::string("JWT payload cannot be serialized: ") + e.what());
-  }
+  EMU_ASSIGN_OR_RETURN(std::string text, payload_text(payload));
   return sign_payload_text(text);
 }
 

@@ -29,6 +29,11 @@ struct SiteConfig {
   int bias_minutes = 0;  // site-server log time zone (Windows bias); UTC by default
 };
 
+// The password of lab users whose step names none (the Entra ID seed's default), and of the lab
+// PKI's .pfx files: what an admin types into the console's sign-in and certificate pages.
+inline constexpr const char* kLabUserPassword = "P@ssw0rd!";
+inline constexpr const char* kLabPfxPassword = "cmgemu";
+
 // Site-server log files (reference §2, §7, §8.2).
 inline constexpr const char* kCloudMgrLog = "CloudMgr.log";
 inline constexpr const char* kCloudMgrComponent = "SMS_CLOUD_SERVICES_MANAGER";
