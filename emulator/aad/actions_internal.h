@@ -25,14 +25,6 @@ Status check_bools(const nlohmann::json& args, std::initializer_list<const char*
 // NotFound / FailedPrecondition with messages starting "tenant: ". I/O thread only.
 Result<Tenant> resolve_tenant(const Directory& dir, const nlohmann::json& args);
 
-// Runs `fn` on the lab's I/O thread and returns its value.
-template <typename F>
-auto on_io(ActionContext& ctx, F&& fn) -> decltype(fn()) {
-  std::optional<decltype(fn())> out;
-  ctx.run_on_io([&] { out.emplace(fn()); });
-  return std::move(*out);
-}
-
 // aad.keys.roll and aad.token.acquire (actions_token.cc).
 Status validate_keys_roll(const nlohmann::json& args);
 ActionOutcome run_keys_roll(const nlohmann::json& args, ActionContext& ctx, const ActionDeps& deps);

@@ -31,13 +31,6 @@ ActionOutcome failed(std::string message) {
   return o;
 }
 
-template <typename F>
-auto on_io(ActionContext& ctx, F&& fn) -> decltype(fn()) {
-  std::optional<decltype(fn())> out;
-  ctx.run_on_io([&] { out.emplace(fn()); });
-  return std::move(*out);
-}
-
 const std::vector<std::string> kAuthArgs = {"subscription", "signed_in_as",  "password",
                                             "client_id",    "client_secret", "tenant"};
 

@@ -15,6 +15,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <vector>
 
 namespace emu {
@@ -77,6 +78,19 @@ class ActionContext {
   virtual FaultPlan& faults() = 0;
   virtual Journal& journal() = 0;
 };
+
+// Runs `fn` on the lab's I/O thread (ctx.run_on_io) and returns its result, if any.
+template <class F>
+auto on_io(ActionContext& ctx, F&& fn) -> std::invoke_result_t<F&> {
+  using R = std::invoke_result_t<F&>;
+  if constexpr (std::is_void_v<R>) {
+    ctx.run_on_io([&] { fn(); });
+  } else {
+    std::optional<R> out;
+    ctx.run_on_io([&] { out.emplace(fn()); });
+    return std::move(*out);
+  }
+}
 
 using ActionFn = std::function<ActionOutcome(const nlohmann::json& args, ActionContext& ctx)>;
 // Checks a step's args when the scenario is loaded (after the names were checked). Returns OK or

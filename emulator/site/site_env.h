@@ -55,14 +55,7 @@ struct SiteEnv {
   // Runs `fn` (which may use `db`) on the lab's I/O thread and returns its result.
   template <class F>
   auto io(F&& fn) -> std::invoke_result_t<F&> {
-    using R = std::invoke_result_t<F&>;
-    if constexpr (std::is_void_v<R>) {
-      ctx.run_on_io([&] { fn(); });
-    } else {
-      std::optional<R> out;
-      ctx.run_on_io([&] { out.emplace(fn()); });
-      return std::move(*out);
-    }
+    return on_io(ctx, std::forward<F>(fn));
   }
 
   // Appends to a site-server log in SMS format; `thread` is the component's thread id.

@@ -24,6 +24,16 @@ Scenario load(const std::string& relative) {
   return s.ok() ? *s : Scenario{};
 }
 
+// A step that should have passed; on failure the message names it, with its first detail.
+void expect_passed(const StepReport& step) {
+  EXPECT_EQ(step.status, StepStatus::kPassed)
+      << step.id << ": " << step.message << (step.details.empty() ? "" : "\n  " + step.details[0]);
+}
+
+void expect_all_passed(const RunReport& report) {
+  for (const auto& step : report.steps) expect_passed(step);
+}
+
 RunReport run(const Scenario& scenario, std::optional<uint64_t> seed = std::nullopt,
               bool allow_pending = false) {
   RunOptions options;
@@ -69,9 +79,7 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
       EXPECT_EQ(step.status, StepStatus::kPending) << step.id;
       EXPECT_EQ(step.message, "planned action '" + step.action + "' is not implemented yet");
     } else {
-      EXPECT_EQ(step.status, StepStatus::kPassed)
-          << step.id << ": " << step.message
-          << (step.details.empty() ? "" : "\n  " + step.details[0]);
+      expect_passed(step);
     }
   }
   // The CMG takes virtual minutes to provision (a scale set), no wall time to speak of.
@@ -96,11 +104,7 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
 TEST(ScenarioRun, GenericExampleRunsTwiceIdentically) {
   Scenario scenario = load("scenarios/examples/http-clock-faults.json");
   RunReport first = run(scenario);
-  for (const auto& step : first.steps) {
-    EXPECT_EQ(step.status, StepStatus::kPassed)
-        << step.id << ": " << step.message
-        << (step.details.empty() ? "" : "\n  " + step.details[0]);
-  }
+  expect_all_passed(first);
   EXPECT_TRUE(first.passed());
   EXPECT_EQ(first.end, "2026-01-02T00:00:00Z");
   EXPECT_EQ(transcript(first), transcript(run(scenario)));
@@ -118,11 +122,7 @@ TEST(ScenarioRun, GenericExampleRunsTwiceIdentically) {
 TEST(ScenarioRun, AadExamplePassesAndRepeatsByteForByte) {
   Scenario scenario = load("scenarios/examples/aad-tokens.json");
   RunReport first = run(scenario);
-  for (const auto& step : first.steps) {
-    EXPECT_EQ(step.status, StepStatus::kPassed)
-        << step.id << ": " << step.message
-        << (step.details.empty() ? "" : "\n  " + step.details[0]);
-  }
+  expect_all_passed(first);
   EXPECT_TRUE(first.passed());
   // Rolled signing keys come from the PKI folder (aad-signing-<n>.key), so even the steps after
   // the key roll repeat exactly.
@@ -133,11 +133,7 @@ TEST(ScenarioRun, AadExamplePassesAndRepeatsByteForByte) {
 TEST(ScenarioRun, ArmCmgDeploymentPassesAndRepeatsByteForByte) {
   Scenario scenario = load("scenarios/examples/arm-cmg-deployment.json");
   RunReport first = run(scenario);
-  for (const auto& step : first.steps) {
-    EXPECT_EQ(step.status, StepStatus::kPassed)
-        << step.id << ": " << step.message
-        << (step.details.empty() ? "" : "\n  " + step.details[0]);
-  }
+  expect_all_passed(first);
   ASSERT_GE(first.steps.size(), 3u);
   // The scale set's 12 virtual minutes (plus the resources before it) pass in virtual time.
   EXPECT_EQ(first.steps[2].output["virtual_seconds"], 740);
@@ -149,11 +145,7 @@ TEST(ScenarioRun, ArmCmgDeploymentPassesAndRepeatsByteForByte) {
 TEST(ScenarioRun, SiteFailureCatalogPassesAndRepeatsByteForByte) {
   Scenario scenario = load("scenarios/examples/site-cmg-failures.json");
   RunReport first = run(scenario);
-  for (const auto& step : first.steps) {
-    EXPECT_EQ(step.status, StepStatus::kPassed)
-        << step.id << ": " << step.message
-        << (step.details.empty() ? "" : "\n  " + step.details[0]);
-  }
+  expect_all_passed(first);
   EXPECT_TRUE(first.passed());
   // The Deployment Maintenance retry waits 20 virtual minutes after the failure.
   for (const auto& step : first.steps) {
