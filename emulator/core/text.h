@@ -1,5 +1,5 @@
-// Text encodings shared by every party: markup escaping (sign-in pages, JUnit reports) and
-// base64url (JWS/JWT, PKCE, thumbprints). Pure functions: no state, thread-safe, never throw
+// Text helpers shared by every party: ASCII case mapping, markup escaping (sign-in pages, JUnit
+// reports) and base64url (JWS/JWT, PKCE, thumbprints). Pure functions: no state, thread-safe, never throw
 // except std::bad_alloc.
 #pragma once
 
@@ -9,6 +9,13 @@
 #include <string_view>
 
 namespace emu {
+
+// ASCII case mapping and comparison; bytes outside A-Z / a-z (UTF-8 included) are unchanged.
+char ascii_lower(char c);
+char ascii_upper(char c);
+std::string to_lower(std::string_view s);
+std::string to_upper(std::string_view s);
+bool iequals(std::string_view a, std::string_view b);
 
 // Escapes &, <, >, " and ' (as &apos;) for XML text and attribute values, and replaces the
 // characters XML 1.0 forbids (controls other than tab, newline and carriage return) with

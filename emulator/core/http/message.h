@@ -3,6 +3,7 @@
 #pragma once
 
 #include "emulator/core/status.h"
+#include "emulator/core/text.h"
 
 #include <nlohmann/json_fwd.hpp>
 
@@ -96,9 +97,9 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view bod
 // Parses the request body as JSON (comments not allowed). InvalidArgument with the parser's
 // message and byte offset on malformed input or an empty body.
 Result<nlohmann::json> parse_json_body(const Request& req);
-// Case-insensitive ASCII comparison and lower-casing.
-bool iequals(std::string_view a, std::string_view b);
-std::string to_lower(std::string_view s);
+// Case-insensitive ASCII comparison and lower-casing (emu::iequals, emu::to_lower).
+using emu::iequals;
+using emu::to_lower;
 // Reason phrase for a status code ("Not Found").
 std::string_view reason_phrase(int status);
 

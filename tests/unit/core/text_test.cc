@@ -6,6 +6,17 @@
 namespace emu {
 namespace {
 
+TEST(AsciiCase, MapsOnlyAsciiLetters) {
+  EXPECT_EQ(to_lower("CMG.Contoso.COM-01"), "cmg.contoso.com-01");
+  EXPECT_EQ(to_upper("cmg.contoso.com-01"), "CMG.CONTOSO.COM-01");
+  EXPECT_EQ(to_upper("\xc3\xa9t\xc3\xa9"), "\xc3\xa9T\xc3\xa9");  // UTF-8 bytes unchanged
+  EXPECT_TRUE(iequals("Content-Type", "content-TYPE"));
+  EXPECT_FALSE(iequals("abc", "abd"));
+  EXPECT_FALSE(iequals("abc", "ab"));
+  EXPECT_EQ(ascii_lower('['), '[');  // between 'Z' and 'a'
+  EXPECT_EQ(ascii_upper('`'), '`');
+}
+
 TEST(Base64Url, Rfc4648VectorsWithoutPadding) {
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
