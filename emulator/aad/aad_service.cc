@@ -42,7 +42,7 @@ struct AadService::Impl {
 AadService::AadService() = default;
 AadService::~AadService() = default;
 
-Result<std::unique_ptr<AadService>> AadService::create(const app::ServiceContext& ctx) {
+Result<std::unique_ptr<AadService>> AadService::create(const ServiceContext& ctx) {
   std::unique_ptr<AadService> service(new AadService());
   service->impl_ = std::make_unique<Impl>(ctx.clock, ctx.ids, ctx.pki.client.cert_pem);
   Impl& m = *service->impl_;
@@ -65,7 +65,7 @@ Result<std::unique_ptr<AadService>> AadService::create(const app::ServiceContext
 const TokenValidator& AadService::validator() const { return *impl_->validator; }
 const PrincipalLookup& AadService::principals() const { return *impl_->principals; }
 
-std::vector<app::ListenerSpec> AadService::listeners() {
+std::vector<ListenerSpec> AadService::listeners() {
   return {
       {"aad", "login.microsoftonline.com", true, http::ClientCertMode::kNone, &impl_->token_router},
       {"graph", "graph.microsoft.com", true, http::ClientCertMode::kNone, &impl_->graph_router},

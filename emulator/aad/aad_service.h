@@ -5,7 +5,7 @@
 
 #include "emulator/aad/principals.h"
 #include "emulator/aad/token_validator.h"
-#include "emulator/app/service.h"
+#include "emulator/core/service.h"
 
 #include <nlohmann/json.hpp>
 
@@ -13,11 +13,11 @@
 
 namespace emu::aad {
 
-class AadService : public app::Service {
+class AadService : public Service {
  public:
   // Opens the "aad" database from ctx.state, the signing keys (first ones from the PKI folder),
   // and builds the routers.
-  static Result<std::unique_ptr<AadService>> create(const app::ServiceContext& ctx);
+  static Result<std::unique_ptr<AadService>> create(const ServiceContext& ctx);
   ~AadService() override;
 
   // The validator for other parties (ARM, CMG, MP). Lives as long as the service.
@@ -26,9 +26,9 @@ class AadService : public app::Service {
   // service.
   const PrincipalLookup& principals() const;
 
-  // app::Service
+  // Service
   std::string name() const override { return "aad"; }
-  std::vector<app::ListenerSpec> listeners() override;  // "aad" and "graph"
+  std::vector<ListenerSpec> listeners() override;  // "aad" and "graph"
   void register_actions(ActionRegistry& registry) override;
   Status reset() override;  // Directory::clear(); the signing keys stay
   // Seeds the "tenant"/"tenants" parts of a lab section (see seed.h; other keys are ignored).
@@ -44,5 +44,10 @@ class AadService : public app::Service {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Adds every aad.* action with its summary, arguments and load-time argument check but no
+// implementation (steps using them would be pending), skipping names `registry` already has.
+// For the scenario loader, which checks files before any lab exists.
+void declare_aad_actions(ActionRegistry& registry);
 
 }  // namespace emu::aad

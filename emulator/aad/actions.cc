@@ -2,6 +2,7 @@
 // changes) and their registration; aad.keys.roll and aad.token.acquire live in
 // actions_token.cc. Every directory or key access runs on the lab's I/O thread.
 #include "emulator/aad/actions.h"
+#include "emulator/aad/aad_service.h"
 
 #include "emulator/aad/actions_internal.h"
 #include "emulator/aad/directory.h"

@@ -20,9 +20,7 @@ struct ActionDeps {
   std::string client_cert_pem;  // the lab PKI client certificate (aad.app.add_certificate)
 };
 
-// Adds every aad.* action with its summary, arguments and load-time argument check but no
-// implementation (steps using them would be pending), skipping names `registry` already has.
-void declare_aad_actions(ActionRegistry& registry);
+// declare_aad_actions (the declarations without implementations) is in aad_service.h.
 
 // Adds (replacing declarations) every aad.* action, implemented over `deps`.
 void register_aad_actions(ActionRegistry& registry, const ActionDeps& deps);

@@ -3,7 +3,6 @@
 #include "certs/pki.h"
 #include "emulator/aad/aad_service.h"
 #include "emulator/app/dns_actions.h"
-#include "emulator/app/service.h"
 #include "emulator/arm/arm_service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
@@ -12,6 +11,7 @@
 #include "emulator/core/http/server.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/journal.h"
+#include "emulator/core/service.h"
 #include "emulator/core/store/database.h"
 #include "emulator/site/site_service.h"
 
@@ -325,6 +325,7 @@ Result<Endpoint> Lab::endpoint(const std::string& name) const {
 
 std::string Lab::ca_path() const { return impl_->pki.ca.cert_path; }
 std::string Lab::pki_dir() const { return impl_->pki.dir; }
+std::string Lab::state_dir() const { return impl_->options.state_dir; }
 std::string Lab::admin_url() const {
   auto admin = endpoint("admin");
   return admin.ok() ? admin->url() + std::string(kAdminPrefix) : std::string();

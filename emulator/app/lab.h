@@ -72,6 +72,8 @@ class Lab {
   // PEM file of the lab root CA that every served certificate chains to.
   std::string ca_path() const;
   std::string pki_dir() const;
+  // Where the parties' databases are ("" for an in-memory lab).
+  std::string state_dir() const;
   // Admin API base URL, e.g. "https://127.0.0.1:41234/_cmgemu".
   std::string admin_url() const;
 

@@ -3,6 +3,7 @@
 // operations while advancing the virtual clock by each Retry-After); setup actions without a
 // principal act on ARM's own store directly.
 #include "emulator/arm/arm_actions.h"
+#include "emulator/arm/arm_service.h"
 
 #include "emulator/arm/actions_http.h"
 #include "emulator/arm/catalog.h"

@@ -14,9 +14,7 @@ struct ActionDeps {
   ArmStore& store;
 };
 
-// Adds every arm.* action with summary and argument checks but no implementation (pending),
-// skipping names `registry` already has.
-void declare_arm_actions(ActionRegistry& registry);
+// declare_arm_actions (the declarations without implementations) is in arm_service.h.
 // Adds (replacing declarations) every arm.* action, implemented over `deps`.
 void register_arm_actions(ActionRegistry& registry, const ActionDeps& deps);
 

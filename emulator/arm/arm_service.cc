@@ -219,7 +219,7 @@ struct ArmService::Impl {
 ArmService::ArmService() = default;
 ArmService::~ArmService() = default;
 
-Result<std::unique_ptr<ArmService>> ArmService::create(const app::ServiceContext& ctx,
+Result<std::unique_ptr<ArmService>> ArmService::create(const ServiceContext& ctx,
                                                        ArmDeps deps) {
   std::unique_ptr<ArmService> svc(new ArmService());
   svc->impl_ = std::make_unique<Impl>(ctx.clock, ctx.ids, std::move(deps));
@@ -241,7 +241,7 @@ Result<std::unique_ptr<ArmService>> ArmService::create(const app::ServiceContext
   return svc;
 }
 
-std::vector<app::ListenerSpec> ArmService::listeners() {
+std::vector<ListenerSpec> ArmService::listeners() {
   return {{"arm", "management.azure.com", true, http::ClientCertMode::kNone, &impl_->router}};
 }
 

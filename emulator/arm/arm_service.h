@@ -5,7 +5,7 @@
 // deployments, role assignments and long-running operations run.
 #pragma once
 
-#include "emulator/app/service.h"
+#include "emulator/core/service.h"
 
 #include <functional>
 #include <memory>
@@ -27,14 +27,14 @@ struct ArmDeps {
   std::function<std::string(const std::string& listener)> endpoint_url;
 };
 
-class ArmService : public app::Service {
+class ArmService : public Service {
  public:
   // Opens the "arm" database from ctx.state and builds the router.
-  static Result<std::unique_ptr<ArmService>> create(const app::ServiceContext& ctx, ArmDeps deps);
+  static Result<std::unique_ptr<ArmService>> create(const ServiceContext& ctx, ArmDeps deps);
   ~ArmService() override;
 
   std::string name() const override { return "arm"; }
-  std::vector<app::ListenerSpec> listeners() override;  // "arm" (management.azure.com)
+  std::vector<ListenerSpec> listeners() override;  // "arm" (management.azure.com)
   void register_actions(ActionRegistry& registry) override;
   Status reset() override;
   // Seeds "subscription"/"subscriptions" of a lab section (see emulator/arm/README.md).
@@ -47,5 +47,10 @@ class ArmService : public app::Service {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Adds every arm.* action with summary and argument checks but no implementation (pending),
+// skipping names `registry` already has. For the scenario loader, which checks files before
+// any lab exists.
+void declare_arm_actions(ActionRegistry& registry);
 
 }  // namespace emu::arm

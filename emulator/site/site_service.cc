@@ -41,7 +41,7 @@ struct SiteService::Impl {
 SiteService::SiteService() = default;
 SiteService::~SiteService() = default;
 
-Result<std::unique_ptr<SiteService>> SiteService::create(const app::ServiceContext& ctx,
+Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& ctx,
                                                          DnsZone& dns) {
   std::unique_ptr<SiteService> service(new SiteService());
   service->impl_.reset(

@@ -5,7 +5,7 @@
 // Seeded from the "site" key of a scenario's lab section (emulator/site/README.md).
 #pragma once
 
-#include "emulator/app/service.h"
+#include "emulator/core/service.h"
 #include "emulator/core/dns_zone.h"
 
 #include <memory>
@@ -13,16 +13,16 @@
 
 namespace emu::site {
 
-class SiteService : public app::Service {
+class SiteService : public Service {
  public:
   // Opens an existing CM_<code> database of a persistent state folder (there is at most one);
   // otherwise the database is created when a lab section seeds the site. `dns` (the lab DNS
   // zone) must outlive the service.
-  static Result<std::unique_ptr<SiteService>> create(const app::ServiceContext& ctx, DnsZone& dns);
+  static Result<std::unique_ptr<SiteService>> create(const ServiceContext& ctx, DnsZone& dns);
   ~SiteService() override;
 
   std::string name() const override { return "site"; }
-  std::vector<app::ListenerSpec> listeners() override { return {}; }
+  std::vector<ListenerSpec> listeners() override { return {}; }
   void register_actions(ActionRegistry& registry) override;
   Status reset() override;
   // Seeds "site" of a lab section: site code, server, version, roles, communication mode.

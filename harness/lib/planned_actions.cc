@@ -1,9 +1,6 @@
 #include "harness/lib/planned_actions.h"
 
-#include "emulator/aad/actions.h"
-#include "emulator/app/dns_actions.h"
-#include "emulator/arm/arm_actions.h"
-#include "emulator/site/site_service.h"
+#include "emulator/app/party_actions.h"
 
 namespace emu::harness {
 namespace {
@@ -45,12 +42,9 @@ void declare_planned_actions(ActionRegistry& registry) {
     if (registry.find(p.name) != nullptr) continue;
     registry.add({p.name, p.summary, p.required, p.optional, nullptr, nullptr});
   }
-  // The Entra ID party's actions, declared from its own table (same names, arguments and
-  // load-time checks as the implementations the lab registers).
-  aad::declare_aad_actions(registry);
-  arm::declare_arm_actions(registry);
-  site::declare_site_actions(registry);
-  app::declare_dns_actions(registry);
+  // The parties' own declarations (same names, arguments and load-time checks as the
+  // implementations the lab registers).
+  app::declare_party_actions(registry);
 }
 
 }  // namespace emu::harness

@@ -17,6 +17,14 @@
 
 namespace emu::http {
 
+// Whether a TLS listener asks clients for a certificate.
+enum class ClientCertMode {
+  kNone,      // no certificate requested
+  kOptional,  // requested; the handshake completes either way, the result is in
+              // Request::client_cert for the handler to judge
+  kRequired,  // the handshake fails unless a certificate that verifies is presented
+};
+
 // Ordered header list with case-insensitive lookup (names keep the case they were set with).
 class Headers {
  public:

@@ -29,13 +29,6 @@ struct SniCertificate {
   std::string key_pem;
 };
 
-enum class ClientCertMode {
-  kNone,      // no certificate requested
-  kOptional,  // requested; the handshake completes either way, the result is in
-              // Request::client_cert for the handler to judge
-  kRequired,  // the handshake fails unless a certificate that verifies is presented
-};
-
 struct Limits {
   size_t header_limit = 16 * 1024;      // larger request head -> 431
   size_t body_limit = 8 * 1024 * 1024;  // larger body -> 413

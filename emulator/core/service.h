@@ -1,11 +1,13 @@
-// Service: one emulated party (aad, arm, site, cmg, ...) as the Lab sees it. A service owns
-// its routers, its state (its own database from the StateDir) and its scenario actions; the
-// Lab binds its listeners and routes every request of theirs through the shared pipeline.
+// Service: the contract between one emulated party (aad, arm, site, cmg, ...) and the Lab
+// (emulator/app), the one place that composes parties. A service owns its routers, its state
+// (its own database from the StateDir) and its scenario actions; the Lab binds its listeners
+// and routes every request of theirs through the shared pipeline.
 #pragma once
 
 #include "emulator/core/actions.h"
 #include "emulator/core/clock.h"
-#include "emulator/core/http/server.h"
+#include "emulator/core/http/message.h"
+#include "emulator/core/http/router.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/status.h"
 #include "emulator/core/store/database.h"
@@ -20,7 +22,7 @@ namespace emu::pki {
 struct LabPki;
 }
 
-namespace emu::app {
+namespace emu {
 
 // What a service may use; every reference outlives the service.
 struct ServiceContext {
@@ -60,4 +62,4 @@ class Service {
   }
 };
 
-}  // namespace emu::app
+}  // namespace emu
