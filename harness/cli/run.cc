@@ -8,6 +8,7 @@
 #include "harness/lib/runner.h"
 #include "harness/lib/scenario.h"
 
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <unistd.h>
@@ -19,6 +20,9 @@ const std::vector<FlagSpec> kRunFlags = {
     {"--seed", true, "N  seed for identifiers (overrides each scenario's)"},
     {"--out", true, "DIR  folder for the run's files (logs, tokens); created if missing"},
     {"--pki", true, "DIR  lab PKI folder (default: the user cache; keys are reused)"},
+    {"--state", true,
+     "DIR  keep every party's database here after the run (new or empty folder; one "
+     "sub-folder per scenario when several are given)"},
     {"--report-json", true, "FILE  write the transcript (JSON; an array for several scenarios)"},
     {"--report-junit", true, "FILE  write JUnit XML for CI"},
     {"--allow-pending", false, "do not fail on steps no service implements yet"},
@@ -34,6 +38,35 @@ bool write_text(const std::string& path, const std::string& text) {
   std::ofstream out(path, std::ios::binary | std::ios::trunc);
   out << text;
   return static_cast<bool>(out);
+}
+
+// The state folder for one scenario of the run: DIR itself for a single scenario, else
+// DIR/<file stem> (DIR/<file stem>-<n> for a repeated stem).
+std::string state_dir_for(const std::string& root, const std::vector<harness::Scenario>& all,
+                          size_t index) {
+  if (root.empty() || all.size() == 1) return root;
+  namespace fs = std::filesystem;
+  const std::string stem = fs::path(all[index].file).stem().string();
+  size_t same_before = 0;
+  for (size_t i = 0; i < index; ++i)
+    if (fs::path(all[i].file).stem().string() == stem) ++same_before;
+  return (fs::path(root) / (same_before == 0 ? stem : stem + "-" + std::to_string(same_before + 1)))
+      .string();
+}
+
+// A run builds its lab from the scenario, so its state folder must not already hold a lab.
+Status check_fresh_state_dir(const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (!fs::exists(dir, ec)) return Status::Ok();
+  if (!fs::is_directory(dir, ec)) return InvalidArgument("--state " + dir + ": not a folder");
+  for (const auto& entry : fs::directory_iterator(dir, ec))
+    if (entry.path().extension() == ".db")
+      return InvalidArgument("--state " + dir + ": already holds a lab (" +
+                             entry.path().filename().string() +
+                             "); give a new or empty folder, or use 'cmgemu serve --state' or "
+                             "'cmgemu site --state' to work on a saved lab");
+  return Status::Ok();
 }
 
 }  // namespace
@@ -71,11 +104,18 @@ int cmd_run(const std::vector<std::string>& raw) {
   options.out_dir = args->get("--out");
   options.pki_dir = args->get("--pki", default_pki_dir());
   options.allow_pending = args->has("--allow-pending");
+  const std::string state_root = args->get("--state");
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    Status fresh = check_fresh_state_dir(state_dir_for(state_root, scenarios, i));
+    if (!fresh.ok()) return usage_error(fresh.message());
+  }
   const bool color = isatty(STDOUT_FILENO) != 0;
 
   std::vector<harness::RunReport> reports;
   bool all_passed = true;
-  for (const auto& scenario : scenarios) {
+  for (size_t i = 0; i < scenarios.size(); ++i) {
+    const harness::Scenario& scenario = scenarios[i];
+    options.state_dir = state_dir_for(state_root, scenarios, i);
     std::cout << "== " << scenario.file << ": " << scenario.name << "\n";
     options.on_step = [&](const harness::StepReport& step, const harness::RunReport&) {
       std::cout << harness::console_step_line(step, scenario.steps.size(), color) << std::flush;

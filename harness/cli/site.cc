@@ -23,7 +23,7 @@ const std::vector<FlagSpec> kSiteFlags = {
     {"--state", true, "DIR  the lab's state folder (required; created by the first --lab run)"},
     {"--lab", true, "FILE  seed a new state folder from the \"lab\" section of a scenario file"},
     {"--pki", true, "DIR  lab PKI folder (default: <state>/pki)"},
-    {"--seed", true, "N  seed for identifiers (default 1)"},
+    {"--seed", true, "N  seed for identifiers (default: the --lab file's seed, else 1)"},
     {"--json", false, "print the action's output as JSON"},
     {"--help", false, "show this help (after an operation: the operation's arguments)"},
 };
@@ -222,21 +222,23 @@ int cmd_site(const std::vector<std::string>& raw) {
   options.state_dir = state;
   options.pki_dir = args->get("--pki", state + "/pki");
   options.seed_lab = false;
+  uint64_t lab_file_seed = harness::kDefaultScenarioSeed;
   if (args->has("--lab")) {
     auto lab = harness::load_scenario_file(args->get("--lab"), known);
     if (!lab.ok()) return usage_error(lab.status().message());
     scenario.lab = lab->lab;
+    lab_file_seed = lab->seed;
     options.seed_lab = fresh;  // a saved lab keeps what it was seeded with
     if (fresh) scenario.start = lab->start;
   } else if (fresh) {
     return usage_error("'" + state + "' holds no lab yet: give --lab FILE the first time");
   }
+  // Identifiers: --seed, else the lab file's seed, else the default (as `cmgemu run` does).
+  scenario.seed = lab_file_seed;
   if (args->has("--seed")) {
     auto seed = parse_u64(args->get("--seed"), "--seed");
     if (!seed.ok()) return usage_error(seed.status().message());
     scenario.seed = *seed;
-  } else {
-    scenario.seed = 1;
   }
   harness::Step step;
   step.index = 1;

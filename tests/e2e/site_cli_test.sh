@@ -85,4 +85,13 @@ GUID=$(grep -oiE '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}' 
 sqlite3 :memory: "ATTACH '$STATE/CM_P01.db' AS dbo;" \
   "SELECT count(*) FROM dbo.BulkRegistrationTokens WHERE lower(TokenGUID) = lower('$GUID')" |
   grep -qx 1 || fail "token $GUID not recorded in the site database"
+
+# Identifiers come from the --lab file's seed (7 here) unless --seed overrides it: a fresh lab
+# with no --seed matches one with --seed 7, and differs from one with --seed 8.
+fresh_token() { "$CMGEMU" site --state "$WORK/$1" --lab "$LAB" "${@:2}" bulkregistrationtokentool.exe /new; }
+fresh_token seeded-by-file >"$WORK/t-file.txt"
+fresh_token seeded-7 --seed 7 >"$WORK/t-7.txt"
+fresh_token seeded-8 --seed 8 >"$WORK/t-8.txt"
+cmp -s "$WORK/t-file.txt" "$WORK/t-7.txt" || fail "the lab file's seed was not used"
+if cmp -s "$WORK/t-file.txt" "$WORK/t-8.txt"; then fail "--seed did not override the file's seed"; fi
 echo "site CLI e2e: ok"
