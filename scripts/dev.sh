@@ -7,14 +7,20 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-PACKAGES=(
+# What building and running cmgemu needs.
+RUN_PACKAGES=(
   build-essential cmake ninja-build ccache pkg-config
   libboost1.81-dev libssl-dev libsqlite3-dev nlohmann-json3-dev
+  sqlite3 openssl ca-certificates
+)
+# What the tests add: GoogleTest, benchmarks' library, and the unmodified real clients.
+TEST_PACKAGES=(
   googletest libgtest-dev libgmock-dev libbenchmark-dev
-  sqlite3 openssl curl ca-certificates procps
+  curl procps
   python3 python3-msal python3-jwt python3-cryptography python3-requests python3-azure azure-cli
   nodejs
 )
+PACKAGES=("${RUN_PACKAGES[@]}")
 
 install_missing() {
   local missing=()
@@ -46,10 +52,14 @@ install_node_clients() {
 
 jobs() { nproc 2>/dev/null || echo 2; }
 
+# ccache may cache files compiled with the shared precompiled headers (cmake/EmuHelpers.cmake).
+export CCACHE_SLOPPINESS="${CCACHE_SLOPPINESS:-pch_defines,time_macros,include_file_mtime,include_file_ctime}"
+
 case "${1:-}" in
   run)
     install_missing
-    cmake --preset release >/dev/null
+    # Only what running needs: no tests (GoogleTest) and no benchmarks.
+    cmake --preset release -DEMU_BUILD_TESTS=OFF -DEMU_BUILD_BENCH=OFF >/dev/null
     cmake --build --preset release --target cmgemu -j "$(jobs)"
     shift
     # The run's files (site-server logs such as logs/site/CloudMgr.log) go to build/seed-run.
@@ -57,6 +67,7 @@ case "${1:-}" in
       --out build/seed-run "$@"
     ;;
   test)
+    PACKAGES+=("${TEST_PACKAGES[@]}")
     install_missing
     install_node_clients
     cmake --preset ci >/dev/null
@@ -64,9 +75,9 @@ case "${1:-}" in
     exec ctest --preset ci -j "$(jobs)"
     ;;
   bench)
-    PACKAGES+=(wrk)
+    PACKAGES+=("${TEST_PACKAGES[@]}" wrk)
     install_missing
-    cmake --preset release >/dev/null
+    cmake --preset release -DEMU_BUILD_TESTS=ON -DEMU_BUILD_BENCH=ON >/dev/null
     cmake --build --preset release -j "$(jobs)"
     ./build/release/bench/cmgemu_bench
     bash bench/http_wrk.sh ./build/release/harness/cmgemu 10 16

@@ -51,17 +51,6 @@ class RunContext final : public ActionContext {
   json vars_ = json::object();
 };
 
-std::vector<std::string> cmg_names(const json& lab) {
-  std::vector<std::string> names;
-  auto pki = lab.find("pki");
-  if (pki == lab.end() || !pki->is_object()) return names;
-  auto certs = pki->find("cmg_certificates");
-  if (certs == pki->end() || !certs->is_array()) return names;
-  for (const auto& name : *certs)
-    if (name.is_string()) names.push_back(name.get<std::string>());
-  return names;
-}
-
 // Runs the action of `step` and fills status, message, details and output of `r`.
 void run_action(const Step& step, const ActionDef& def, RunContext& ctx, StepReport& r) {
   if (!def.run) {
@@ -214,7 +203,7 @@ Result<RunReport> run_impl(const Scenario& scenario, const RunOptions& options) 
   lab_options.state_dir = options.state_dir;
   if (!options.out_dir.empty()) lab_options.logs_dir = options.out_dir + "/logs";
   lab_options.pki_dir = pki_dir;
-  lab_options.cmg_names = cmg_names(scenario.lab);
+  lab_options.cmg_names = scenario_cmg_names(scenario.lab);
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<app::Lab> lab, app::Lab::create(lab_options));
   declare_planned_actions(lab->actions());
   register_generic_actions(lab->actions());
@@ -230,6 +219,26 @@ Result<RunReport> run_impl(const Scenario& scenario, const RunOptions& options) 
   lab->stop();
   return report;
 }
+
+}  // namespace
+
+Result<RunReport> run_scenario_on(app::Lab& lab, const Scenario& scenario,
+                                  const RunOptions& options) {
+  for (size_t i = 0; i < scenario.faults.size(); ++i) {
+    auto id = lab.faults().add_json(scenario.faults[i]);
+    if (!id.ok())
+      return id.status().with_context(scenario.file + ": fault rule " + std::to_string(i + 1));
+  }
+  if (options.seed_lab) EMU_RETURN_IF_ERROR(lab.seed(scenario.lab));
+  return Run(scenario, options, lab).run(options.seed.value_or(scenario.seed));
+}
+
+std::unique_ptr<ActionContext> make_action_context(app::Lab& lab, const json& lab_section,
+                                                   std::string out_dir) {
+  return std::make_unique<RunContext>(lab, lab_section, std::move(out_dir));
+}
+
+namespace {
 
 ordered_json step_json(const StepReport& s) {
   ordered_json j;

@@ -10,9 +10,17 @@
 
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
+
+namespace emu {
+class ActionContext;
+}
+namespace emu::app {
+class Lab;
+}
 
 namespace emu::harness {
 
@@ -70,6 +78,19 @@ struct RunOptions {
 // Returns the report whatever the steps did; an error only if the lab cannot be set up
 // (InvalidArgument for missing pki_dir, or the Lab's own error). Never throws.
 Result<RunReport> run_scenario(const Scenario& scenario, const RunOptions& options);
+
+// Runs `scenario` on `lab`, a started Lab the caller owns (the harness's generic actions
+// registered, planned ones declared): adds the scenario's faults, applies its lab section
+// unless options.seed_lab is false, then runs the steps as run_scenario does. Only on_step,
+// allow_pending, out_dir and seed (for the report) of `options` are used. An error only for a
+// fault rule or lab section the lab refuses.
+Result<RunReport> run_scenario_on(app::Lab& lab, const Scenario& scenario,
+                                  const RunOptions& options);
+
+// The context scenario actions run in on `lab`: its seams, the lab section `lab_section`
+// (must outlive the context) and the output folder. Values actions publish stay in vars().
+std::unique_ptr<ActionContext> make_action_context(app::Lab& lab, const nlohmann::json& lab_section,
+                                                   std::string out_dir);
 
 // The report as JSON (the "cmgemu/report@1" form documented in scenarios/README.md), keys in
 // a fixed, readable order.

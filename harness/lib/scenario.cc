@@ -360,4 +360,15 @@ Result<Scenario> load_scenario_file(const std::string& path, const ActionRegistr
   return load_scenario_text(text.str(), path, registry);
 }
 
+std::vector<std::string> scenario_cmg_names(const json& lab) {
+  std::vector<std::string> names;
+  auto pki = lab.find("pki");
+  if (pki == lab.end() || !pki->is_object()) return names;
+  auto certs = pki->find("cmg_certificates");
+  if (certs == pki->end() || !certs->is_array()) return names;
+  for (const auto& name : *certs)
+    if (name.is_string()) names.push_back(name.get<std::string>());
+  return names;
+}
+
 }  // namespace emu::harness

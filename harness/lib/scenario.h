@@ -53,4 +53,8 @@ Result<Scenario> load_scenario_text(std::string_view text, const std::string& di
 // read; otherwise as load_scenario_text.
 Result<Scenario> load_scenario_file(const std::string& path, const ActionRegistry& registry);
 
+// The server-certificate names a lab section asks for (lab.pki.cmg_certificates), which a Lab
+// must be created with (app::LabOptions::cmg_names).
+std::vector<std::string> scenario_cmg_names(const nlohmann::json& lab);
+
 }  // namespace emu::harness
