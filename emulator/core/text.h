@@ -1,6 +1,6 @@
 // Text helpers shared by every party: ASCII case mapping, markup escaping (sign-in pages, JUnit
-// reports) and base64url (JWS/JWT, PKCE, thumbprints). Pure functions: no state, thread-safe, never throw
-// except std::bad_alloc.
+// reports) and base64url (JWS/JWT, PKCE, thumbprints). Pure functions: no state, thread-safe, never
+// throw except std::bad_alloc.
 #pragma once
 
 #include "emulator/core/status.h"
