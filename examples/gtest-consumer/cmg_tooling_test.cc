@@ -16,7 +16,10 @@ class CmgToolingTest : public cmgemu::testing::LabTest<CmgToolingTest> {
   static std::unique_ptr<cmgemu::Lab> start_lab() {
     const auto state = std::filesystem::path(::testing::TempDir()) / "cmg-tooling-lab";
     std::filesystem::remove_all(state);
-    auto lab = cmgemu::Lab::start_from_scenario(CMG_LAB_SCENARIO, {.seed = 42, .state_dir = state});
+    cmgemu::LabOptions options;
+    options.seed = 42;
+    options.state_dir = state.string();
+    auto lab = cmgemu::Lab::start_from_scenario(CMG_LAB_SCENARIO, options);
     // The scenario's steps: providers, Azure Services, Create CMG, connection point, MP traffic.
     cmgemu::ScenarioResult built = lab->run_scenario(CMG_LAB_SCENARIO, false, /*seed_lab=*/false);
     EXPECT_THAT(built, ScenarioPassed());
@@ -51,7 +54,9 @@ TEST_F(CmgToolingTest, TheCmgWasDeployedThroughArm) {
 TEST_F(CmgToolingTest, NoMutualAuthPathBeforeTheMpAllowsCmgTraffic) {
   const auto state = std::filesystem::path(::testing::TempDir()) / "cmg-empty-lab";
   std::filesystem::remove_all(state);
-  auto lab = cmgemu::Lab::start({.seed = 1, .state_dir = state});
+  cmgemu::LabOptions options;
+  options.state_dir = state.string();
+  auto lab = cmgemu::Lab::start(options);
   lab->seed(R"({"site": {"code": "P01", "server": "cm01.contoso.com"}})");
   EXPECT_THROW(cmg_tooling::mutual_auth_path(lab->state_dir() + "/CM_P01.db"), std::runtime_error);
 }

@@ -33,7 +33,10 @@ constexpr const char* kLabJson = R"({
 class LabApiTest : public cmgemu::testing::LabTest<LabApiTest> {
  public:
   static std::unique_ptr<cmgemu::Lab> start_lab() {
-    auto lab = cmgemu::Lab::start({.seed = 3, .start_time = "2026-03-01T00:00:00Z"});
+    cmgemu::LabOptions options;
+    options.seed = 3;
+    options.start_time = "2026-03-01T00:00:00Z";
+    auto lab = cmgemu::Lab::start(options);
     lab->seed(kLabJson);
     return lab;
   }
@@ -116,7 +119,10 @@ class LabPerTestApi : public cmgemu::testing::LabPerTest<LabPerTestApi> {
     const auto dir = std::filesystem::path(::testing::TempDir()) /
                      ("cmgemu-lab-api-" + std::to_string(::getpid()) + "-" + std::to_string(++n));
     std::filesystem::remove_all(dir);
-    return cmgemu::Lab::start({.seed = 5, .state_dir = dir.string()});
+    cmgemu::LabOptions options;
+    options.seed = 5;
+    options.state_dir = dir.string();
+    return cmgemu::Lab::start(options);
   }
 };
 

@@ -5,7 +5,9 @@
 // Link `cmgemu::lab` (find_package(cmgemu CONFIG REQUIRED)). This header and cmgemu/gtest.h are
 // the whole public API: they use only the standard library; JSON crosses it as text.
 //
-//   auto lab = cmgemu::Lab::start({.seed = 7});
+//   cmgemu::LabOptions options;
+//   options.seed = 7;
+//   auto lab = cmgemu::Lab::start(options);
 //   lab->seed_from_scenario("my-lab.json");                 // tenants, users, apps, site...
 //   std::string arm = lab->endpoint("arm").url();           // https://127.0.0.1:<port>
 //   std::string token = lab->app_token(tenant, app_id, secret, "https://management.azure.com/");
