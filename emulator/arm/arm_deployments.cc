@@ -11,9 +11,16 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kDeploymentsPath =
+// The two path forms of resource-group-scope deployments (matched ignoring case, as ARM does).
+// The REST specification (resources.json) names the deployments themselves under
+// `…/resourcegroups/{rg}/providers/Microsoft.Resources/deployments/{name}` and their operations
+// (DeploymentOperations_List / _Get) under `…/resourcegroups/{rg}/deployments/{name}/operations`;
+// ARM answers every route under both prefixes, and so does the emulator.
+constexpr const char* kDeploymentsPaths[] = {
     "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/providers/"
-    "Microsoft.Resources/deployments";
+    "Microsoft.Resources/deployments",
+    "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/deployments",
+};
 
 ArmError store_error(const Status& s) {
   return ArmError{500, "InternalServerError", s.message(), "", {}, {}};
@@ -202,18 +209,20 @@ http::Response operation_status(Call& call) {
 }  // namespace
 
 void add_deployment_routes(http::Router& router, const Wrap& wrap) {
-  const std::string base = kDeploymentsPath;
-  const std::string one = base + "/{deploymentName}";
-  router.add("GET", "*", base, wrap(list_deployments, {}));
-  router.add("PUT", "*", one, wrap(put_deployment, {}));
-  router.add("GET", "*", one, wrap(get_deployment, {}));
-  router.add("HEAD", "*", one, wrap(head_deployment, {}));
-  router.add("DELETE", "*", one, wrap(delete_deployment, {}));
-  router.add("POST", "*", one + "/validate", wrap(validate_deployment, {}));
-  router.add("POST", "*", one + "/cancel", wrap(cancel_deployment, {}));
-  router.add("GET", "*", one + "/operations", wrap(list_operations, {}));
-  router.add("GET", "*", one + "/operations/{operationId}", wrap(get_operation, {}));
-  router.add("GET", "*", one + "/operationStatuses/{operationId}", wrap(operation_status, {}));
+  for (const char* prefix : kDeploymentsPaths) {
+    const std::string base = prefix;
+    const std::string one = base + "/{deploymentName}";
+    router.add("GET", "*", base, wrap(list_deployments, {}));
+    router.add("PUT", "*", one, wrap(put_deployment, {}));
+    router.add("GET", "*", one, wrap(get_deployment, {}));
+    router.add("HEAD", "*", one, wrap(head_deployment, {}));
+    router.add("DELETE", "*", one, wrap(delete_deployment, {}));
+    router.add("POST", "*", one + "/validate", wrap(validate_deployment, {}));
+    router.add("POST", "*", one + "/cancel", wrap(cancel_deployment, {}));
+    router.add("GET", "*", one + "/operations", wrap(list_operations, {}));
+    router.add("GET", "*", one + "/operations/{operationId}", wrap(get_operation, {}));
+    router.add("GET", "*", one + "/operationStatuses/{operationId}", wrap(operation_status, {}));
+  }
 }
 
 }  // namespace emu::arm::internal
