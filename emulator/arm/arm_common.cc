@@ -59,7 +59,7 @@ http::Response lro_reply(Call& call, int status, const json& body, const std::st
   op.error = error;
   http::Response res;
   if (Status s = call.env.store.put_operation(op); !s.ok())
-    return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+    return error_reply(errors::internal_error(s));
   res = body.is_null() ? http::Response{} : json_reply(status, body);
   res.status = status;
   const std::string sub = "/subscriptions/" + call.subscription.id;

@@ -22,10 +22,6 @@ constexpr const char* kDeploymentsPaths[] = {
     "/subscriptions/{subscriptionId}/resourcegroups/{resourceGroupName}/deployments",
 };
 
-ArmError store_error(const Status& s) {
-  return ArmError{500, "InternalServerError", s.message(), "", {}, {}};
-}
-
 // The group scope from the path (RBAC is checked before the group's existence, as ARM does).
 std::string group_scope(const Call& call) {
   return "/subscriptions/" + call.subscription.id + "/resourceGroups/" +
@@ -60,7 +56,7 @@ http::Response put_deployment(Call& call) {
   const std::string name = call.param("deploymentName");
   auto existing = call.env.store.find_deployment(call.subscription.id, group->name, name);
   if (existing.ok() && deployment_active(*existing))
-    return error_reply(deploy_errors::deployment_active(name, existing->created_at));
+    return error_reply(errors::deployment_active(name, existing->created_at));
   ArmOr<DeploymentRequest> request = parse_deployment_request(call, name);
   if (!request.ok()) return error_reply(request.error());
   ArmOr<Preflight> preflight = run_preflight(call, group.value(), request.value());
@@ -76,7 +72,7 @@ http::Response put_deployment(Call& call) {
   if (res.status >= 500) return res;
   d->properties[kLroOperationKey] = operation_id_from(res);
   if (Status s = call.env.store.put_deployment(d.value()); !s.ok())
-    return error_reply(store_error(s));
+    return error_reply(errors::internal_error(s));
   return res;
 }
 
@@ -125,9 +121,9 @@ http::Response delete_deployment(Call& call) {
   ArmOr<Deployment> d = find_named(call, group.value());
   if (!d.ok()) return res;
   if (deployment_active(d.value()))
-    return error_reply(deploy_errors::deployment_active(d->name, d->created_at));
+    return error_reply(errors::deployment_active(d->name, d->created_at));
   if (Status s = call.env.store.delete_deployment(d->id); !s.ok())
-    return error_reply(store_error(s));
+    return error_reply(errors::internal_error(s));
   return res;
 }
 
@@ -165,8 +161,8 @@ http::Response cancel_deployment(Call& call) {
   ArmOr<Deployment> d = find_named(call, group.value());
   if (!d.ok()) return error_reply(d.error());
   if (!deployment_active(d.value()))
-    return error_reply(deploy_errors::not_cancelable(d->name, d->state));
-  if (Status s = cancel(call, d.value()); !s.ok()) return error_reply(store_error(s));
+    return error_reply(errors::deployment_not_cancelable(d->name, d->state));
+  if (Status s = cancel(call, d.value()); !s.ok()) return error_reply(errors::internal_error(s));
   http::Response res;
   res.status = 204;
   return res;
@@ -189,7 +185,7 @@ http::Response get_operation(Call& call) {
   if (!d.ok()) return error_reply(d.error());
   const std::string op_id = call.param("operationId");
   auto view = operation_view(d.value(), op_id, call.now);
-  if (!view) return error_reply(deploy_errors::operation_not_found(d->name, op_id));
+  if (!view) return error_reply(errors::deployment_operation_not_found(d->name, op_id));
   return json_reply(200, *view);
 }
 

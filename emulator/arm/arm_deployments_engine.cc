@@ -134,7 +134,7 @@ TemplateScope deployment_scope(const Call& call, const ResourceGroup& group,
 }
 
 ArmOr<DeploymentRequest> parse_deployment_request(const Call& call, const std::string& name) {
-  if (!valid_deployment_name(name)) return deploy_errors::invalid_deployment_name(name);
+  if (!valid_deployment_name(name)) return errors::invalid_deployment_name(name);
   ArmOr<json> body = body_json(call);
   if (!body.ok()) return body.error();
   const json props = body->value("properties", json::object());
@@ -142,18 +142,18 @@ ArmOr<DeploymentRequest> parse_deployment_request(const Call& call, const std::s
   DeploymentRequest request;
   request.name = name;
   if (props.contains("templateLink") && !props.contains("template"))
-    return deploy_errors::template_link_not_supported();
+    return errors::template_link_not_supported();
   if (!props.contains("template") || !props["template"].is_object())
-    return deploy_errors::template_missing();
+    return errors::template_missing();
   request.tmpl = props["template"];
-  if (props.contains("parametersLink")) return deploy_errors::template_link_not_supported();
+  if (props.contains("parametersLink")) return errors::template_link_not_supported();
   if (props.contains("parameters") && !props["parameters"].is_null()) {
     if (!props["parameters"].is_object())
       return errors::invalid_request_content("'properties.parameters' is not an object");
     request.parameters = props["parameters"];
   }
   const std::string mode = props.value("mode", std::string("Incremental"));
-  if (lower(mode) != "incremental") return deploy_errors::mode_not_supported(mode);
+  if (lower(mode) != "incremental") return errors::deployment_mode_not_supported(mode);
   return request;
 }
 
@@ -208,8 +208,8 @@ ArmOr<Preflight> run_preflight(Call& call, const ResourceGroup& group,
     preflight.resources.push_back(std::move(planned));
   }
   if (!failures.empty())
-    return deploy_errors::invalid_template_deployment(request.name, call.env.ids.guid(),
-                                                      std::move(failures));
+    return errors::invalid_template_deployment(request.name, call.env.ids.guid(),
+                                               std::move(failures));
   return preflight;
 }
 
@@ -309,8 +309,7 @@ ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
     else
       d.error = evaluated.error().to_json();  // DeploymentOutputEvaluationFailed
   }
-  if (!s.failures.empty())
-    d.error = deploy_errors::deployment_failed(std::move(s.failures)).to_json();
+  if (!s.failures.empty()) d.error = errors::deployment_failed(std::move(s.failures)).to_json();
   d.final_state = d.error.is_null() ? "Succeeded" : "Failed";
   const std::string correlation =
       std::string(call.req.headers.get_or("x-ms-correlation-request-id", ""));

@@ -96,23 +96,4 @@ inline constexpr const char* kLroOperationKey = "_emuLroOperationId";
 inline constexpr const char* kOutputsKey = "outputs";
 inline constexpr const char* kOutputResourcesKey = "outputResources";
 
-// --- Error wording (arm_deployments_view.cc; sources in the README section) ---
-namespace deploy_errors {
-// 400 InvalidTemplateDeployment wrapping `details` (preflight failures).
-ArmError invalid_template_deployment(const std::string& name, const std::string& tracking_id,
-                                     std::vector<ArmError> details);
-// The error object of a Failed deployment (DeploymentFailed with the failed operations).
-ArmError deployment_failed(std::vector<ArmError> details);
-// 409 DeploymentActive: a PUT or DELETE of a deployment that is still running.
-ArmError deployment_active(const std::string& name, TimePoint started);
-// 409: cancel of a deployment that is not Accepted/Running.
-ArmError not_cancelable(const std::string& name, const std::string& state);
-// 404 DeploymentOperationNotFound.
-ArmError operation_not_found(const std::string& deployment, const std::string& operation_id);
-ArmError template_link_not_supported();
-ArmError template_missing();
-ArmError mode_not_supported(const std::string& mode);
-ArmError invalid_deployment_name(const std::string& name);
-}  // namespace deploy_errors
-
 }  // namespace emu::arm::internal

@@ -1,5 +1,4 @@
-// JSON views of deployments and deployment operations, and the deployment error wording
-// (sources beside each; "inferred" where not confirmed against the real service).
+// JSON views of deployments and deployment operations.
 #include "emulator/arm/arm_deployments_engine.h"
 
 #include <algorithm>
@@ -12,30 +11,6 @@ using nlohmann::json;
 
 TimePoint from_micros(const json& v) {
   return TimePoint(Duration(v.is_number_integer() ? v.get<int64_t>() : 0));
-}
-
-// .NET's en-US general date/time ("7/2/2018 12:08:13 PM"), as ARM prints it in messages.
-std::string dotnet_time(TimePoint t) {
-  const auto day = std::chrono::floor<std::chrono::days>(t);
-  const std::chrono::year_month_day ymd{day};
-  const auto tod = std::chrono::hh_mm_ss(std::chrono::floor<std::chrono::seconds>(t - day));
-  const int h24 = static_cast<int>(tod.hours().count());
-  const int h12 = h24 % 12 == 0 ? 12 : h24 % 12;
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%u/%u/%d %d:%02d:%02d %s", static_cast<unsigned>(ymd.month()),
-                static_cast<unsigned>(ymd.day()), static_cast<int>(ymd.year()), h12,
-                static_cast<int>(tod.minutes().count()), static_cast<int>(tod.seconds().count()),
-                h24 < 12 ? "AM" : "PM");
-  return buf;
-}
-
-ArmError make(int status, std::string code, std::string message, std::string target = "") {
-  ArmError e;
-  e.http_status = status;
-  e.code = std::move(code);
-  e.message = std::move(message);
-  e.target = std::move(target);
-  return e;
 }
 
 const PlannedResource* find_planned(const Preflight& preflight, const std::string& id) {
@@ -235,89 +210,4 @@ json validate_view(const Call& call, const ResourceGroup& group, const Deploymen
             {"validatedResources", std::move(validated)}}}};
 }
 
-namespace deploy_errors {
-
-// [C-doc] wording as ARM answers today, e.g. MicrosoftLearning/AZ-700-...#328 (2026) and
-// Dayzure/entra-gsa-labs#6 (2025); older replies appended " Please see https://aka.ms/arm-deploy
-// for usage details." (Azure/migAz#91).
-ArmError invalid_template_deployment(const std::string& name, const std::string& tracking_id,
-                                     std::vector<ArmError> details) {
-  ArmError e = make(400, "InvalidTemplateDeployment",
-                    "The template deployment '" + name +
-                        "' is not valid according to the validation procedure. The tracking id "
-                        "is '" +
-                        tracking_id + "'. See inner errors for details.");
-  e.details = std::move(details);
-  return e;
-}
-
-// [C-doc] MicrosoftDocs/azure-docs#107757, Dayzure/entra-gsa-labs#6.
-ArmError deployment_failed(std::vector<ArmError> details) {
-  ArmError e = make(409, "DeploymentFailed",
-                    "At least one resource deployment operation failed. Please list deployment "
-                    "operations for details. Please see https://aka.ms/arm-deployment-operations "
-                    "for usage details.");
-  e.details = std::move(details);
-  return e;
-}
-
-// [C-doc] message quoted in Azure/bicep#14369 (2024) and azure-pipelines-tasks#5320; the code
-// name DeploymentActive is inferred. ARM keeps an active deployment for 7 days at most.
-ArmError deployment_active(const std::string& name, TimePoint started) {
-  return make(409, "DeploymentActive",
-              "Unable to edit or replace deployment '" + name + "': previous deployment from '" +
-                  dotnet_time(started) + "' is still active (expiration time is '" +
-                  dotnet_time(started + std::chrono::days(7)) +
-                  "'). Please see https://aka.ms/arm-deploy-resources for usage details.");
-}
-
-// [inferred] the rule is documented (Deployments - Cancel: "only if the provisioningState is
-// Accepted or Running"); code and wording are not confirmed.
-ArmError not_cancelable(const std::string& name, const std::string& state) {
-  return make(409, "DeploymentCannotBeCancelled",
-              "The deployment '" + name + "' cannot be cancelled because it is in '" + state +
-                  "' state. A deployment can be cancelled only while it is 'Accepted' or "
-                  "'Running'.");
-}
-
-// [inferred]
-ArmError operation_not_found(const std::string& deployment, const std::string& operation_id) {
-  return make(404, "DeploymentOperationNotFound",
-              "Deployment operation '" + operation_id + "' of deployment '" + deployment +
-                  "' could not be found.");
-}
-
-// Emulator limitation (documented): templates must be sent inline.
-ArmError template_link_not_supported() {
-  return make(400, "InvalidTemplate",
-              "Deployment template validation failed: 'The emulator does not fetch linked "
-              "templates or parameter files: send the template in 'properties.template' and the "
-              "parameters in 'properties.parameters' instead of 'templateLink'/'parametersLink'.'.",
-              "properties.templateLink");
-}
-
-// [inferred]
-ArmError template_missing() {
-  return make(400, "InvalidRequestContent",
-              "The request content was invalid and could not be deserialized: 'The deployment "
-              "must have 'properties.template' (an object) or 'properties.templateLink'.'.");
-}
-
-// Emulator limitation (documented): Complete mode would delete unlisted resources.
-ArmError mode_not_supported(const std::string& mode) {
-  return errors::invalid_parameter(
-      "properties.mode",
-      "The deployment mode '" + mode +
-          "' is not supported by the emulator: only 'Incremental' deployments are modelled.");
-}
-
-// [inferred] ARM's rule: 1-64 characters, letters, digits, '-', '.', '_', '(' and ')'.
-ArmError invalid_deployment_name(const std::string& name) {
-  return make(400, "InvalidDeploymentName",
-              "The deployment name '" + name +
-                  "' is invalid. It must be 1 to 64 characters of letters, digits, '-', '.', "
-                  "'_', '(' and ')'.");
-}
-
-}  // namespace deploy_errors
 }  // namespace emu::arm::internal

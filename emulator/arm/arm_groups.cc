@@ -54,17 +54,7 @@ http::Response put_group(Call& call) {
   if (auto denied = authorize(call, "Microsoft.Resources/subscriptions/resourceGroups/write",
                               group_scope(call, name)))
     return error_reply(*denied);
-  // [C-doc] code and message of an invalid group name.
-  if (!valid_group_name(name))
-    return error_reply(ArmError{400,
-                                "InvalidResourceGroup",
-                                "The provided resource group name '" + name +
-                                    "' has these invalid characters: '" + name +
-                                    "'. The name can only be a letter, digit, '-', '.', '(', "
-                                    "')' or '_'.",
-                                "",
-                                {},
-                                {}});
+  if (!valid_group_name(name)) return error_reply(errors::invalid_resource_group_name(name));
   auto body = body_json(call);
   if (!body.ok()) return error_reply(body.error());
   auto existing = call.env.store.find_group(call.subscription.id, name);
@@ -75,30 +65,10 @@ http::Response put_group(Call& call) {
     return error_reply(errors::missing_location());
   const Region* region = find_region(b["location"].get<std::string>());
   if (region == nullptr)
-    return error_reply(ArmError{400,
-                                "LocationNotAvailableForResourceGroup",
-                                "The provided location '" + b["location"].get<std::string>() +
-                                    "' is not available for resource group. List of available "
-                                    "regions is '" +
-                                    [] {
-                                      std::string all;
-                                      for (const Region& r : regions())
-                                        all += (all.empty() ? "" : ",") + r.name;
-                                      return all;
-                                    }() +
-                                    "'.",
-                                "",
-                                {},
-                                {}});
+    return error_reply(
+        errors::location_not_available_for_group(b["location"].get<std::string>(), region_names()));
   if (existing.ok() && lower(existing->location) != region->name)
-    return error_reply(ArmError{409,
-                                "InvalidResourceGroupLocation",
-                                "Invalid resource group location '" + region->name +
-                                    "'. The Resource group already exists in location '" +
-                                    existing->location + "'.",
-                                "",
-                                {},
-                                {}});
+    return error_reply(errors::invalid_resource_group_location(region->name, existing->location));
   ResourceGroup g = existing.ok() ? *existing : ResourceGroup{};
   g.subscription_id = call.subscription.id;
   if (!existing.ok()) g.name = name;
@@ -107,7 +77,7 @@ http::Response put_group(Call& call) {
   if (b.contains("managedBy") && b["managedBy"].is_string()) g.managed_by = b["managedBy"];
   g.state = "Succeeded";
   if (Status s = call.env.store.put_group(g); !s.ok())
-    return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+    return error_reply(errors::internal_error(s));
   return json_reply(existing.ok() ? 200 : 201, group_json(g));
 }
 
@@ -138,7 +108,7 @@ http::Response patch_group(Call& call) {
   if (body.value().contains("tags") && body.value()["tags"].is_object())
     g.value().tags = body.value()["tags"];
   if (Status s = call.env.store.put_group(g.value()); !s.ok())
-    return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+    return error_reply(errors::internal_error(s));
   return json_reply(200, group_json(g.value()));
 }
 
@@ -164,7 +134,7 @@ http::Response delete_group(Call& call) {
     group.state = "Deleting";
     group.deleted_at = call.now + delete_duration(call, empty);
     if (Status s = call.env.store.put_group(group); !s.ok())
-      return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+      return error_reply(errors::internal_error(s));
   }
   return lro_reply(call, 202, nullptr, "group.delete", group.id(), group.location, group.deleted_at,
                    "Succeeded", nullptr);

@@ -36,13 +36,7 @@ http::Response operation_result(Call& call) {
     return res;
   }
   if (op->final_status != "Succeeded") {
-    ArmError e{400,
-               op->error.value("code", "OperationFailed"),
-               op->error.value("message", "The operation failed."),
-               "",
-               {},
-               {}};
-    return error_reply(e);
+    return error_reply(errors::operation_failed(op->error));
   }
   if (op->kind == "resource.put") {
     if (auto r = call.env.store.find_resource(op->target); r.ok())

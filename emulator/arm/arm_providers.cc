@@ -31,11 +31,7 @@ json provider_json(const Call& call, const ProviderInfo& p) {
 
 ArmOr<const ProviderInfo*> known_provider(const Call& call) {
   const ProviderInfo* p = find_provider(call.param("ns"));
-  if (p == nullptr) {
-    ArmError e = errors::invalid_resource_namespace(call.param("ns"));
-    e.http_status = 404;
-    return e;
-  }
+  if (p == nullptr) return errors::resource_namespace_not_found(call.param("ns"));
   return p;
 }
 
@@ -60,7 +56,7 @@ http::Response change_registration(Call& call, bool reg) {
     return error_reply(*denied);
   if (Status s = set_registration(call.env.store, call.subscription.id, **p, reg, call.now);
       !s.ok())
-    return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+    return error_reply(errors::internal_error(s));
   (void)call.env.store.settle(call.now);  // a zero delay settles at once
   return json_reply(200, provider_json(call, **p));
 }

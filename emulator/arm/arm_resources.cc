@@ -48,12 +48,11 @@ std::optional<ArmError> claim_names(ArmStore& store, const std::string& id,
     c.owner = id;
     c.key = lower(c.key);
     auto held = store.find_name(c.kind, c.key);
-    if (held.ok() && lower(held->owner) != lower(id))
-      return errors::conflict("Conflict", "The name '" + c.key + "' is already in use.");
+    if (held.ok() && lower(held->owner) != lower(id)) return errors::name_in_use(c.key);
   }
-  if (Status s = store.release_names_of(id); !s.ok()) return internal_error(s);
+  if (Status s = store.release_names_of(id); !s.ok()) return errors::internal_error_described(s);
   for (const NameClaim& c : claims)
-    if (Status s = store.claim_name(c); !s.ok()) return internal_error(s);
+    if (Status s = store.claim_name(c); !s.ok()) return errors::internal_error_described(s);
   return std::nullopt;
 }
 
@@ -98,14 +97,6 @@ http::Response empty_reply(int status) {
   http::Response r;
   r.status = status;
   return r;
-}
-
-ArmError internal_error(const Status& status) {
-  ArmError e;
-  e.http_status = 500;
-  e.code = "InternalServerError";
-  e.message = "The server encountered an internal error: " + status.to_string();
-  return e;
 }
 
 std::string location_key(std::string_view location) {
@@ -205,7 +196,8 @@ ArmOr<PutPlan> put_resource(Call& call, const ResourceGroup& group, const std::s
 
   complete_resource(plan.resource, ctx, path, deployment, starts_at, plan.duration);
   if (auto e = claim_names(call.env.store, id, plan.claims)) return *e;
-  if (Status s = call.env.store.put_resource(plan.resource); !s.ok()) return internal_error(s);
+  if (Status s = call.env.store.put_resource(plan.resource); !s.ok())
+    return errors::internal_error_described(s);
   return plan;
 }
 

@@ -50,14 +50,6 @@ ArmError not_found(const std::string& id, const std::string& group) {
   return errors::resource_not_found(type_and_name(id), group);
 }
 
-ArmError operation_in_progress(const std::string& id) {
-  // [inferred] the wording RPs use while another operation runs on the resource.
-  return errors::conflict("AnotherOperationInProgress",
-                          "Another operation on this or dependent resource is in progress. "
-                          "Resource '" +
-                              id + "' is being deleted.");
-}
-
 ArmOr<Resource> find_existing(const Call& call, const Target& t, const ResourceGroup& g) {
   auto r = call.env.store.find_resource(t.id);
   if (!r.ok()) return not_found(t.id, g.name);
@@ -79,13 +71,11 @@ http::Response do_put(Call& call, const Target& t, const ResourceGroup& g) {
   auto body = body_json(call);
   if (!body.ok()) return error_reply(body.error());
   if (t.path.names.size() > 1 && !call.env.store.find_resource(t.parent_id()).ok()) {
-    ArmError e = errors::resource_not_found(type_and_name(t.parent_id()), g.name);
-    e.code = "ParentResourceNotFound";  // [inferred] code of a child PUT without its parent
-    return error_reply(e);
+    return error_reply(errors::parent_resource_not_found(type_and_name(t.parent_id()), g.name));
   }
   auto existing = call.env.store.find_resource(t.id);
   if (existing.ok() && existing->state == "Deleting")
-    return error_reply(operation_in_progress(t.id));
+    return error_reply(errors::another_operation_in_progress(t.id));
   auto plan = put_resource(call, g, t.path.type, t.names_path(), body.value(), "", call.now);
   if (!plan.ok()) return error_reply(plan.error());
   return write_reply(call, plan.value(), !existing.ok(), false);
@@ -96,7 +86,8 @@ http::Response do_put(Call& call, const Target& t, const ResourceGroup& g) {
 http::Response do_patch(Call& call, const Target& t, const ResourceGroup& g) {
   auto existing = find_existing(call, t, g);
   if (!existing.ok()) return error_reply(existing.error());
-  if (existing->state == "Deleting") return error_reply(operation_in_progress(t.id));
+  if (existing->state == "Deleting")
+    return error_reply(errors::another_operation_in_progress(t.id));
   auto patch = body_json(call);
   if (!patch.ok()) return error_reply(patch.error());
   if (!patch->is_object())
@@ -156,7 +147,7 @@ http::Response do_delete(Call& call, const Target& t, const ResourceGroup& g) {
   const ResourceTypeRules* rules = find_type_rules(r.type);
   const DeletePlan plan = rules ? rules->plan_delete(r, ctx) : DeletePlan{};
   if (Status s = remove_resource(call.env.store, r, plan, call.now); !s.ok())
-    return error_reply(internal_error(s));
+    return error_reply(errors::internal_error_described(s));
   if (plan.duration.count() == 0) return empty_reply(200);
   return lro_reply(call, 202, json(), "resource.delete", r.id, location_key(r.location),
                    call.now + plan.duration, "Succeeded", json(), status_path);

@@ -51,8 +51,6 @@ ArmOr<ResourceFilter> parse_resource_filter(std::string_view text);
 std::string subscription_id_of(const Call& call);
 // A response with `status` and no body.
 http::Response empty_reply(int status);
-// 500 InternalServerError for a store failure (the message names the failure).
-ArmError internal_error(const Status& status);
 // "East US" -> "eastus": the region name an ID/URL uses.
 std::string location_key(std::string_view location);
 // The part of a resource ID after "/providers/" ("Microsoft.Network/publicIPAddresses/pip"),

@@ -12,15 +12,6 @@ using nlohmann::json;
 
 namespace {
 
-// [C-doc: Azure/azure-sdk-for-net#18748, azure-sdk-for-go#2480] the real wording.
-ArmError invalid_filter(std::string_view text) {
-  ArmError e;
-  e.http_status = 400;
-  e.code = "InvalidFilterInQueryString";
-  e.message = "Invalid $filter '" + std::string(text) + "' specified in the query string.";
-  return e;
-}
-
 bool is_space(char c) { return std::isspace(static_cast<unsigned char>(c)) != 0; }
 
 // A cursor over one clause's text.
@@ -185,7 +176,7 @@ ArmOr<ResourceFilter> parse_resource_filter(std::string_view text) {
     std::vector<FilterClause> conj;
     for (std::string_view part : split_keyword(disjunct, "and")) {
       auto clause = parse_clause(part);
-      if (!clause) return invalid_filter(text);
+      if (!clause) return errors::invalid_filter(text);
       conj.push_back(std::move(*clause));
     }
     filter.any_of.push_back(std::move(conj));

@@ -114,7 +114,7 @@ http::Response purge_deleted_vault(const ProviderCall& pc) {
     auto v = find_deleted(pc, pc.parts[1], pc.parts[3]);
     if (!v.ok()) return error_reply(v.error());
     if (Status s = pc.call.env.store.purge_deleted_vault(v->name); !s.ok())
-      return error_reply(internal_error(s));
+      return error_reply(errors::internal_error_described(s));
     const std::string target = "/subscriptions/" + pc.sub +
                                "/providers/Microsoft.KeyVault/locations/" +
                                location_key(v->location) + "/deletedVaults/" + v->name;

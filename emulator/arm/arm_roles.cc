@@ -88,30 +88,17 @@ http::Response put_assignment(Call& call) {
   if (!body.ok()) return error_reply(body.error());
   const json props = body.value().value("properties", json::object());
   const BuiltInRole* role = find_role(props.value("roleDefinitionId", std::string()));
-  if (role == nullptr)  // [C-doc] RoleDefinitionDoesNotExist
-    return error_reply(ArmError{400,
-                                "RoleDefinitionDoesNotExist",
-                                "The specified role definition with ID '" +
-                                    props.value("roleDefinitionId", std::string()) +
-                                    "' does not exist.",
-                                "",
-                                {},
-                                {}});
+  if (role == nullptr)
+    return error_reply(errors::role_definition_does_not_exist(
+        props.value("roleDefinitionId", std::string()), 400));
   const std::string principal = props.value("principalId", std::string());
   auto found = call.env.deps.principals.find_principal(call.subscription.tenant_id, principal);
-  if (!found.ok())  // [C-doc] PrincipalNotFound
-    return error_reply(ArmError{400,
-                                "PrincipalNotFound",
-                                "Principal " + principal + " does not exist in the directory " +
-                                    call.subscription.tenant_id + ".",
-                                "",
-                                {},
-                                {}});
+  if (!found.ok())
+    return error_reply(errors::principal_not_found(principal, call.subscription.tenant_id));
   for (const RoleAssignment& a : call.env.store.role_assignments(found->object_id, scope))
     if (lower(a.scope) == lower(scope) && a.role == role->name &&
-        lower(a.id) != lower(call.param("assignmentName")))  // [C-doc] RoleAssignmentExists
-      return error_reply(
-          errors::conflict("RoleAssignmentExists", "The role assignment already exists."));
+        lower(a.id) != lower(call.param("assignmentName")))
+      return error_reply(errors::role_assignment_exists());
   RoleAssignment a;
   a.id = call.param("assignmentName");
   a.scope = scope;
@@ -120,7 +107,7 @@ http::Response put_assignment(Call& call) {
   a.principal_type = props.value("principalType", found->type);
   a.created_at = call.now;
   if (Status s = call.env.store.put_role_assignment(a); !s.ok())
-    return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+    return error_reply(errors::internal_error(s));
   return json_reply(201, assignment_json(call, a));
 }
 
@@ -129,14 +116,8 @@ http::Response get_assignment(Call& call) {
   if (auto denied = authorize(call, "Microsoft.Authorization/roleAssignments/read", scope))
     return error_reply(*denied);
   auto a = call.env.store.find_role_assignment(call.param("assignmentName"));
-  if (!a.ok() || lower(a->scope) != lower(scope))  // [C-doc] RoleAssignmentNotFound
-    return error_reply(
-        ArmError{404,
-                 "RoleAssignmentNotFound",
-                 "The role assignment '" + call.param("assignmentName") + "' is not found.",
-                 "",
-                 {},
-                 {}});
+  if (!a.ok() || lower(a->scope) != lower(scope))
+    return error_reply(errors::role_assignment_not_found(call.param("assignmentName")));
   if (call.req.method == "DELETE") {
     if (auto denied = authorize(call, "Microsoft.Authorization/roleAssignments/delete", scope))
       return error_reply(*denied);
@@ -180,13 +161,7 @@ http::Response list_definitions(Call& call) {
 http::Response get_definition(Call& call) {
   const BuiltInRole* r = find_role(call.param("definitionId"));
   if (r == nullptr)
-    return error_reply(ArmError{404,
-                                "RoleDefinitionDoesNotExist",
-                                "The specified role definition with ID '" +
-                                    call.param("definitionId") + "' does not exist.",
-                                "",
-                                {},
-                                {}});
+    return error_reply(errors::role_definition_does_not_exist(call.param("definitionId"), 404));
   return json_reply(200, definition_json(call, *r));
 }
 

@@ -166,6 +166,12 @@ const std::vector<Region>& regions() {
   return kRegions;
 }
 
+std::vector<std::string> region_names() {
+  std::vector<std::string> names;
+  for (const Region& r : regions()) names.push_back(r.name);
+  return names;
+}
+
 const Region* find_region(std::string_view name_or_display) {
   for (const Region& r : regions()) {
     if (iequals(r.name, name_or_display) || iequals(r.display_name, name_or_display)) return &r;

@@ -47,6 +47,8 @@ struct VmSku {
 
 // Public regions (the "Azure" cloud), ordered as `az account list-locations` shows them.
 const std::vector<Region>& regions();
+// The names of regions(), in the same order.
+std::vector<std::string> region_names();
 // By name ("japaneast") or display name ("Japan East"), case-insensitive; nullptr if unknown.
 const Region* find_region(std::string_view name_or_display);
 

@@ -15,7 +15,7 @@ using tmpl::Json;
 
 // Rejects template features the emulator does not model.
 std::optional<ArmError> check_template_shape(const Json& t) {
-  if (!t.is_object()) return tmpl::invalid_template("", "The template must be a JSON object.");
+  if (!t.is_object()) return errors::invalid_template("", "The template must be a JSON object.");
   struct Rule {
     const char* key;
     const char* what;
@@ -27,31 +27,26 @@ std::optional<ArmError> check_template_shape(const Json& t) {
   };
   for (const Rule& r : kRules) {
     if (tmpl::find_member(t, r.key) != nullptr) {
-      return tmpl::invalid_template(r.key, "The template property '" + std::string(r.key) +
-                                               "' is not valid: " + r.what +
-                                               " are not supported by the emulator.");
+      return errors::invalid_template(r.key, "The template property '" + std::string(r.key) +
+                                                 "' is not valid: " + r.what +
+                                                 " are not supported by the emulator.");
     }
   }
   const Json* functions = tmpl::find_member(t, "functions");
   if (functions != nullptr && !(functions->is_array() && functions->empty())) {
-    return tmpl::invalid_template("functions",
-                                  "The template property 'functions' is not valid: user-defined "
-                                  "functions are not supported by the emulator.");
+    return errors::invalid_template("functions",
+                                    "The template property 'functions' is not valid: user-defined "
+                                    "functions are not supported by the emulator.");
   }
   const Json* resources = tmpl::find_member(t, "resources");
   if (resources == nullptr) {
-    ArmError e;
-    e.code = "InvalidRequestContent";
-    e.message =
-        "The request content was invalid and could not be deserialized: 'Required "
-        "property 'resources' not found in JSON. Path 'properties.template'.'.";
-    return e;
+    return errors::template_resources_missing();
   }
   if (!resources->is_array()) {
-    return tmpl::invalid_template("resources",
-                                  "The template property 'resources' is not valid: symbolic-name "
-                                  "resources (an object) are not supported by the emulator; "
-                                  "'resources' must be an array.");
+    return errors::invalid_template("resources",
+                                    "The template property 'resources' is not valid: symbolic-name "
+                                    "resources (an object) are not supported by the emulator; "
+                                    "'resources' must be an array.");
   }
   return std::nullopt;
 }
@@ -69,16 +64,10 @@ void prepare_state(tmpl::TemplateState& state, const ExpandedTemplate& expanded)
 
 ArmError output_error(const std::string& name, const std::string& target,
                       const std::string& reason) {
-  ArmError detail =
-      tmpl::invalid_template(target, "The template output '" + name + "' is not valid: " + reason +
-                                         " " + std::string(tmpl::kExpressionsLink));
-  ArmError e;
-  e.code = "DeploymentOutputEvaluationFailed";  // ARM's code; message wording inferred
-  e.message = "Unable to evaluate template outputs: '" + name +
-              "'. Please see error details and deployment operations. Please see "
-              "https://aka.ms/arm-common-errors for usage details.";
-  e.details.push_back(std::move(detail));
-  return e;
+  ArmError detail = errors::invalid_template(target, "The template output '" + name +
+                                                         "' is not valid: " + reason + " " +
+                                                         std::string(tmpl::kExpressionsLink));
+  return errors::output_evaluation_failed(name, std::move(detail));
 }
 
 // One output: nullopt when its condition is false.
@@ -150,11 +139,8 @@ ArmOr<nlohmann::json> evaluate_resource_body(const nlohmann::json& tmpl,
   Result<Json> v = tmpl::evaluate_value(resource.body, ctx, &sub);
   if (!v.ok()) {
     if (state.recorded_error()) return *state.recorded_error();
-    // ARM wording (F5Networks/f5-azure-arm-templates#238), the path standing for line/column.
-    ArmError e = tmpl::invalid_template(resource.path + sub, "");
-    e.message = "Unable to process template language expressions for resource '" + resource.id +
-                "' at '" + resource.path + "'. '" + v.status().message() + "'";
-    return e;
+    return errors::template_expression_failed(resource.id, resource.path, resource.path + sub,
+                                              v.status().message());
   }
   return std::move(v).value();
 }
@@ -165,7 +151,8 @@ ArmOr<nlohmann::json> evaluate_outputs(const nlohmann::json& tmpl, const Expande
   const Json* outputs = tmpl::find_member(tmpl, "outputs");
   if (outputs == nullptr) return result;
   if (!outputs->is_object()) {
-    return tmpl::invalid_template("outputs", "The template property 'outputs' must be an object.");
+    return errors::invalid_template("outputs",
+                                    "The template property 'outputs' must be an object.");
   }
   tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash);
   prepare_state(state, expanded);

@@ -23,8 +23,6 @@ using Json = nlohmann::json;
 
 inline constexpr std::string_view kExpressionsLink =
     "Please see https://aka.ms/arm-template-expressions for usage details.";
-// "Deployment template validation failed: '<inner>'." as code InvalidTemplate (400).
-ArmError invalid_template(std::string target, const std::string& inner);
 // The inner message ARM gives for a bad element: "The template resource '<name>' at '<path>'
 // is not valid: <reason>. <link>" (ARM says "at line 'l' and column 'c'"; we have no line
 // numbers, so the JSON path stands in for them - inferred format).

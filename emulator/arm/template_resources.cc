@@ -31,7 +31,7 @@ std::string raw_name(const Json& node) {
 
 ArmError resource_error(const Item& it, const std::string& target, std::string_view reason) {
   std::string name = it.out.name.empty() ? raw_name(*it.node) : it.out.name;
-  return invalid_template(target, element_reason("resource", name, it.path, reason));
+  return errors::invalid_template(target, element_reason("resource", name, it.path, reason));
 }
 
 // Rejects what the emulator does not model, naming the offending element.
@@ -59,7 +59,7 @@ std::optional<ArmError> unsupported(const Item& it) {
 
 ArmOr<bool> flatten(const Json& list, const std::string& path, int parent, std::vector<Item>& out) {
   if (!list.is_array()) {
-    return invalid_template(path, "The template property '" + path + "' must be an array.");
+    return errors::invalid_template(path, "The template property '" + path + "' must be an array.");
   }
   for (size_t i = 0; i < list.size(); ++i) {
     Item it;
@@ -67,8 +67,8 @@ ArmOr<bool> flatten(const Json& list, const std::string& path, int parent, std::
     it.node = &list[i];
     it.parent = parent;
     if (!it.node->is_object()) {
-      return invalid_template(it.path,
-                              "The template resource at '" + it.path + "' must be a JSON object.");
+      return errors::invalid_template(
+          it.path, "The template resource at '" + it.path + "' must be a JSON object.");
     }
     if (auto bad = unsupported(it)) return *bad;
     out.push_back(std::move(it));
@@ -144,7 +144,7 @@ ArmOr<bool> identify(std::vector<Item>& items, size_t i, TemplateState& state) {
       build_resource_id(scope.subscription_id, scope.resource_group, it.out.type, names);
   if (!id.ok()) {
     // ARM wording (learn.microsoft.com .../error-invalid-template, "incorrect segment lengths").
-    return invalid_template(
+    return errors::invalid_template(
         it.path + ".name",
         "The template resource '" + it.out.name + "' for type '" + it.out.type + "' at '" +
             it.path +
@@ -215,9 +215,9 @@ ArmOr<bool> evaluate_body(Item& it, TemplateState& state) {
     if (!id.ok()) return resource_error(it, target, id.status().message());
     if (!id->has_value()) {
       // ARM wording (microsoft/vscode-azurearmtools#493).
-      return invalid_template(target, "The resource '" + entry->get<std::string>() +
-                                          "' is not defined in the template. Please see "
-                                          "https://aka.ms/arm-template for usage details.");
+      return errors::invalid_template(target, "The resource '" + entry->get<std::string>() +
+                                                  "' is not defined in the template. Please see "
+                                                  "https://aka.ms/arm-template for usage details.");
     }
     if (std::find(it.out.depends_on.begin(), it.out.depends_on.end(), **id) ==
         it.out.depends_on.end()) {
@@ -265,10 +265,11 @@ ArmOr<std::vector<ExpandedResource>> order(std::vector<Item>& items) {
         }
       }
       // ARM wording (Azure/azure-cli#6677).
-      return invalid_template(items[k].path + ".dependsOn",
-                              "Circular dependency detected on resource: '" + items[k].out.id +
-                                  "'. Please see https://aka.ms/arm-syntax-resources for usage "
-                                  "details.");
+      return errors::invalid_template(
+          items[k].path + ".dependsOn",
+          "Circular dependency detected on resource: '" + items[k].out.id +
+              "'. Please see https://aka.ms/arm-syntax-resources for usage "
+              "details.");
     }
     placed[pick] = true;
     out.push_back(items[pick].out);
@@ -317,10 +318,11 @@ ArmOr<std::vector<ExpandedResource>> expand_resources(TemplateState& state) {
     for (const Item& prior : enabled) {
       if (iequals(prior.out.id, it.out.id)) {
         // ARM wording (inferred from "... is defined multiple times in a template.").
-        return invalid_template(it.path, "The resource '" + it.out.id + "' at '" + it.path +
-                                             "' is defined multiple times in a template. Please "
-                                             "see https://aka.ms/arm-template/#resources for "
-                                             "usage details.");
+        return errors::invalid_template(it.path,
+                                        "The resource '" + it.out.id + "' at '" + it.path +
+                                            "' is defined multiple times in a template. Please "
+                                            "see https://aka.ms/arm-template/#resources for "
+                                            "usage details.");
       }
     }
     enabled.push_back(std::move(it));

@@ -42,8 +42,9 @@ Status TemplateState::fail(ArmError error) {
 
 ArmOr<bool> TemplateState::bind_parameters(const Json& given) {
   if (!given.is_null() && !given.is_object()) {
-    return invalid_template("properties.parameters",
-                            "The deployment parameters must be a JSON object.");  // inferred
+    return errors::invalid_template(
+        "properties.parameters",
+        "The deployment parameters must be a JSON object.");  // inferred
   }
   given_ = given.is_object() ? given : Json::object();
   std::string unknown;
@@ -58,7 +59,7 @@ ArmOr<bool> TemplateState::bind_parameters(const Json& given) {
     for (const auto& [key, name] : param_names_)
       supported += (supported.empty() ? "" : ", ") + name;
     // ARM wording (Azure/Moodle#293, MicrosoftDocs issues): InvalidTemplate.
-    return invalid_template(
+    return errors::invalid_template(
         "properties.parameters." + first_unknown,
         "The template parameters '" + unknown +
             "' in the parameters file are not valid; they are not present in the original "
@@ -71,7 +72,7 @@ ArmOr<bool> TemplateState::bind_parameters(const Json& given) {
     Result<Json> v = parameter(name);
     if (!v.ok()) {
       if (recorded_) return *recorded_;
-      return invalid_template("parameters." + name, v.status().message());
+      return errors::invalid_template("parameters." + name, v.status().message());
     }
   }
   return true;
@@ -111,11 +112,11 @@ Result<Json> TemplateState::compute_parameter(const std::string& key) {
     type = canonical_param_type(type_field->get<std::string>());
   }
   if (!type) {
-    return fail(invalid_template(path + ".type",
-                                 element_reason("parameter", name, path,
-                                                "the parameter type is missing or not supported; "
-                                                "expected string, securestring, int, bool, "
-                                                "object, secureObject or array")));
+    return fail(errors::invalid_template(
+        path + ".type", element_reason("parameter", name, path,
+                                       "the parameter type is missing or not supported; "
+                                       "expected string, securestring, int, bool, "
+                                       "object, secureObject or array")));
   }
   param_types_[key] = *type;
   Json value;
@@ -123,18 +124,18 @@ Result<Json> TemplateState::compute_parameter(const std::string& key) {
   if (const Json* given = find_member(given_, name)) {
     value_path = "properties.parameters." + name;
     if (given->is_object() && find_member(*given, "reference") != nullptr) {
-      return fail(invalid_template(value_path + ".reference",
-                                   "The parameter '" + name +
-                                       "' uses a Key Vault reference, which the emulator does "
-                                       "not support."));
+      return fail(errors::invalid_template(
+          value_path + ".reference", "The parameter '" + name +
+                                         "' uses a Key Vault reference, which the emulator does "
+                                         "not support."));
     }
     const Json* v = given->is_object() ? find_member(*given, "value") : nullptr;
     if (v == nullptr) {
-      return fail(invalid_template(value_path, "The value for the template parameter '" + name +
-                                                   "' at '" + path +
-                                                   "' is not provided. Please see "
-                                                   "https://aka.ms/arm-create-parameter-file for "
-                                                   "usage details."));
+      return fail(errors::invalid_template(
+          value_path, "The value for the template parameter '" + name + "' at '" + path +
+                          "' is not provided. Please see "
+                          "https://aka.ms/arm-create-parameter-file for "
+                          "usage details."));
     }
     value = *v;
   } else if (const Json* def = find_member(decl, "defaultValue")) {
@@ -144,20 +145,21 @@ Result<Json> TemplateState::compute_parameter(const std::string& key) {
     Result<Json> v = evaluate_value(*def, ctx, &sub);
     if (!v.ok()) {
       if (recorded_) return v.status();
-      return fail(invalid_template(path + ".defaultValue" + sub,
+      return fail(
+          errors::invalid_template(path + ".defaultValue" + sub,
                                    element_reason("parameter", name, path, v.status().message())));
     }
     value = std::move(v).value();
   } else {
     // ARM wording (microsoft/fabric-toolbox#398), with the path for the line and column.
-    return fail(invalid_template(path, "The value for the template parameter '" + name + "' at '" +
-                                           path +
-                                           "' is not provided. Please see "
-                                           "https://aka.ms/arm-create-parameter-file for usage "
-                                           "details."));
+    return fail(errors::invalid_template(
+        path, "The value for the template parameter '" + name + "' at '" + path +
+                  "' is not provided. Please see "
+                  "https://aka.ms/arm-create-parameter-file for usage "
+                  "details."));
   }
   if (auto bad = check_parameter_value(name, path, decl, *type, value)) {
-    return fail(invalid_template(value_path, *bad));
+    return fail(errors::invalid_template(value_path, *bad));
   }
   return value;
 }
@@ -186,7 +188,8 @@ Result<Json> TemplateState::compute_variable(const std::string& key) {
   const std::string path = "variables." + name;
   const Json& raw = find_member(tmpl_, "variables")->at(name);
   if (key == "copy" || (raw.is_object() && find_member(raw, "copy") != nullptr)) {
-    return fail(invalid_template(key == "copy" ? path : path + ".copy",
+    return fail(
+        errors::invalid_template(key == "copy" ? path : path + ".copy",
                                  element_reason("variable", name, path,
                                                 "variable copy loops are not supported by the "
                                                 "emulator")));
@@ -195,8 +198,8 @@ Result<Json> TemplateState::compute_variable(const std::string& key) {
   std::string sub;
   Result<Json> v = evaluate_value(raw, ctx, &sub);
   if (!v.ok() && !recorded_) {
-    return fail(
-        invalid_template(path + sub, element_reason("variable", name, path, v.status().message())));
+    return fail(errors::invalid_template(
+        path + sub, element_reason("variable", name, path, v.status().message())));
   }
   return v;
 }
@@ -206,7 +209,7 @@ ArmOr<bool> TemplateState::evaluate_all_variables() {
     Result<Json> v = variable(name);
     if (!v.ok()) {
       if (recorded_) return *recorded_;
-      return invalid_template("variables." + name, v.status().message());
+      return errors::invalid_template("variables." + name, v.status().message());
     }
   }
   return true;

@@ -1,5 +1,5 @@
 // Small shared helpers of the template engine: case folding, JSON kinds and rendering, and the
-// InvalidTemplate wording.
+// wording of InvalidTemplate's inner messages.
 
 #include "emulator/arm/template_internal.h"
 
@@ -7,16 +7,6 @@
 #include <string_view>
 
 namespace emu::arm::tmpl {
-
-ArmError invalid_template(std::string target, const std::string& inner) {
-  ArmError e;
-  e.http_status = 400;
-  e.code = "InvalidTemplate";
-  // Wording as ARM answers (e.g. Azure/azure-cli#6677, MicrosoftDocs/azure-docs#80872).
-  e.message = "Deployment template validation failed: '" + inner + "'.";
-  e.target = std::move(target);
-  return e;
-}
 
 std::string element_reason(std::string_view kind, std::string_view name, std::string_view path,
                            std::string_view reason) {

@@ -63,22 +63,8 @@ ArmOr<PutPlan> plan_generic_put(std::string_view type, const json& body, const T
 
 namespace detail {
 
-ArmError make_error(int status, std::string code, std::string message, std::string target) {
-  ArmError e;
-  e.http_status = status;
-  e.code = std::move(code);
-  e.message = std::move(message);
-  e.target = std::move(target);
-  return e;
-}
-
 ArmError location_not_available(std::string_view location, std::string_view type) {
-  std::string names;
-  for (const Region& r : regions()) names += (names.empty() ? "" : ",") + r.name;
-  return make_error(400, "LocationNotAvailableForResourceType",
-                    "The provided location '" + std::string(location) +
-                        "' is not available for resource type '" + std::string(type) +
-                        "'. List of available regions for the resource type is '" + names + "'.");
+  return errors::location_not_available_for_type(location, type, region_names());
 }
 
 const json& member(const json& obj, std::string_view key) {
@@ -181,9 +167,7 @@ ArmOr<bool> name_children(json& properties, const char* collection, const std::s
     items = json::array();
     return true;
   }
-  // [inferred] the Network provider's answer to a body it cannot bind.
-  ArmError bad = make_error(400, "InvalidRequestFormat", "Cannot parse the request.",
-                            std::string("properties.") + collection);
+  ArmError bad = errors::invalid_request_format(std::string("properties.") + collection);
   if (!items.is_array()) return bad;
   for (json& item : items) {
     if (!item.is_object() || !member(item, "name").is_string()) return bad;

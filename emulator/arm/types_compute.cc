@@ -21,55 +21,6 @@ std::string join(const std::vector<std::string>& items) {
   return out;
 }
 
-// [C-doc] "Required parameter 'x' is missing (null)." is Compute's wording for a missing
-// parameter.
-ArmError missing_parameter(const std::string& path) {
-  return errors::invalid_parameter(path, "Required parameter '" + path + "' is missing (null).");
-}
-
-// [C-doc] 409 SkuNotAvailable in the form Compute gives for a size the subscription may not use
-// in a region, quoted in MicrosoftDocs/azure-docs#20879 and mspnp/aks-baseline#372.
-ArmError sku_not_available(const TypeContext& ctx, const std::string& location) {
-  return make_error(409, "SkuNotAvailable",
-                    "The requested size for resource '" + ctx.id +
-                        "' is currently not available in location '" + location +
-                        "' zones '' for subscription '" + ctx.subscription_id +
-                        "'. Please try another size or deploy to a different location or zones. "
-                        "See https://aka.ms/azureskunotavailable for details.");
-}
-
-// [C-doc] quoted in Azure/karpenter-provider-azure#192 and scylladb/scylla-cluster-tests#12948
-// (OperationNotAllowed on a direct PUT; QuotaExceeded inside a deployment's preflight,
-// azure-clients.md §3.8). `resource` is the quota name ("standardBSFamily" or "cores").
-ArmError quota_exceeded(const TypeContext& ctx, const std::string& location,
-                        const std::string& resource, int64_t limit, int64_t usage, int64_t needed) {
-  const bool total = resource == "cores";
-  const std::string what = total ? "Total Regional Cores" : resource + " Cores";
-  const std::string new_limit = std::to_string(usage + needed);
-  const std::string params =
-      "%7B%22subscriptionId%22:%22" + ctx.subscription_id +
-      "%22,%22command%22:%22openQuotaApprovalBlade%22,%22quotas%22:[%7B%22location%22:%22" +
-      location + "%22,%22providerId%22:%22Microsoft.Compute%22,%22resourceName%22:%22" + resource +
-      "%22,%22quotaRequest%22:%7B%22properties%22:%7B%22limit%22:" + new_limit +
-      ",%22unit%22:%22Count%22,%22name%22:%7B%22value%22:%22" + resource + "%22%7D%7D%7D%7D]%7D";
-  const std::string message =
-      "Operation could not be completed as it results in exceeding approved " + what +
-      " quota. Additional details - Deployment Model: Resource Manager, Location: " + location +
-      ", Current Limit: " + std::to_string(limit) + ", Current Usage: " + std::to_string(usage) +
-      ", Additional Required: " + std::to_string(needed) +
-      ", (Minimum) New Limit Required: " + new_limit +
-      ". Setup Alerts when Quota reaches threshold. Learn more at "
-      "https://aka.ms/quotamonitoringalerting . Submit a request for Quota increase at "
-      "https://aka.ms/ProdportalCRP/#blade/Microsoft_Azure_Capacity/UsageAndQuota.ReactView/"
-      "Parameters/" +
-      params +
-      " by specifying parameters listed in the \u2018Details\u2019 section for deployment to "
-      "succeed. Please read more about quota limits at "
-      "https://docs.microsoft.com/en-us/azure/azure-supportability/" +
-      (total ? "regional-quota-requests" : "per-vm-quota-requests");
-  return make_error(409, ctx.direct_request ? "OperationNotAllowed" : "QuotaExceeded", message);
-}
-
 // Checks the family and the regional total for `needed` more vCPUs.
 ArmOr<bool> check_quota(const TypeContext& ctx, const std::string& location, const VmSku& vm,
                         int64_t needed) {
@@ -77,7 +28,8 @@ ArmOr<bool> check_quota(const TypeContext& ctx, const std::string& location, con
     const int64_t limit = quota_limit(ctx.store, location, resource);
     const int64_t usage = quota_usage(ctx.store, ctx.subscription_id, location, resource, ctx.id);
     if (usage + needed > limit)
-      return quota_exceeded(ctx, location, resource, limit, usage, needed);
+      return errors::quota_exceeded(ctx.subscription_id, location, resource, limit, usage, needed,
+                                    ctx.direct_request);
   }
   return true;
 }
@@ -85,7 +37,7 @@ ArmOr<bool> check_quota(const TypeContext& ctx, const std::string& location, con
 // The instance count, or the error for a missing or out-of-range value.
 ArmOr<int64_t> capacity_of(const json& sku) {
   const json& c = member(sku, "capacity");
-  if (c.is_null()) return missing_parameter("sku.capacity");
+  if (c.is_null()) return errors::required_parameter_missing("sku.capacity");
   const bool integral =
       c.is_number_integer() ||
       (c.is_number_float() && c.get<double>() == static_cast<int64_t>(c.get<double>()));
@@ -177,7 +129,7 @@ class VmssRules final : public ResourceTypeRules {
     const std::string location = plan->resource.location;
     const json& sku = member(body, "sku");
     const std::string size = string_member(sku, "name");
-    if (size.empty()) return missing_parameter("sku.name");
+    if (size.empty()) return errors::required_parameter_missing("sku.name");
     const std::vector<std::string> offered = offered_skus(ctx.store, location);
     const VmSku* vm = find_vm_sku(size);
     if (vm == nullptr) {
@@ -190,7 +142,7 @@ class VmssRules final : public ResourceTypeRules {
     }
     bool is_offered = false;
     for (const std::string& s : offered) is_offered = is_offered || lower(s) == lower(vm->name);
-    if (!is_offered) return sku_not_available(ctx, location);
+    if (!is_offered) return errors::sku_not_available(ctx.id, location, ctx.subscription_id);
     ArmOr<int64_t> capacity = capacity_of(sku);
     if (!capacity.ok()) return capacity.error();
     ArmOr<bool> quota = check_quota(ctx, location, *vm, vm->vcpus * capacity.value());

@@ -23,9 +23,6 @@ std::unique_ptr<ResourceTypeRules> make_vault_rules();
 std::unique_ptr<ResourceTypeRules> make_storage_rules();
 std::unique_ptr<ResourceTypeRules> make_vmss_rules();
 
-// An ARM error with the given status, code, message and (optional) target.
-ArmError make_error(int status, std::string code, std::string message, std::string target = "");
-
 // 400 LocationNotAvailableForResourceType naming every region (source: real replies quoted in
 // Azure/azure-rest-api-specs#8347, #8577).
 ArmError location_not_available(std::string_view location, std::string_view type);

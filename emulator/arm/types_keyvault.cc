@@ -17,39 +17,6 @@ bool valid_vault_name(const std::string& name) {
   return std::regex_match(name, kName) && name.find("--") == std::string::npos;
 }
 
-// [C-doc] quoted in OfficeDev/microsoft-teams-apps-newemployeeonboarding#28; status inferred.
-std::string invalid_name_message(const std::string& name) {
-  return "The vault name '" + name +
-         "' is invalid. A vault's name must be between 3-24 alphanumeric characters. The name "
-         "must begin with a letter, end with a letter or digit, and not contain consecutive "
-         "hyphens. Follow this link for more information: "
-         "https://go.microsoft.com/fwlink/?linkid=2147742";
-}
-
-// [C-doc] quoted in Esri/arcgis-gitops#174 and microsoft/azure_arc#3378; status 409 inferred.
-std::string in_use_message(const std::string& name) {
-  return "The vault name '" + name +
-         "' is already in use. Vault names are globally unique so it is possible that the name "
-         "is already taken. If you are sure that the vault name was not taken then it is "
-         "possible that a vault with the same name was recently deleted but not purged after "
-         "being placed in a recoverable state. If the vault is in a recoverable state then the "
-         "vault will need to be purged before reusing the name. For more information about "
-         "VaultAlreadyExists, soft delete and purging a vault follow this link "
-         "https://go.microsoft.com/fwlink/?linkid=2147740.";
-}
-
-// [C-doc] 409 ConflictError quoted in alan-turing-institute/data-safe-haven#2523 (a vault of
-// the same subscription in deleted state).
-ArmError deleted_state_conflict() {
-  return make_error(409, "ConflictError",
-                    "A vault with the same name already exists in deleted state. You need to "
-                    "either recover or purge existing key vault. Follow this link "
-                    "https://go.microsoft.com/fwlink/?linkid=2149745 for more information on "
-                    "soft delete.");
-}
-
-ArmError bad_request(const std::string& message) { return make_error(400, "BadRequest", message); }
-
 bool is_guid(const std::string& s) {
   static const std::regex kGuid(
       "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
@@ -63,27 +30,30 @@ ArmOr<bool> check_name_free(const TypeContext& ctx) {
   if (lower(taken->owner).rfind("deleted:", 0) == 0) {
     auto deleted = ctx.store.find_deleted_vault(ctx.name);
     if (deleted.ok() && lower(deleted->subscription_id) == lower(ctx.subscription_id))
-      return deleted_state_conflict();
+      return errors::vault_in_deleted_state();
   }
-  return make_error(409, "VaultAlreadyExists", in_use_message(ctx.name));
+  return errors::vault_already_exists(ctx.name);
 }
 
 // tenantId, sku and accessPolicies as Key Vault requires them.
 ArmOr<bool> check_properties(json& props) {
   const json& tenant = member(props, "tenantId");
   // [inferred] by analogy with "The parameter accessPolicies is not specified."
-  if (tenant.is_null()) return bad_request("The parameter tenantId is not specified.");
+  if (tenant.is_null())
+    return errors::key_vault_bad_request("The parameter tenantId is not specified.");
   // [C-doc] quoted in pulumi/pulumi-azure-native#3594 (line/position omitted).
   if (!tenant.is_string() || !is_guid(tenant.get<std::string>())) {
-    return bad_request("Bad JSON content found in the request. Error converting value " +
-                       tenant.dump() + " to type 'System.Guid'. Path 'properties.tenantId'.");
+    return errors::key_vault_bad_request(
+        "Bad JSON content found in the request. Error converting value " + tenant.dump() +
+        " to type 'System.Guid'. Path 'properties.tenantId'.");
   }
   json& sku = props["sku"];
-  if (!sku.is_object()) return bad_request("The parameter sku is not specified.");  // inferred
+  if (!sku.is_object())
+    return errors::key_vault_bad_request("The parameter sku is not specified.");  // inferred
   const std::string family = string_member(sku, "family");
   const std::string name = lower(string_member(sku, "name"));
   if ((family != "A" && !family.empty()) || (name != "standard" && name != "premium")) {
-    return bad_request("The parameter sku has an invalid value.");  // inferred
+    return errors::key_vault_bad_request("The parameter sku has an invalid value.");  // inferred
   }
   sku["family"] = "A";
   sku["name"] = name;
@@ -91,7 +61,8 @@ ArmOr<bool> check_properties(json& props) {
   const bool uses_rbac = rbac.is_boolean() && rbac.get<bool>();
   if (member(props, "accessPolicies").is_null()) {
     // [C-doc] quoted in Azure/azure-sdk-for-net#28677.
-    if (!uses_rbac) return bad_request("The parameter accessPolicies is not specified.");
+    if (!uses_rbac)
+      return errors::key_vault_bad_request("The parameter accessPolicies is not specified.");
     props["accessPolicies"] = json::array();
   }
   return true;
@@ -102,8 +73,7 @@ class VaultRules final : public ResourceTypeRules {
   std::string type() const override { return kVaultType; }
 
   ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
-    if (!valid_vault_name(ctx.name))
-      return make_error(400, "VaultNameNotValid", invalid_name_message(ctx.name));
+    if (!valid_vault_name(ctx.name)) return errors::vault_name_not_valid(ctx.name);
     BaseOptions options;
     options.default_duration = std::chrono::seconds(20);  // inferred
     ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
@@ -153,13 +123,13 @@ ArmOr<nlohmann::json> check_vault_name(const ArmStore& store, const nlohmann::js
   }
   if (!detail::valid_vault_name(name)) {
     return nlohmann::json{{"nameAvailable", false},
-                          {"reason", "AccountNameInvalid"},
-                          {"message", detail::invalid_name_message(name)}};
+                          {"reason", errors::kReasonAccountNameInvalid},
+                          {"message", errors::vault_name_not_valid(name).message}};
   }
   if (store.find_name("vault", name).ok()) {
     return nlohmann::json{{"nameAvailable", false},
-                          {"reason", "AlreadyExists"},
-                          {"message", detail::in_use_message(name)}};
+                          {"reason", errors::kReasonAlreadyExists},
+                          {"message", errors::vault_already_exists(name).message}};
   }
   return nlohmann::json{{"nameAvailable", true}};
 }

@@ -22,27 +22,6 @@ bool valid_label(const std::string& label) {
   return std::regex_match(label, kLabel);
 }
 
-// [C-doc] 400 InvalidDomainNameLabel, quoted in Azure/azure-quickstart-templates#6520.
-ArmError invalid_label(const std::string& label) {
-  return make_error(400, "InvalidDomainNameLabel",
-                    "The domain name label " + label +
-                        " is invalid. It must conform to the following regular expression: " +
-                        kLabelPattern + ".");
-}
-
-// [C-doc] 400 DnsRecordInUse, quoted in scarolan/azure-terraform-beginners#20 and
-// Azure/azure-quickstart-templates#4978.
-ArmError dns_in_use(const std::string& fqdn) {
-  return make_error(400, "DnsRecordInUse",
-                    "DNS record " + fqdn + " is already used by another public IP.");
-}
-
-// [C-doc] 400 StandardSkuPublicIPAddressesMustBeStatic, quoted in MicrosoftDocs/azure-docs#42889.
-ArmError standard_must_be_static(const std::string& id) {
-  return make_error(400, "StandardSkuPublicIPAddressesMustBeStatic",
-                    "Standard sku publicIp " + id + " must have AllocationMethod set to Static.");
-}
-
 // A public address from 20.0.0.0/8 (a range Azure uses), from the seeded ID source.
 std::string new_ip_address(const TypeContext& ctx) {
   const uint64_t v = ctx.ids.next_u64();
@@ -68,11 +47,11 @@ ArmOr<bool> apply_dns(PutPlan& plan, const TypeContext& ctx) {
   }
   const std::string label = string_member(dns, "domainNameLabel");
   if (!dns.is_object() || label.empty()) return true;
-  if (!valid_label(label)) return invalid_label(label);
+  if (!valid_label(label)) return errors::invalid_domain_name_label(label, kLabelPattern);
   const std::string key = label + "." + plan.resource.location;
   const std::string fqdn = key + ".cloudapp.azure.com";
   auto taken = ctx.store.find_name("dns", key);
-  if (taken.ok() && lower(taken->owner) != lower(ctx.id)) return dns_in_use(fqdn);
+  if (taken.ok() && lower(taken->owner) != lower(ctx.id)) return errors::dns_record_in_use(fqdn);
   dns["fqdn"] = fqdn;
   plan.claims.push_back(NameClaim{"dns", key, ctx.id});
   return true;
@@ -96,7 +75,8 @@ class PublicIpRules final : public NetworkRules {
     json& props = b["properties"];
     std::string method = string_member(props, "publicIPAllocationMethod");
     method = method.empty() || lower(method) == "dynamic" ? "Dynamic" : "Static";
-    if (sku["name"] == "Standard" && method != "Static") return standard_must_be_static(ctx.id);
+    if (sku["name"] == "Standard" && method != "Static")
+      return errors::standard_public_ip_must_be_static(ctx.id);
     props["publicIPAllocationMethod"] = method;
     if (!props.contains("publicIPAddressVersion")) props["publicIPAddressVersion"] = "IPv4";
     if (!props.contains("idleTimeoutInMinutes")) props["idleTimeoutInMinutes"] = 4;
@@ -166,11 +146,8 @@ ArmOr<bool> check_rule_priorities(const json& rules) {
     const json& p = member(member(rule, "properties"), "priority");
     const int64_t priority = p.is_number_integer() ? p.get<int64_t>() : -1;
     if (priority < 100 || priority > 4096) {
-      return make_error(400, "SecurityRuleInvalidPriority",
-                        "Security rule has invalid Priority. Value provided: " +
-                            (p.is_null() ? std::string("null") : p.dump()) +
-                            " Allowed range 100-4096.",
-                        string_member(rule, "id"));
+      return errors::security_rule_invalid_priority(p.is_null() ? std::string("null") : p.dump(),
+                                                    string_member(rule, "id"));
     }
   }
   return true;
@@ -220,7 +197,7 @@ ArmOr<nlohmann::json> check_dns_name_availability(const ArmStore& store, std::st
     return errors::invalid_parameter("domainNameLabel",
                                      "Required query parameter 'domainNameLabel' is missing.");
   }
-  if (!detail::valid_label(l)) return detail::invalid_label(l);
+  if (!detail::valid_label(l)) return errors::invalid_domain_name_label(l, detail::kLabelPattern);
   const bool taken = store.find_name("dns", l + "." + region->name).ok();
   return nlohmann::json{{"available", !taken}};
 }

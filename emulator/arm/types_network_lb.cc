@@ -22,14 +22,6 @@ constexpr const char* kLbChildren[] = {
     "frontendIPConfigurations", "backendAddressPools", "probes",       "loadBalancingRules",
     "inboundNatRules",          "inboundNatPools",     "outboundRules"};
 
-// [C-doc, commonly quoted Network RP reply] 400 InvalidResourceReference.
-ArmError invalid_reference(const std::string& ref, const std::string& by) {
-  return make_error(400, "InvalidResourceReference",
-                    "Resource " + ref + " referenced by resource " + by +
-                        " was not found. Please make sure that the referenced resource exists, "
-                        "and that both resources are in the same region.");
-}
-
 // Every reference {"id": ...} inside the balancer's rules must name one of its own children.
 ArmOr<bool> check_internal_references(const json& props, const std::string& lb_id) {
   std::set<std::string> known;
@@ -42,7 +34,8 @@ ArmOr<bool> check_internal_references(const json& props, const std::string& lb_i
       for (const auto& [key, value] : member(rule, "properties").items()) {
         const std::string ref = string_member(value, "id");
         if (ref.empty() || lower(ref).rfind(prefix, 0) != 0) continue;
-        if (known.count(lower(ref)) == 0) return invalid_reference(ref, string_member(rule, "id"));
+        if (known.count(lower(ref)) == 0)
+          return errors::invalid_resource_reference(ref, string_member(rule, "id"));
       }
     }
   }
@@ -98,14 +91,6 @@ std::optional<Cidr> parse_cidr(const std::string& text) {
   return Cidr{(a << 24) | (b << 16) | (c << 8) | d, static_cast<int>(bits)};
 }
 
-// [inferred] wording for a malformed prefix.
-ArmError bad_prefix(const std::string& prefix, const std::string& id) {
-  return make_error(400, "InvalidAddressPrefixFormat",
-                    "Address prefix " + prefix + " of resource " + id +
-                        " is not formatted correctly. It should follow CIDR notation, for "
-                        "example 10.0.0.0/24.");
-}
-
 // The subnet's prefixes (addressPrefix and/or addressPrefixes).
 std::vector<std::string> subnet_prefixes(const json& subnet) {
   const json& p = member(subnet, "properties");
@@ -123,7 +108,7 @@ ArmOr<bool> check_subnets(const json& props, const TypeContext& ctx) {
   for (const json& v : member(member(props, "addressSpace"), "addressPrefixes")) {
     const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
     auto cidr = parse_cidr(text);
-    if (!cidr) return bad_prefix(text, ctx.id);
+    if (!cidr) return errors::invalid_address_prefix(text, ctx.id);
     space.push_back(*cidr);
   }
   std::vector<Cidr> seen;
@@ -131,23 +116,15 @@ ArmOr<bool> check_subnets(const json& props, const TypeContext& ctx) {
     const std::string name = string_member(subnet, "name");
     for (const std::string& text : subnet_prefixes(subnet)) {
       auto cidr = parse_cidr(text);
-      if (!cidr) return bad_prefix(text, string_member(subnet, "id"));
+      if (!cidr) return errors::invalid_address_prefix(text, string_member(subnet, "id"));
       bool inside = false;
       for (const Cidr& s : space) inside = inside || s.contains(*cidr);
       if (!inside) {
-        return make_error(400, "NetcfgSubnetRangeOutsideVnet",
-                          "Subnet '" + name +
-                              "' is not valid because its IP address range is outside the IP "
-                              "address range of virtual network '" +
-                              ctx.name + "'.");
+        return errors::subnet_outside_vnet(name, ctx.name);
       }
       for (const Cidr& other : seen) {
         if (other.overlaps(*cidr)) {
-          return make_error(400, "NetcfgSubnetRangesOverlap",
-                            "Subnet '" + name +
-                                "' is not valid because its IP address range overlaps with that "
-                                "of an existing subnet in virtual network '" +
-                                ctx.name + "'.");
+          return errors::subnets_overlap(name, ctx.name);
         }
       }
       seen.push_back(*cidr);

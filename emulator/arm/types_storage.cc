@@ -19,27 +19,6 @@ bool valid_account_name(const std::string& name) {
   return std::regex_match(name, kName);
 }
 
-// [C-doc] 400 AccountNameInvalid, quoted in pulumi/templates#274 and
-// Azure/AzureMonitorStarterPacks#171 (target = the name).
-std::string invalid_name_message(const std::string& name) {
-  return name +
-         " is not a valid storage account name. Storage account name must be between 3 and 24 "
-         "characters in length and use numbers and lower-case letters only.";
-}
-
-// [C-doc] 409 StorageAccountAlreadyTaken, quoted in hashicorp/terraform#11485 and
-// OfficeDev/microsoft-teams-apps-timetally#50 (target = the name).
-std::string taken_message(const std::string& name) {
-  return "The storage account named " + name + " is already taken.";
-}
-
-// [C-doc] 400 InvalidValuesForRequestParameters, quoted in
-// hashicorp/terraform-provider-azurerm#8089 and Azure/azure-cli#27899.
-ArmError invalid_values(const std::string& names) {
-  return make_error(400, "InvalidValuesForRequestParameters",
-                    "Values for request parameters are invalid: " + names + ".");
-}
-
 // Canonical casing of a storage sku name, or "" when unknown.
 std::string canonical_sku(const std::string& name) {
   static const char* kSkus[] = {"Standard_LRS",  "Standard_GRS",   "Standard_RAGRS",
@@ -128,20 +107,19 @@ class StorageRules final : public ResourceTypeRules {
   std::string type() const override { return kStorageType; }
 
   ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
-    if (!valid_account_name(ctx.name))
-      return make_error(400, "AccountNameInvalid", invalid_name_message(ctx.name), ctx.name);
+    if (!valid_account_name(ctx.name)) return errors::storage_account_name_invalid(ctx.name);
     BaseOptions options;
     options.default_duration = std::chrono::seconds(25);  // inferred
     ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     const std::string sku = canonical_sku(string_member(member(body, "sku"), "name"));
-    if (sku.empty()) return invalid_values("sku");  // missing sku: same answer (inferred)
+    if (sku.empty()) return errors::invalid_values("sku");  // missing sku: same answer (inferred)
     const std::string kind = canonical_kind(string_member(body, "kind"));
-    if (kind.empty()) return invalid_values("kind");
+    if (kind.empty()) return errors::invalid_values("kind");
     auto taken = ctx.store.find_name("storage", ctx.name);
     if (taken.ok() && lower(taken->owner) != lower(ctx.id))
-      return make_error(409, "StorageAccountAlreadyTaken", taken_message(ctx.name), ctx.name);
+      return errors::storage_account_already_taken(ctx.name);
     b["sku"] = {{"name", sku}, {"tier", sku.rfind("Premium", 0) == 0 ? "Premium" : "Standard"}};
     b["kind"] = kind;
     fill_properties(b, sku, kind, ctx);
@@ -161,24 +139,24 @@ ArmOr<nlohmann::json> check_storage_name(const ArmStore& store, const nlohmann::
   const nlohmann::json& name_value = detail::member(body, "name");
   if (!name_value.is_string()) {
     // [inferred] the Storage RP's answer to a body without a name.
-    return detail::make_error(400, "InvalidRequestPropertyValue",
-                              "The value for the property 'name' is missing or invalid.", "name");
+    return errors::invalid_request_property_value(
+        "name", "The value for the property 'name' is missing or invalid.");
   }
   const std::string type = detail::string_member(body, "type");
   if (lower(type) != lower(detail::kStorageType)) {
-    return detail::make_error(400, "InvalidRequestPropertyValue",  // inferred
-                              "The value '" + type + "' is not allowed for property type.", "type");
+    return errors::invalid_request_property_value(  // inferred
+        "type", "The value '" + type + "' is not allowed for property type.");
   }
   const std::string name = name_value.get<std::string>();
   if (!detail::valid_account_name(name)) {
     return nlohmann::json{{"nameAvailable", false},
-                          {"reason", "AccountNameInvalid"},
-                          {"message", detail::invalid_name_message(name)}};
+                          {"reason", errors::kReasonAccountNameInvalid},
+                          {"message", errors::storage_account_name_invalid(name).message}};
   }
   if (store.find_name("storage", name).ok()) {
     return nlohmann::json{{"nameAvailable", false},
-                          {"reason", "AlreadyExists"},
-                          {"message", detail::taken_message(name)}};
+                          {"reason", errors::kReasonAlreadyExists},
+                          {"message", errors::storage_account_already_taken(name).message}};
   }
   return nlohmann::json{{"nameAvailable", true}};
 }
