@@ -16,21 +16,6 @@ constexpr const char* kArmResource = "https://management.azure.com/";
 constexpr const char* kAzureCliAppId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
 constexpr Duration kProviderPoll = std::chrono::seconds(10);  // az provider register --wait
 
-ActionOutcome failed(std::string message, std::vector<std::string> details = {}) {
-  ActionOutcome o;
-  o.kind = ActionOutcome::Kind::kFailed;
-  o.message = std::move(message);
-  o.details = std::move(details);
-  return o;
-}
-
-ActionOutcome passed(std::string message, json output) {
-  ActionOutcome o;
-  o.message = std::move(message);
-  o.output = std::move(output);
-  return o;
-}
-
 // A signed-in session: bearer token and subscription.
 struct Session {
   std::string token;
@@ -133,21 +118,21 @@ Duration wait_timeout(const json& args, Duration fallback) {
 
 ActionOutcome change_providers(const json& args, ActionContext& ctx, bool reg) {
   auto session = sign_in(args, ctx);
-  if (!session.ok()) return failed(session.status().message());
+  if (!session.ok()) return action_failed(session.status().message());
   const std::string want = reg ? "Registered" : "Unregistered";
   const std::string base = "/subscriptions/" + session->subscription + "/providers/";
   json states = json::object();
   for (const auto& ns_value : args["namespaces"]) {
     const std::string ns = ns_value.get<std::string>();
     auto got = arm_call(ctx, *session, "GET", base + ns);
-    if (!got.ok()) return failed(got.status().message());
-    if (got->status != 200) return failed(ns + ": " + describe(*got));
+    if (!got.ok()) return action_failed(got.status().message());
+    if (got->status != 200) return action_failed(ns + ": " + describe(*got));
     std::string state = str_at(parse_body(*got), "registrationState");
     if (state != want) {
       auto posted =
           arm_call(ctx, *session, "POST", base + ns + (reg ? "/register" : "/unregister"));
-      if (!posted.ok()) return failed(posted.status().message());
-      if (posted->status != 200) return failed(ns + ": " + describe(*posted));
+      if (!posted.ok()) return action_failed(posted.status().message());
+      if (posted->status != 200) return action_failed(ns + ": " + describe(*posted));
       state = str_at(parse_body(*posted), "registrationState");
     }
     states[ns] = state;
@@ -160,18 +145,19 @@ ActionOutcome change_providers(const json& args, ActionContext& ctx, bool reg) {
     for (auto& [ns, state] : states.items()) {
       if (state == want) continue;
       auto got = arm_call(ctx, *session, "GET", base + ns);
-      if (!got.ok()) return failed(got.status().message());
+      if (!got.ok()) return action_failed(got.status().message());
       state = str_at(parse_body(*got), "registrationState");
       pending = pending || state != want;
     }
     if (!pending) break;
     if (ctx.clock().now() >= deadline)
-      return failed("providers still not " + want + " after the wait timeout: " + states.dump());
+      return action_failed("providers still not " + want +
+                           " after the wait timeout: " + states.dump());
     ctx.clock().advance(kProviderPoll);
   }
   size_t n = args["namespaces"].size();
-  return passed(std::to_string(n) + " provider(s) " + want,
-                {{"subscription", session->subscription}, {"providers", states}});
+  return action_passed(std::to_string(n) + " provider(s) " + want,
+                       {{"subscription", session->subscription}, {"providers", states}});
 }
 
 }  // namespace
@@ -186,21 +172,21 @@ ActionOutcome run_providers_unregister(const json& args, ActionContext& ctx) {
 
 ActionOutcome run_group_create(const json& args, ActionContext& ctx) {
   auto session = sign_in(args, ctx);
-  if (!session.ok()) return failed(session.status().message());
+  if (!session.ok()) return action_failed(session.status().message());
   json body = {{"location", args["location"]}};
   if (args.contains("tags")) body["tags"] = args["tags"];
   auto put = arm_call(ctx, *session, "PUT",
                       "/subscriptions/" + session->subscription + "/resourcegroups/" +
                           http::url_encode(args["name"].get<std::string>()),
                       body);
-  if (!put.ok()) return failed(put.status().message());
-  if (put->status != 200 && put->status != 201) return failed(describe(*put));
+  if (!put.ok()) return action_failed(put.status().message());
+  if (put->status != 200 && put->status != 201) return action_failed(describe(*put));
   json g = parse_body(*put);
-  return passed("resource group " + str_at(g, "name") + " in " + str_at(g, "location"),
-                {{"id", str_at(g, "id")},
-                 {"name", str_at(g, "name")},
-                 {"location", str_at(g, "location")},
-                 {"status", put->status}});
+  return action_passed("resource group " + str_at(g, "name") + " in " + str_at(g, "location"),
+                       {{"id", str_at(g, "id")},
+                        {"name", str_at(g, "name")},
+                        {"location", str_at(g, "location")},
+                        {"status", put->status}});
 }
 
 // Polls a Location URL (202 while running) advancing virtual time by each Retry-After.
@@ -226,38 +212,39 @@ Result<HttpExchange> poll_location(ActionContext& ctx, const Session& s, std::st
 
 ActionOutcome run_group_delete(const json& args, ActionContext& ctx) {
   auto session = sign_in(args, ctx);
-  if (!session.ok()) return failed(session.status().message());
+  if (!session.ok()) return action_failed(session.status().message());
   const TimePoint started = ctx.clock().now();
   auto del = arm_call(ctx, *session, "DELETE",
                       "/subscriptions/" + session->subscription + "/resourcegroups/" +
                           http::url_encode(args["name"].get<std::string>()));
-  if (!del.ok()) return failed(del.status().message());
-  if (del->status != 202 && del->status != 200) return failed(describe(*del));
+  if (!del.ok()) return action_failed(del.status().message());
+  if (del->status != 202 && del->status != 200) return action_failed(describe(*del));
   if (del->status == 202 && args.value("wait", true)) {
     auto done = poll_location(ctx, *session, std::string(del->headers.get_or("Location", "")),
                               started + wait_timeout(args, std::chrono::hours(1)));
-    if (!done.ok()) return failed(done.status().message());
-    if (done->status >= 300) return failed(describe(*done));
+    if (!done.ok()) return action_failed(done.status().message());
+    if (done->status >= 300) return action_failed(describe(*done));
   }
   const int64_t secs =
       std::chrono::duration_cast<std::chrono::seconds>(ctx.clock().now() - started).count();
-  return passed("resource group " + args["name"].get<std::string>() + " deleted",
-                {{"name", args["name"]}, {"status", del->status}, {"virtual_seconds", secs}});
+  return action_passed(
+      "resource group " + args["name"].get<std::string>() + " deleted",
+      {{"name", args["name"]}, {"status", del->status}, {"virtual_seconds", secs}});
 }
 
 ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
   json tmpl = args["template"];
   if (tmpl.is_string()) {  // a file path
     std::ifstream in(tmpl.get<std::string>());
-    if (!in) return failed("template: cannot read " + tmpl.get<std::string>());
+    if (!in) return action_failed("template: cannot read " + tmpl.get<std::string>());
     std::stringstream text;
     text << in.rdbuf();
     tmpl = json::parse(text.str(), nullptr, false, true);
     if (tmpl.is_discarded())
-      return failed("template: " + args["template"].get<std::string>() + " is not JSON");
+      return action_failed("template: " + args["template"].get<std::string>() + " is not JSON");
   }
   auto session = sign_in(args, ctx);
-  if (!session.ok()) return failed(session.status().message());
+  if (!session.ok()) return action_failed(session.status().message());
   const std::string name = args.value("name", std::string("cmgemu-deployment"));
   const std::string path = "/subscriptions/" + session->subscription + "/resourcegroups/" +
                            http::url_encode(args["resource_group"].get<std::string>()) +
@@ -267,13 +254,14 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
   if (args.contains("parameters")) body["properties"]["parameters"] = args["parameters"];
   const TimePoint started = ctx.clock().now();
   auto put = arm_call(ctx, *session, "PUT", path, body);
-  if (!put.ok()) return failed(put.status().message());
+  if (!put.ok()) return action_failed(put.status().message());
   if (put->status != 200 && put->status != 201) {
     json err = parse_body(*put);
-    return passed("deployment refused: " + describe(*put), {{"name", name},
-                                                            {"status", put->status},
-                                                            {"provisioning_state", "Failed"},
-                                                            {"error", err.value("error", json())}});
+    return action_passed("deployment refused: " + describe(*put),
+                         {{"name", name},
+                          {"status", put->status},
+                          {"provisioning_state", "Failed"},
+                          {"error", err.value("error", json())}});
   }
   // Poll the Azure-AsyncOperation URL, advancing virtual time by each Retry-After.
   const TimePoint deadline = started + wait_timeout(args, std::chrono::hours(2));
@@ -285,11 +273,11 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
     poll.target = path_of(status_url);
     poll.headers.set("Authorization", "Bearer " + session->token);
     auto got = ctx.http(poll);
-    if (!got.ok()) return failed(got.status().message());
+    if (!got.ok()) return action_failed(got.status().message());
     status = str_at(parse_body(*got), "status");
     if (status == "Succeeded" || status == "Failed" || status == "Canceled") break;
     if (ctx.clock().now() >= deadline)
-      return failed("deployment still " + status + " at the wait timeout");
+      return action_failed("deployment still " + status + " at the wait timeout");
     int64_t retry = 10;
     try {
       retry = std::stoll(std::string(got->headers.get_or("Retry-After", "10")));
@@ -298,7 +286,7 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
     ctx.clock().advance(std::chrono::seconds(std::max<int64_t>(retry, 1)));
   }
   auto final = arm_call(ctx, *session, "GET", path);
-  if (!final.ok()) return failed(final.status().message());
+  if (!final.ok()) return action_failed(final.status().message());
   json d = parse_body(*final);
   json props = d.value("properties", json::object());
   json resources = json::array();
@@ -316,7 +304,7 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
               {"virtual_seconds", secs}};
   std::string message = "deployment " + name + " " + out["provisioning_state"].get<std::string>() +
                         " after " + std::to_string(secs) + " virtual s";
-  return passed(std::move(message), std::move(out));
+  return action_passed(std::move(message), std::move(out));
 }
 
 }  // namespace emu::arm

@@ -8,6 +8,7 @@
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/provider_registry.h"
 #include "emulator/arm/store.h"
+#include "emulator/core/text.h"
 
 #include <optional>
 
@@ -16,20 +17,6 @@ namespace emu::arm {
 using nlohmann::json;
 
 namespace {
-
-ActionOutcome passed(std::string message, json output) {
-  ActionOutcome o;
-  o.message = std::move(message);
-  o.output = std::move(output);
-  return o;
-}
-
-ActionOutcome failed(std::string message) {
-  ActionOutcome o;
-  o.kind = ActionOutcome::Kind::kFailed;
-  o.message = std::move(message);
-  return o;
-}
 
 const std::vector<std::string> kAuthArgs = {"subscription", "signed_in_as",  "password",
                                             "client_id",    "client_secret", "tenant"};
@@ -64,34 +51,34 @@ ActionOutcome set_setting_entry(ActionContext& ctx, ArmStore& store, const std::
     all[region] = value;
     return store.put_setting(key, all);
   });
-  if (!s.ok()) return failed(s.message());
-  return passed(what, {{"region", region}, {key, value}});
+  if (!s.ok()) return action_failed(s.message());
+  return action_passed(what, {{"region", region}, {key, value}});
 }
 
 ActionOutcome run_sku_offer(const json& args, ActionContext& ctx, ArmStore& store) {
   const Region* r = find_region(args["region"].get<std::string>());
-  if (r == nullptr) return failed("region: unknown region " + args["region"].dump());
+  if (r == nullptr) return action_failed("region: unknown region " + args["region"].dump());
   return set_setting_entry(ctx, store, "sku_offers", r->name, args["skus"],
                            "VM sizes offered in " + r->name + ": " + args["skus"].dump());
 }
 
 ActionOutcome run_quota_set(const json& args, ActionContext& ctx, ArmStore& store) {
   const Region* r = find_region(args["region"].get<std::string>());
-  if (r == nullptr) return failed("region: unknown region " + args["region"].dump());
+  if (r == nullptr) return action_failed("region: unknown region " + args["region"].dump());
   Status s = on_io(ctx, [&]() -> Status {
     json all = store.setting("quota").value_or(json::object());
     all[r->name][args["family"].get<std::string>()] = args["limit"];
     return store.put_setting("quota", all);
   });
-  if (!s.ok()) return failed(s.message());
-  return passed("quota " + args["family"].get<std::string>() + " in " + r->name + " = " +
-                    args["limit"].dump(),
-                {{"region", r->name}, {"family", args["family"]}, {"limit", args["limit"]}});
+  if (!s.ok()) return action_failed(s.message());
+  return action_passed("quota " + args["family"].get<std::string>() + " in " + r->name + " = " +
+                           args["limit"].dump(),
+                       {{"region", r->name}, {"family", args["family"]}, {"limit", args["limit"]}});
 }
 
 ActionOutcome run_durations_set(const json& args, ActionContext& ctx, ArmStore& store) {
   auto d = parse_duration(args["duration"].get<std::string>());
-  if (!d.ok()) return failed("duration: " + d.status().message());
+  if (!d.ok()) return action_failed("duration: " + d.status().message());
   const double secs = std::chrono::duration<double>(*d).count();
   const std::string type = args["type"].get<std::string>();
   Status s = on_io(ctx, [&]() -> Status {
@@ -100,24 +87,24 @@ ActionOutcome run_durations_set(const json& args, ActionContext& ctx, ArmStore& 
     all[type] = secs;
     return store.put_setting("durations", all);
   });
-  if (!s.ok()) return failed(s.message());
-  return passed(type + " takes " + args["duration"].get<std::string>(),
-                {{"type", type}, {"seconds", secs}});
+  if (!s.ok()) return action_failed(s.message());
+  return action_passed(type + " takes " + args["duration"].get<std::string>(),
+                       {{"type", type}, {"seconds", secs}});
 }
 
 ActionOutcome run_name_reserve(const json& args, ActionContext& ctx, ArmStore& store) {
   const std::string kind = args["kind"].get<std::string>();
-  std::string key = lower(args["name"].get<std::string>());
+  std::string key = to_lower(args["name"].get<std::string>());
   if (kind == "dns") {
     const Region* r =
         args.contains("region") ? find_region(args["region"].get<std::string>()) : nullptr;
-    if (r == nullptr) return failed("region: required for a DNS label (e.g. \"japaneast\")");
+    if (r == nullptr) return action_failed("region: required for a DNS label (e.g. \"japaneast\")");
     key += "." + r->name;
   }
   Status s = on_io(ctx, [&] { return store.claim_name({kind, key, "reserved"}); });
-  if (!s.ok()) return failed(s.message());
-  return passed(kind + " name '" + key + "' is taken (outside the lab)",
-                {{"kind", kind}, {"key", key}});
+  if (!s.ok()) return action_failed(s.message());
+  return action_passed(kind + " name '" + key + "' is taken (outside the lab)",
+                       {{"kind", kind}, {"key", key}});
 }
 
 ActionOutcome run_resource_expect(const json& args, ActionContext& ctx, ArmStore& store) {
@@ -134,9 +121,10 @@ ActionOutcome run_resource_expect(const json& args, ActionContext& ctx, ArmStore
   if (args.contains("state")) {
     const std::string want = args["state"].get<std::string>();
     const std::string got = found.ok() ? found->state : "(missing)";
-    if (got != want) return failed(id + ": provisioningState is " + got + ", expected " + want);
+    if (got != want)
+      return action_failed(id + ": provisioningState is " + got + ", expected " + want);
   }
-  return passed(id + (found.ok() ? ": " + found->state : ": not found"), std::move(out));
+  return action_passed(id + (found.ok() ? ": " + found->state : ": not found"), std::move(out));
 }
 
 Status require_strings(const json& args, std::initializer_list<const char*> keys) {

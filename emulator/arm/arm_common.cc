@@ -2,6 +2,7 @@
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/template.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -98,7 +99,7 @@ namespace {
 
 bool action_matches(std::string_view pattern, std::string_view action) {
   // ARM action patterns: "*", "*/read", "Microsoft.Authorization/*/Write" (case-insensitive).
-  const std::string p = lower(pattern), a = lower(action);
+  const std::string p = to_lower(pattern), a = to_lower(action);
   if (p == "*") return true;
   if (p == "*/read") return a.size() >= 5 && a.compare(a.size() - 5, 5, "/read") == 0;
   auto star = p.find("/*/");
@@ -113,7 +114,7 @@ bool action_matches(std::string_view pattern, std::string_view action) {
 // Built-in roles (actions / notActions as Azure defines them, abridged to what the emulator
 // checks: learn.microsoft.com "Azure built-in roles").
 bool role_allows(const std::string& role, const std::string& action) {
-  const std::string r = lower(role);
+  const std::string r = to_lower(role);
   if (r == "owner") return true;
   if (r == "contributor") {
     for (const char* denied :
@@ -127,7 +128,7 @@ bool role_allows(const std::string& role, const std::string& action) {
 }
 
 bool scope_covers(const std::string& assigned, const std::string& target) {
-  const std::string a = lower(assigned), t = lower(target);
+  const std::string a = to_lower(assigned), t = to_lower(target);
   return t == a || (t.size() > a.size() && t.compare(0, a.size(), a) == 0 && t[a.size()] == '/') ||
          a == "/";
 }
@@ -156,14 +157,15 @@ std::optional<ArmError> require_registered(const Call& call, const std::string& 
   return errors::missing_subscription_registration(info ? info->ns : ns);
 }
 
-ArmOr<ResourceGroup> require_group(const Call& call, const std::string& name, bool for_write) {
+Result<ResourceGroup, ArmError> require_group(const Call& call, const std::string& name,
+                                              bool for_write) {
   auto group = call.env.store.find_group(call.subscription.id, name);
   if (!group.ok()) return errors::resource_group_not_found(name);
   if (for_write && group->state == "Deleting") return errors::resource_group_being_deleted(name);
   return std::move(group).value();
 }
 
-ArmOr<json> body_json(const Call& call) {
+Result<json, ArmError> body_json(const Call& call) {
   if (call.req.body.empty()) return json::object();
   auto parsed = parse_lenient_json(call.req.body);
   if (!parsed.ok()) return errors::invalid_request_content(parsed.status().message());

@@ -3,6 +3,7 @@
 // cancel. The engine lives in arm_deployments_engine.cc; behaviour and limitations are in
 // README.deployments.md.
 #include "emulator/arm/arm_deployments_engine.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 
@@ -29,13 +30,14 @@ std::string group_scope(const Call& call) {
 }
 
 // Authorizes `action` on the group scope, then finds the group.
-ArmOr<ResourceGroup> checked_group(const Call& call, const std::string& action, bool for_write) {
+Result<ResourceGroup, ArmError> checked_group(const Call& call, const std::string& action,
+                                              bool for_write) {
   if (auto e = authorize(call, action, group_scope(call))) return *e;
   return require_group(call, call.param("resourceGroupName"), for_write);
 }
 
 // The deployment named in the path, or 404 DeploymentNotFound.
-ArmOr<Deployment> find_named(const Call& call, const ResourceGroup& group) {
+Result<Deployment, ArmError> find_named(const Call& call, const ResourceGroup& group) {
   const std::string name = call.param("deploymentName");
   auto d = call.env.store.find_deployment(call.subscription.id, group.name, name);
   if (!d.ok()) return errors::deployment_not_found(name);
@@ -51,17 +53,19 @@ std::string operation_id_from(const http::Response& res) {
 }
 
 http::Response put_deployment(Call& call) {
-  ArmOr<ResourceGroup> group = checked_group(call, "Microsoft.Resources/deployments/write", true);
+  Result<ResourceGroup, ArmError> group =
+      checked_group(call, "Microsoft.Resources/deployments/write", true);
   if (!group.ok()) return error_reply(group.error());
   const std::string name = call.param("deploymentName");
   auto existing = call.env.store.find_deployment(call.subscription.id, group->name, name);
   if (existing.ok() && deployment_active(*existing))
     return error_reply(errors::deployment_active(name, existing->created_at));
-  ArmOr<DeploymentRequest> request = parse_deployment_request(call, name);
+  Result<DeploymentRequest, ArmError> request = parse_deployment_request(call, name);
   if (!request.ok()) return error_reply(request.error());
-  ArmOr<Preflight> preflight = run_preflight(call, group.value(), request.value());
+  Result<Preflight, ArmError> preflight = run_preflight(call, group.value(), request.value());
   if (!preflight.ok()) return error_reply(preflight.error());
-  ArmOr<Deployment> d = start_deployment(call, group.value(), request.value(), preflight.value());
+  Result<Deployment, ArmError> d =
+      start_deployment(call, group.value(), request.value(), preflight.value());
   if (!d.ok()) return error_reply(d.error());
   const std::string status_path = "/subscriptions/" + call.subscription.id + "/resourcegroups/" +
                                   group->name + "/providers/Microsoft.Resources/deployments/" +
@@ -77,26 +81,29 @@ http::Response put_deployment(Call& call) {
 }
 
 http::Response validate_deployment(Call& call) {
-  ArmOr<ResourceGroup> group =
+  Result<ResourceGroup, ArmError> group =
       checked_group(call, "Microsoft.Resources/deployments/validate/action", true);
   if (!group.ok()) return error_reply(group.error());
-  ArmOr<DeploymentRequest> request = parse_deployment_request(call, call.param("deploymentName"));
+  Result<DeploymentRequest, ArmError> request =
+      parse_deployment_request(call, call.param("deploymentName"));
   if (!request.ok()) return error_reply(request.error());
-  ArmOr<Preflight> preflight = run_preflight(call, group.value(), request.value());
+  Result<Preflight, ArmError> preflight = run_preflight(call, group.value(), request.value());
   if (!preflight.ok()) return error_reply(preflight.error());
   return json_reply(200, validate_view(call, group.value(), request.value(), preflight.value()));
 }
 
 http::Response get_deployment(Call& call) {
-  ArmOr<ResourceGroup> group = checked_group(call, "Microsoft.Resources/deployments/read", false);
+  Result<ResourceGroup, ArmError> group =
+      checked_group(call, "Microsoft.Resources/deployments/read", false);
   if (!group.ok()) return error_reply(group.error());
-  ArmOr<Deployment> d = find_named(call, group.value());
+  Result<Deployment, ArmError> d = find_named(call, group.value());
   if (!d.ok()) return error_reply(d.error());
   return json_reply(200, deployment_view(d.value(), call.now));
 }
 
 http::Response head_deployment(Call& call) {
-  ArmOr<ResourceGroup> group = checked_group(call, "Microsoft.Resources/deployments/read", false);
+  Result<ResourceGroup, ArmError> group =
+      checked_group(call, "Microsoft.Resources/deployments/read", false);
   http::Response res;
   res.status = group.ok() && find_named(call, group.value()).ok() ? 204 : 404;
   if (!group.ok() && group.error().http_status != 404) res.status = group.error().http_status;
@@ -104,7 +111,8 @@ http::Response head_deployment(Call& call) {
 }
 
 http::Response list_deployments(Call& call) {
-  ArmOr<ResourceGroup> group = checked_group(call, "Microsoft.Resources/deployments/read", false);
+  Result<ResourceGroup, ArmError> group =
+      checked_group(call, "Microsoft.Resources/deployments/read", false);
   if (!group.ok()) return error_reply(group.error());
   json items = json::array();
   for (const Deployment& d : call.env.store.deployments(call.subscription.id, group->name))
@@ -114,11 +122,12 @@ http::Response list_deployments(Call& call) {
 
 // Deletes the deployment from the history (its resources stay), or 409 while it runs.
 http::Response delete_deployment(Call& call) {
-  ArmOr<ResourceGroup> group = checked_group(call, "Microsoft.Resources/deployments/delete", false);
+  Result<ResourceGroup, ArmError> group =
+      checked_group(call, "Microsoft.Resources/deployments/delete", false);
   if (!group.ok()) return error_reply(group.error());
   http::Response res;
   res.status = 204;
-  ArmOr<Deployment> d = find_named(call, group.value());
+  Result<Deployment, ArmError> d = find_named(call, group.value());
   if (!d.ok()) return res;
   if (deployment_active(d.value()))
     return error_reply(errors::deployment_active(d->name, d->created_at));
@@ -137,7 +146,7 @@ Status cancel(Call& call, Deployment& d) {
       continue;
     }
     auto r = call.env.store.find_resource(op.value("resourceId", ""));
-    if (r.ok() && lower(r->deployment) == lower(d.name) && r->created_at >= d.created_at)
+    if (r.ok() && to_lower(r->deployment) == to_lower(d.name) && r->created_at >= d.created_at)
       EMU_RETURN_IF_ERROR(call.env.store.delete_resource(r->id));
   }
   d.operations = std::move(kept);
@@ -155,10 +164,10 @@ Status cancel(Call& call, Deployment& d) {
 }
 
 http::Response cancel_deployment(Call& call) {
-  ArmOr<ResourceGroup> group =
+  Result<ResourceGroup, ArmError> group =
       checked_group(call, "Microsoft.Resources/deployments/cancel/action", false);
   if (!group.ok()) return error_reply(group.error());
-  ArmOr<Deployment> d = find_named(call, group.value());
+  Result<Deployment, ArmError> d = find_named(call, group.value());
   if (!d.ok()) return error_reply(d.error());
   if (!deployment_active(d.value()))
     return error_reply(errors::deployment_not_cancelable(d->name, d->state));
@@ -169,19 +178,19 @@ http::Response cancel_deployment(Call& call) {
 }
 
 http::Response list_operations(Call& call) {
-  ArmOr<ResourceGroup> group =
+  Result<ResourceGroup, ArmError> group =
       checked_group(call, "Microsoft.Resources/deployments/operations/read", false);
   if (!group.ok()) return error_reply(group.error());
-  ArmOr<Deployment> d = find_named(call, group.value());
+  Result<Deployment, ArmError> d = find_named(call, group.value());
   if (!d.ok()) return error_reply(d.error());
   return list_reply(operations_view(d.value(), call.now));
 }
 
 http::Response get_operation(Call& call) {
-  ArmOr<ResourceGroup> group =
+  Result<ResourceGroup, ArmError> group =
       checked_group(call, "Microsoft.Resources/deployments/operations/read", false);
   if (!group.ok()) return error_reply(group.error());
-  ArmOr<Deployment> d = find_named(call, group.value());
+  Result<Deployment, ArmError> d = find_named(call, group.value());
   if (!d.ok()) return error_reply(d.error());
   const std::string op_id = call.param("operationId");
   auto view = operation_view(d.value(), op_id, call.now);
@@ -191,13 +200,13 @@ http::Response get_operation(Call& call) {
 
 // The Azure-AsyncOperation status of a deployment PUT.
 http::Response operation_status(Call& call) {
-  ArmOr<ResourceGroup> group =
+  Result<ResourceGroup, ArmError> group =
       checked_group(call, "Microsoft.Resources/deployments/operationstatuses/read", false);
   if (!group.ok()) return error_reply(group.error());
   const std::string op_id = call.param("operationId");
   auto op = call.env.store.find_operation(op_id);
   const std::string target = deployment_id(group.value(), call.param("deploymentName"));
-  if (!op.ok() || op->kind != "deployment" || lower(op->target) != lower(target))
+  if (!op.ok() || op->kind != "deployment" || to_lower(op->target) != to_lower(target))
     return error_reply(errors::operation_not_found(op_id));
   return operation_status_reply(call, op.value());
 }

@@ -2,6 +2,8 @@
 // (see arm_deployments_engine.h and README.deployments.md).
 #include "emulator/arm/arm_deployments_engine.h"
 
+#include "emulator/core/text.h"
+
 #include <algorithm>
 #include <cctype>
 #include <map>
@@ -29,7 +31,7 @@ bool is_runtime_conflict(const ArmError& e) {
                                                    "conflict"};
   static const std::set<std::string> kPreflight = {"quotaexceeded", "skunotavailable",
                                                    "operationnotallowed"};
-  const std::string code = lower(e.code);
+  const std::string code = to_lower(e.code);
   if (kConflicts.count(code) != 0) return true;
   return e.http_status == 409 && kPreflight.count(code) == 0;
 }
@@ -66,8 +68,8 @@ ResourcePath resource_path_of(const ExpandedResource& r) {
 ReferenceFn make_reference(const Call& call, const std::map<std::string, json>* planned) {
   return [&call, planned](const std::string& id, bool full) -> std::optional<json> {
     json view;
-    if (planned != nullptr && planned->count(lower(id)) != 0) {
-      view = planned->at(lower(id));
+    if (planned != nullptr && planned->count(to_lower(id)) != 0) {
+      view = planned->at(to_lower(id));
     } else {
       auto r = call.env.store.find_resource(id);
       if (!r.ok()) return std::nullopt;
@@ -84,14 +86,10 @@ json planned_view(const PutPlan& plan) {
   return r.view();
 }
 
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // The rules' plan for writing `p` (no write).
-ArmOr<PutPlan> plan_for(const Call& call, const ResourceGroup& group, const PlannedResource& p,
-                        const ResourcePath& path, const std::string& api_version) {
+Result<PutPlan, ArmError> plan_for(const Call& call, const ResourceGroup& group,
+                                   const PlannedResource& p, const ResourcePath& path,
+                                   const std::string& api_version) {
   auto existing = call.env.store.find_resource(p.id);
   const TypeContext ctx{call.env.store,
                         call.now,
@@ -133,9 +131,10 @@ TemplateScope deployment_scope(const Call& call, const ResourceGroup& group,
   return scope;
 }
 
-ArmOr<DeploymentRequest> parse_deployment_request(const Call& call, const std::string& name) {
+Result<DeploymentRequest, ArmError> parse_deployment_request(const Call& call,
+                                                             const std::string& name) {
   if (!valid_deployment_name(name)) return errors::invalid_deployment_name(name);
-  ArmOr<json> body = body_json(call);
+  Result<json, ArmError> body = body_json(call);
   if (!body.ok()) return body.error();
   const json props = body->value("properties", json::object());
   if (!props.is_object()) return errors::invalid_request_content("'properties' is not an object");
@@ -153,14 +152,14 @@ ArmOr<DeploymentRequest> parse_deployment_request(const Call& call, const std::s
     request.parameters = props["parameters"];
   }
   const std::string mode = props.value("mode", std::string("Incremental"));
-  if (lower(mode) != "incremental") return errors::deployment_mode_not_supported(mode);
+  if (to_lower(mode) != "incremental") return errors::deployment_mode_not_supported(mode);
   return request;
 }
 
-ArmOr<Preflight> run_preflight(Call& call, const ResourceGroup& group,
-                               const DeploymentRequest& request) {
+Result<Preflight, ArmError> run_preflight(Call& call, const ResourceGroup& group,
+                                          const DeploymentRequest& request) {
   const TemplateScope scope = deployment_scope(call, group, request.name);
-  ArmOr<ExpandedTemplate> expanded =
+  Result<ExpandedTemplate, ArmError> expanded =
       expand_template(request.tmpl, request.parameters, scope, make_reference(call, nullptr));
   if (!expanded.ok()) return expanded.error();
   Preflight preflight;
@@ -177,27 +176,27 @@ ArmOr<Preflight> run_preflight(Call& call, const ResourceGroup& group,
     planned.id = path.id(call.subscription.id, group.name);
     if (auto e = authorize(call, planned.type + "/write", planned.id)) return *e;
     const auto mark_unplanned = [&] {
-      unplanned.insert(lower(planned.id));
-      unplanned.insert(lower(r.id));
+      unplanned.insert(to_lower(planned.id));
+      unplanned.insert(to_lower(r.id));
     };
     if (r.deferred) {
       planned.blocked =
           std::any_of(r.depends_on.begin(), r.depends_on.end(),
-                      [&](const std::string& d) { return unplanned.count(lower(d)); });
+                      [&](const std::string& d) { return unplanned.count(to_lower(d)); });
       if (planned.blocked) {
         mark_unplanned();
         preflight.resources.push_back(std::move(planned));
         continue;
       }
-      ArmOr<json> body = evaluate_resource_body(request.tmpl, preflight.expanded, r, scope,
-                                                make_reference(call, &views));
+      Result<json, ArmError> body = evaluate_resource_body(request.tmpl, preflight.expanded, r,
+                                                           scope, make_reference(call, &views));
       if (!body.ok()) return body.error();
       planned.expanded.body = std::move(body.value());
     }
-    ArmOr<PutPlan> plan = plan_for(call, group, planned, path, r.api_version);
+    Result<PutPlan, ArmError> plan = plan_for(call, group, planned, path, r.api_version);
     if (plan.ok()) {
       planned.plan = std::move(plan.value());
-      views[lower(planned.id)] = views[lower(r.id)] = planned_view(planned.plan);
+      views[to_lower(planned.id)] = views[to_lower(r.id)] = planned_view(planned.plan);
     } else {
       mark_unplanned();
       if (is_runtime_conflict(plan.error()))
@@ -228,11 +227,11 @@ struct Schedule {
 std::optional<TimePoint> start_time(Schedule& s, const Preflight& preflight, size_t i,
                                     TimePoint now) {
   const PlannedResource& p = preflight.resources[i];
-  s.index[lower(p.id)] = s.index[lower(p.expanded.id)] = i;
+  s.index[to_lower(p.id)] = s.index[to_lower(p.expanded.id)] = i;
   if (p.blocked) return std::nullopt;
   TimePoint start = now;
   for (const std::string& dep : p.expanded.depends_on) {
-    auto it = s.index.find(lower(dep));
+    auto it = s.index.find(to_lower(dep));
     if (it == s.index.end()) continue;  // the template engine orders dependencies first
     auto done = s.finished.find(it->second);
     if (done == s.finished.end()) return std::nullopt;
@@ -243,9 +242,10 @@ std::optional<TimePoint> start_time(Schedule& s, const Preflight& preflight, siz
 
 // Writes resource `i` to start at `start` (or records the failure it meets then) and returns
 // its deployment operation. Errors: a server-side (5xx) write failure.
-ArmOr<json> run_resource(Call& call, const ResourceGroup& group, const std::string& deployment,
-                         const PlannedResource& p, size_t i, TimePoint start, Schedule& s) {
-  json op = {{"operationId", upper(call.env.ids.hex(8))},
+Result<json, ArmError> run_resource(Call& call, const ResourceGroup& group,
+                                    const std::string& deployment, const PlannedResource& p,
+                                    size_t i, TimePoint start, Schedule& s) {
+  json op = {{"operationId", to_upper(call.env.ids.hex(8))},
              {"trackingId", call.env.ids.guid()},
              {"resourceId", p.id},
              {"resourceType", p.type},
@@ -255,12 +255,12 @@ ArmOr<json> run_resource(Call& call, const ResourceGroup& group, const std::stri
   std::optional<ArmError> failure = p.conflict;
   if (!failure) {
     const bool existed = call.env.store.find_resource(p.id).ok();
-    ArmOr<PutPlan> put =
+    Result<PutPlan, ArmError> put =
         put_resource(call, group, p.type, p.expanded.name, p.expanded.body, deployment, start);
     if (!put.ok() && put.error().http_status >= 500) return put.error();
     if (put.ok()) {
       s.finished[i] = start + put->duration;
-      s.views[lower(p.id)] = s.views[lower(p.expanded.id)] = planned_view(put.value());
+      s.views[to_lower(p.id)] = s.views[to_lower(p.expanded.id)] = planned_view(put.value());
       s.output_resources.push_back({{"id", p.id}});
       op["state"] = "Succeeded";
       op["statusCode"] = status_code_name(existed ? put->update_status : put->create_status);
@@ -278,8 +278,9 @@ ArmOr<json> run_resource(Call& call, const ResourceGroup& group, const std::stri
 
 }  // namespace
 
-ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
-                                   const DeploymentRequest& request, const Preflight& preflight) {
+Result<Deployment, ArmError> start_deployment(Call& call, const ResourceGroup& group,
+                                              const DeploymentRequest& request,
+                                              const Preflight& preflight) {
   Deployment d;
   d.id = deployment_id(group, request.name);
   d.subscription_id = call.subscription.id;
@@ -290,7 +291,8 @@ ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
   for (size_t i = 0; i < preflight.resources.size(); ++i) {
     const std::optional<TimePoint> start = start_time(s, preflight, i, call.now);
     if (!start) continue;  // a dependency is not deployed: neither is this one
-    ArmOr<json> op = run_resource(call, group, request.name, preflight.resources[i], i, *start, s);
+    Result<json, ArmError> op =
+        run_resource(call, group, request.name, preflight.resources[i], i, *start, s);
     if (!op.ok()) return op.error();
     d.settles_at = std::max(d.settles_at, TimePoint(Duration(op->at("settlesAt").get<int64_t>())));
     d.operations.push_back(std::move(op.value()));
@@ -301,9 +303,9 @@ ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
   });
   json outputs = json::object();
   if (s.failures.empty() && request.tmpl.contains("outputs")) {
-    ArmOr<json> evaluated = evaluate_outputs(request.tmpl, preflight.expanded,
-                                             deployment_scope(call, group, request.name),
-                                             make_reference(call, &s.views));
+    Result<json, ArmError> evaluated = evaluate_outputs(request.tmpl, preflight.expanded,
+                                                        deployment_scope(call, group, request.name),
+                                                        make_reference(call, &s.views));
     if (evaluated.ok())
       outputs = std::move(evaluated.value());
     else

@@ -28,7 +28,8 @@ struct DeploymentRequest {
 // Reads the call's (lenient) body. Errors: InvalidRequestContent (unparseable body, no
 // template), InvalidTemplate naming properties.templateLink (not supported), InvalidParameter
 // on properties.mode (Complete is refused), deployment name errors.
-ArmOr<DeploymentRequest> parse_deployment_request(const Call& call, const std::string& name);
+Result<DeploymentRequest, ArmError> parse_deployment_request(const Call& call,
+                                                             const std::string& name);
 
 // One template resource after preflight.
 struct PlannedResource {
@@ -55,16 +56,17 @@ TemplateScope deployment_scope(const Call& call, const ResourceGroup& group,
 // InvalidTemplate (400, from the template engine), MissingSubscriptionRegistration (409),
 // AuthorizationFailed (403, write on a resource); every other rule failure of any resource
 // gathers into 400 InvalidTemplateDeployment with the inner errors as details.
-ArmOr<Preflight> run_preflight(Call& call, const ResourceGroup& group,
-                               const DeploymentRequest& request);
+Result<Preflight, ArmError> run_preflight(Call& call, const ResourceGroup& group,
+                                          const DeploymentRequest& request);
 
 // Schedules the deployment in virtual time from call.now (each resource starts when its
 // dependencies finished and takes its plan's duration; a conflict fails its resource at its
 // start time and its dependents are never deployed), writes the resources through
 // put_resource and returns the Deployment to store (state Accepted; final state, settles_at,
 // error, operations and outputs filled). Errors: a store failure (500).
-ArmOr<Deployment> start_deployment(Call& call, const ResourceGroup& group,
-                                   const DeploymentRequest& request, const Preflight& preflight);
+Result<Deployment, ArmError> start_deployment(Call& call, const ResourceGroup& group,
+                                              const DeploymentRequest& request,
+                                              const Preflight& preflight);
 
 // The ID of deployment `name` in `group`.
 std::string deployment_id(const ResourceGroup& group, const std::string& name);

@@ -1,5 +1,6 @@
 // JSON views of deployments and deployment operations.
 #include "emulator/arm/arm_deployments_engine.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <cstdio>
@@ -15,7 +16,7 @@ TimePoint from_micros(const json& v) {
 
 const PlannedResource* find_planned(const Preflight& preflight, const std::string& id) {
   for (const PlannedResource& p : preflight.resources)
-    if (lower(p.id) == lower(id) || lower(p.expanded.id) == lower(id)) return &p;
+    if (to_lower(p.id) == to_lower(id) || to_lower(p.expanded.id) == to_lower(id)) return &p;
   return nullptr;
 }
 
@@ -137,7 +138,7 @@ json operations_view(const Deployment& d, TimePoint now) {
 std::optional<json> operation_view(const Deployment& d, const std::string& operation_id,
                                    TimePoint now) {
   for (const json& op : d.operations)
-    if (lower(op.value("operationId", "")) == lower(operation_id) && started(op, now))
+    if (to_lower(op.value("operationId", "")) == to_lower(operation_id) && started(op, now))
       return one_operation(d, op, now);
   return std::nullopt;
 }

@@ -2,6 +2,7 @@
 // list, DELETE 202 + Location until the group and everything in it is gone.
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/catalog.h"
+#include "emulator/core/text.h"
 
 namespace emu::arm::internal {
 namespace {
@@ -42,7 +43,7 @@ Duration delete_duration(const Call& call, bool empty) {
   auto d = call.env.store.setting("durations");
   if (d.ok() && d->is_object()) {
     for (const auto& [key, value] : d->items())
-      if (lower(key) == lower(kGroupType) && value.is_number())
+      if (to_lower(key) == to_lower(kGroupType) && value.is_number())
         return std::chrono::duration_cast<Duration>(
             std::chrono::duration<double>(value.get<double>()));
   }
@@ -67,7 +68,7 @@ http::Response put_group(Call& call) {
   if (region == nullptr)
     return error_reply(
         errors::location_not_available_for_group(b["location"].get<std::string>(), region_names()));
-  if (existing.ok() && lower(existing->location) != region->name)
+  if (existing.ok() && to_lower(existing->location) != region->name)
     return error_reply(errors::invalid_resource_group_location(region->name, existing->location));
   ResourceGroup g = existing.ok() ? *existing : ResourceGroup{};
   g.subscription_id = call.subscription.id;

@@ -78,9 +78,10 @@ std::string registration_state(const Call& call, const std::string& ns);
 std::optional<ArmError> require_registered(const Call& call, const std::string& ns);
 // The group, or 404 ResourceGroupNotFound (also while it is being deleted: 409
 // ResourceGroupBeingDeleted for writes when `for_write`).
-ArmOr<ResourceGroup> require_group(const Call& call, const std::string& name, bool for_write);
+Result<ResourceGroup, ArmError> require_group(const Call& call, const std::string& name,
+                                              bool for_write);
 // The request body as JSON (lenient, as ARM's front door), or 400 InvalidRequestContent.
-ArmOr<nlohmann::json> body_json(const Call& call);
+Result<nlohmann::json, ArmError> body_json(const Call& call);
 
 // ISO 8601 with 7 fractional digits, as ARM prints times ("2026-01-01T00:00:00.0000000Z").
 std::string arm_time(TimePoint t);
@@ -118,8 +119,9 @@ ResourcePath parse_resource_path(std::string_view ns, std::string_view rest);
 // Writes a resource PUT from `body` for the call's subscription: rules check (types.h), then
 // store write with state Creating/Updating until the plan's duration passes. Returns the plan
 // (for the reply), or the rule's error. `deployment` names the deployment that writes it.
-ArmOr<PutPlan> put_resource(Call& call, const ResourceGroup& group, const std::string& type,
-                            const std::string& name, const nlohmann::json& body,
-                            const std::string& deployment, TimePoint starts_at);
+Result<PutPlan, ArmError> put_resource(Call& call, const ResourceGroup& group,
+                                       const std::string& type, const std::string& name,
+                                       const nlohmann::json& body, const std::string& deployment,
+                                       TimePoint starts_at);
 
 }  // namespace emu::arm::internal

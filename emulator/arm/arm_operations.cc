@@ -2,6 +2,7 @@
 // resource ({"status": InProgress|Succeeded|Failed|Canceled, "error"?}) and the Location
 // result (202 while running; 200 when done, with the resource for a PUT).
 #include "emulator/arm/arm_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 
@@ -10,10 +11,10 @@ namespace {
 
 using nlohmann::json;
 
-ArmOr<Operation> find_op(const Call& call) {
+Result<Operation, ArmError> find_op(const Call& call) {
   const std::string id = call.param("operationId");
   auto op = call.env.store.find_operation(id);
-  if (!op.ok() || lower(op->subscription_id) != lower(call.subscription.id))
+  if (!op.ok() || to_lower(op->subscription_id) != to_lower(call.subscription.id))
     return errors::operation_not_found(id);
   return std::move(op).value();
 }

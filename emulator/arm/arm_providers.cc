@@ -29,7 +29,7 @@ json provider_json(const Call& call, const ProviderInfo& p) {
           {"resourceTypes", std::move(types)}};
 }
 
-ArmOr<const ProviderInfo*> known_provider(const Call& call) {
+Result<const ProviderInfo*, ArmError> known_provider(const Call& call) {
   const ProviderInfo* p = find_provider(call.param("ns"));
   if (p == nullptr) return errors::resource_namespace_not_found(call.param("ns"));
   return p;

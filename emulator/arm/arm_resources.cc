@@ -2,6 +2,7 @@
 // write shared by direct PUTs and the deployment engine (put_resource).
 #include "emulator/arm/arm_resources_internal.h"
 #include "emulator/arm/catalog.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -46,9 +47,9 @@ std::optional<ArmError> claim_names(ArmStore& store, const std::string& id,
                                     std::vector<NameClaim>& claims) {
   for (NameClaim& c : claims) {
     c.owner = id;
-    c.key = lower(c.key);
+    c.key = to_lower(c.key);
     auto held = store.find_name(c.kind, c.key);
-    if (held.ok() && lower(held->owner) != lower(id)) return errors::name_in_use(c.key);
+    if (held.ok() && to_lower(held->owner) != to_lower(id)) return errors::name_in_use(c.key);
   }
   if (Status s = store.release_names_of(id); !s.ok()) return errors::internal_error_described(s);
   for (const NameClaim& c : claims)
@@ -102,12 +103,12 @@ http::Response empty_reply(int status) {
 std::string location_key(std::string_view location) {
   std::string out;
   for (char c : location)
-    if (c != ' ') out.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (c != ' ') out.push_back(ascii_lower(c));
   return out;
 }
 
 std::string type_and_name(std::string_view id) {
-  const std::string lowered = lower(id);
+  const std::string lowered = to_lower(id);
   const size_t at = lowered.rfind("/providers/");
   return std::string(at == std::string::npos ? id : id.substr(at + 11));
 }
@@ -166,9 +167,10 @@ std::string ResourcePath::id(const std::string& subscription_id, const std::stri
 
 // --- The resource write ---
 
-ArmOr<PutPlan> put_resource(Call& call, const ResourceGroup& group, const std::string& type,
-                            const std::string& name, const nlohmann::json& body,
-                            const std::string& deployment, TimePoint starts_at) {
+Result<PutPlan, ArmError> put_resource(Call& call, const ResourceGroup& group,
+                                       const std::string& type, const std::string& name,
+                                       const nlohmann::json& body, const std::string& deployment,
+                                       TimePoint starts_at) {
   const size_t slash = type.find('/');
   const std::vector<std::string> types = type_segments(type);
   const std::vector<std::string> names = split_segments(name);
@@ -189,7 +191,7 @@ ArmOr<PutPlan> put_resource(Call& call, const ResourceGroup& group, const std::s
                                             existing ? &*existing : nullptr, deployment.empty());
 
   const ResourceTypeRules* rules = find_type_rules(path.type);
-  ArmOr<PutPlan> planned =
+  Result<PutPlan, ArmError> planned =
       rules ? rules->plan_put(body, ctx) : plan_generic_put(path.type, body, ctx);
   if (!planned.ok()) return planned;
   PutPlan plan = std::move(planned.value());

@@ -3,6 +3,7 @@
 // GET of a collection ({type} last) and POST actions ({type}/{name}/{action}).
 #include "emulator/arm/arm_resources_internal.h"
 #include "emulator/arm/catalog.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 
@@ -50,7 +51,8 @@ ArmError not_found(const std::string& id, const std::string& group) {
   return errors::resource_not_found(type_and_name(id), group);
 }
 
-ArmOr<Resource> find_existing(const Call& call, const Target& t, const ResourceGroup& g) {
+Result<Resource, ArmError> find_existing(const Call& call, const Target& t,
+                                         const ResourceGroup& g) {
   auto r = call.env.store.find_resource(t.id);
   if (!r.ok()) return not_found(t.id, g.name);
   return std::move(r).value();
@@ -110,9 +112,9 @@ http::Response do_patch(Call& call, const Target& t, const ResourceGroup& g) {
 
 // Deletes `r` (and its child resources) now, or marks them Deleting until `settles_at`.
 Status remove_resource(ArmStore& store, const Resource& r, const DeletePlan& plan, TimePoint now) {
-  const std::string prefix = lower(r.id) + "/";
+  const std::string prefix = to_lower(r.id) + "/";
   for (Resource child : store.resources(r.subscription_id, r.resource_group, "")) {
-    if (lower(child.id).rfind(prefix, 0) != 0) continue;
+    if (to_lower(child.id).rfind(prefix, 0) != 0) continue;
     if (plan.duration.count() == 0) {
       EMU_RETURN_IF_ERROR(store.delete_resource(child.id));
     } else {
@@ -187,15 +189,16 @@ http::Response do_list(Call& call, const Target& t, const ResourceGroup& g) {
     const std::string parent_id = t.parent_id();
     auto parent = call.env.store.find_resource(parent_id);
     if (!parent.ok()) return error_reply(not_found(parent_id, g.name));
-    prefix = lower(parent_id) + "/";
+    prefix = to_lower(parent_id) + "/";
     for (const json& child : embedded_children(parent.value(), last_type_segment(t))) {
       items.push_back(child);
-      seen.push_back(lower(child.value("id", "")));
+      seen.push_back(to_lower(child.value("id", "")));
     }
   }
   for (const Resource& r : call.env.store.resources(t.sub, g.name, t.path.type)) {
-    if (!prefix.empty() && lower(r.id).rfind(prefix, 0) != 0) continue;
-    if (std::find(seen.begin(), seen.end(), lower(r.id)) == seen.end()) items.push_back(r.view());
+    if (!prefix.empty() && to_lower(r.id).rfind(prefix, 0) != 0) continue;
+    if (std::find(seen.begin(), seen.end(), to_lower(r.id)) == seen.end())
+      items.push_back(r.view());
   }
   return list_reply(std::move(items));
 }
@@ -210,7 +213,7 @@ http::Response do_action(Call& call, const Target& t, const ResourceGroup& g) {
 }
 
 // Resolves the route params into a Target, or the ARM error for an unknown namespace/type.
-ArmOr<Target> resolve(const Call& call) {
+Result<Target, ArmError> resolve(const Call& call) {
   const std::string ns = call.param("ns");
   const ProviderInfo* provider = find_provider(ns);
   if (provider == nullptr) return errors::invalid_resource_namespace(ns);

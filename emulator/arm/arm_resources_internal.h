@@ -43,7 +43,7 @@ struct ResourceFilter {
 };
 // Parses an OData $filter as ARM's resource lists accept it; "" gives the empty filter.
 // 400 InvalidFilterInQueryString for anything else.
-ArmOr<ResourceFilter> parse_resource_filter(std::string_view text);
+Result<ResourceFilter, ArmError> parse_resource_filter(std::string_view text);
 
 // --- Shared helpers (arm_resources.cc) ---
 

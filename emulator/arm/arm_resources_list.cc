@@ -2,6 +2,7 @@
 // OData $filter subset ARM's resource index accepts and $expand of createdTime, changedTime
 // and provisioningState, as `az resource list` sends them.
 #include "emulator/arm/arm_resources_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <cctype>
@@ -34,7 +35,7 @@ struct Scanner {
     skip();
     size_t start = i;
     while (i < s.size() && (std::isalnum(static_cast<unsigned char>(s[i])) || s[i] == '_')) ++i;
-    return lower(s.substr(start, i - start));
+    return to_lower(s.substr(start, i - start));
   }
   std::optional<std::string> quoted() {  // 'text' with '' for a quote
     if (!eat('\'')) return std::nullopt;
@@ -132,8 +133,8 @@ bool all_match(const std::vector<FilterClause>& clauses, const Resource& r) {
       tag_value = &c.value;
       continue;
     }
-    const std::string v = lower(field_value(r, c.field));
-    const std::string want = lower(c.value);
+    const std::string v = to_lower(field_value(r, c.field));
+    const std::string want = to_lower(c.value);
     const bool hit = c.op == "substringof" ? v.find(want) != std::string::npos : v == want;
     if (hit == (c.op == "ne")) return false;
   }
@@ -168,7 +169,7 @@ std::string ResourceFilter::equals_value(std::string_view field) const {
   return "";
 }
 
-ArmOr<ResourceFilter> parse_resource_filter(std::string_view text) {
+Result<ResourceFilter, ArmError> parse_resource_filter(std::string_view text) {
   ResourceFilter filter;
   Scanner whole{text};
   if (whole.done()) return filter;
@@ -201,7 +202,7 @@ http::Response handle_generic_list(Call& call) {
   }
   auto filter = parse_resource_filter(query_value(call, "$filter"));
   if (!filter.ok()) return error_reply(filter.error());
-  const std::string expand = lower(query_value(call, "$expand"));
+  const std::string expand = to_lower(query_value(call, "$expand"));
   int64_t top = -1;
   if (const std::string t = query_value(call, "$top"); !t.empty()) {
     if (t.find_first_not_of("0123456789") != std::string::npos || t.size() > 9)

@@ -5,6 +5,7 @@
 // provider and operation handlers' (their routes come first).
 #include "emulator/arm/arm_resources_internal.h"
 #include "emulator/arm/catalog.h"
+#include "emulator/core/text.h"
 
 namespace emu::arm::internal {
 
@@ -24,7 +25,7 @@ struct ProviderCall {
   }
 };
 
-http::Response reply_or_error(const ArmOr<json>& result) {
+http::Response reply_or_error(const Result<json, ArmError>& result) {
   return result.ok() ? json_reply(200, result.value()) : error_reply(result.error());
 }
 
@@ -42,10 +43,10 @@ ArmError deleted_vault_not_found(const std::string& location, const std::string&
 }
 
 // The soft-deleted vault `name` of the caller's subscription in `location`, or 404.
-ArmOr<DeletedVault> find_deleted(const ProviderCall& pc, const std::string& location,
-                                 const std::string& name) {
+Result<DeletedVault, ArmError> find_deleted(const ProviderCall& pc, const std::string& location,
+                                            const std::string& name) {
   auto v = pc.call.env.store.find_deleted_vault(name);
-  if (!v.ok() || lower(v->subscription_id) != lower(pc.sub) ||
+  if (!v.ok() || to_lower(v->subscription_id) != to_lower(pc.sub) ||
       location_key(v->location) != location_key(location))
     return deleted_vault_not_found(location, name);
   return std::move(v).value();

@@ -3,6 +3,7 @@
 #include "emulator/aad/principals.h"
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/roles.h"
+#include "emulator/core/text.h"
 
 namespace emu::arm {
 
@@ -21,10 +22,10 @@ const std::vector<BuiltInRole>& built_in_roles() {
 }
 
 const BuiltInRole* find_role(std::string_view name_or_id) {
-  std::string key = lower(name_or_id);
+  std::string key = to_lower(name_or_id);
   if (auto slash = key.rfind('/'); slash != std::string::npos) key = key.substr(slash + 1);
   for (const BuiltInRole& r : built_in_roles())
-    if (lower(r.name) == key || r.id == key) return &r;
+    if (to_lower(r.name) == key || r.id == key) return &r;
   return nullptr;
 }
 
@@ -96,8 +97,8 @@ http::Response put_assignment(Call& call) {
   if (!found.ok())
     return error_reply(errors::principal_not_found(principal, call.subscription.tenant_id));
   for (const RoleAssignment& a : call.env.store.role_assignments(found->object_id, scope))
-    if (lower(a.scope) == lower(scope) && a.role == role->name &&
-        lower(a.id) != lower(call.param("assignmentName")))
+    if (to_lower(a.scope) == to_lower(scope) && a.role == role->name &&
+        to_lower(a.id) != to_lower(call.param("assignmentName")))
       return error_reply(errors::role_assignment_exists());
   RoleAssignment a;
   a.id = call.param("assignmentName");
@@ -116,7 +117,7 @@ http::Response get_assignment(Call& call) {
   if (auto denied = authorize(call, "Microsoft.Authorization/roleAssignments/read", scope))
     return error_reply(*denied);
   auto a = call.env.store.find_role_assignment(call.param("assignmentName"));
-  if (!a.ok() || lower(a->scope) != lower(scope))
+  if (!a.ok() || to_lower(a->scope) != to_lower(scope))
     return error_reply(errors::role_assignment_not_found(call.param("assignmentName")));
   if (call.req.method == "DELETE") {
     if (auto denied = authorize(call, "Microsoft.Authorization/roleAssignments/delete", scope))
@@ -140,7 +141,8 @@ http::Response list_assignments(Call& call) {
   }
   json items = json::array();
   for (const RoleAssignment& a : call.env.store.role_assignments(principal, ""))
-    if (lower(scope).rfind(lower(a.scope), 0) == 0 || lower(a.scope).rfind(lower(scope), 0) == 0)
+    if (to_lower(scope).rfind(to_lower(a.scope), 0) == 0 ||
+        to_lower(a.scope).rfind(to_lower(scope), 0) == 0)
       items.push_back(assignment_json(call, a));
   return list_reply(std::move(items));
 }
@@ -150,11 +152,11 @@ http::Response list_definitions(Call& call) {
   if (auto filter = call.req.query_param_ci("$filter")) {
     auto q = filter->find('\'');
     auto e = q == std::string::npos ? q : filter->find('\'', q + 1);
-    if (e != std::string::npos) wanted = lower(filter->substr(q + 1, e - q - 1));
+    if (e != std::string::npos) wanted = to_lower(filter->substr(q + 1, e - q - 1));
   }
   json items = json::array();
   for (const BuiltInRole& r : built_in_roles())
-    if (wanted.empty() || lower(r.name) == wanted) items.push_back(definition_json(call, r));
+    if (wanted.empty() || to_lower(r.name) == wanted) items.push_back(definition_json(call, r));
   return list_reply(std::move(items));
 }
 

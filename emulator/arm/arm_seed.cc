@@ -7,6 +7,7 @@
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/provider_registry.h"
 #include "emulator/arm/roles.h"
+#include "emulator/core/json_args.h"
 
 #include <algorithm>
 
@@ -36,16 +37,6 @@ Status bad(const std::string& path, const std::string& message) {
   return InvalidArgument(path + ": " + message);
 }
 
-Status check_keys(const json& obj, const std::string& path, const std::vector<std::string>& keys) {
-  if (!obj.is_object()) return bad(path, "must be an object");
-  for (const auto& [key, value] : obj.items()) {
-    if (std::find(keys.begin(), keys.end(), key) != keys.end()) continue;
-    auto hint = nearest_name(key, keys);
-    return bad(path + "." + key, "unknown key" + (hint ? "; did you mean '" + *hint + "'?" : ""));
-  }
-  return Status::Ok();
-}
-
 }  // namespace
 
 Result<double> seconds_value(const json& v, const std::string& path) {
@@ -58,7 +49,7 @@ Result<double> seconds_value(const json& v, const std::string& path) {
 }
 
 Status validate_subscription_spec(const json& spec, const std::string& path) {
-  EMU_RETURN_IF_ERROR(check_keys(spec, path, kSubscriptionKeys));
+  EMU_RETURN_IF_ERROR(check_json_keys(spec, path, kSubscriptionKeys));
   for (const char* key : {"id", "name", "tenant"})
     if (spec.contains(key) && !spec[key].is_string())
       return bad(path + "." + key, "must be a string");
@@ -74,7 +65,7 @@ Status validate_subscription_spec(const json& spec, const std::string& path) {
     if (!list.is_array()) return bad(path + ".role_assignments", "must be an array");
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string p = path + ".role_assignments[" + std::to_string(i) + "]";
-      EMU_RETURN_IF_ERROR(check_keys(list[i], p, kAssignmentKeys));
+      EMU_RETURN_IF_ERROR(check_json_keys(list[i], p, kAssignmentKeys));
       if (!list[i].contains("principal") || !list[i]["principal"].is_string())
         return bad(p + ".principal", "required (a UPN, an application name or an object ID)");
       if (!list[i].contains("role") || !list[i]["role"].is_string() ||
@@ -102,7 +93,7 @@ Status validate_subscription_spec(const json& spec, const std::string& path) {
     for (const auto& [name, region] : spec["regions"].items()) {
       const std::string p = path + ".regions." + name;
       if (find_region(name) == nullptr) return bad(p, "unknown region");
-      EMU_RETURN_IF_ERROR(check_keys(region, p, kRegionKeys));
+      EMU_RETURN_IF_ERROR(check_json_keys(region, p, kRegionKeys));
       if (region.contains("skus")) {
         if (!region["skus"].is_array()) return bad(p + ".skus", "must be an array of VM sizes");
         for (const auto& s : region["skus"])
@@ -127,7 +118,7 @@ Status validate_subscription_spec(const json& spec, const std::string& path) {
     if (!list.is_array()) return bad(path + ".resource_groups", "must be an array");
     for (size_t i = 0; i < list.size(); ++i) {
       const std::string p = path + ".resource_groups[" + std::to_string(i) + "]";
-      EMU_RETURN_IF_ERROR(check_keys(list[i], p, kGroupKeys));
+      EMU_RETURN_IF_ERROR(check_json_keys(list[i], p, kGroupKeys));
       if (!list[i].contains("name") || !list[i]["name"].is_string())
         return bad(p + ".name", "required");
       if (!list[i].contains("location") || !list[i]["location"].is_string() ||

@@ -189,7 +189,7 @@ struct ArmService::Impl {
       auto sub = env->store.find_subscription(id);
       if (!sub.ok()) return error_reply(errors::subscription_not_found(id));
       if (o.authenticate && !call.principal.tenant_id.empty() &&
-          lower(call.principal.tenant_id) != lower(sub->tenant_id))
+          to_lower(call.principal.tenant_id) != to_lower(sub->tenant_id))
         return error_reply(errors::wrong_tenant(call.principal.issuer, sub->tenant_id));
       call.subscription = std::move(sub).value();
     }

@@ -11,18 +11,13 @@
 // target clients send (azure-clients.md §3.9); the exact lists Azure returns differ slightly.
 #include "emulator/arm/catalog.h"
 
+#include "emulator/core/text.h"
+
 #include <algorithm>
 #include <cctype>
 
 namespace emu::arm {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
 
 Region region(std::string name, std::string display, std::string group, std::string paired,
               std::string lat, std::string lon, std::string place, bool recommended) {

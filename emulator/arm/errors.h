@@ -17,7 +17,6 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
-#include <optional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -39,25 +38,7 @@ struct ArmError {
   nlohmann::json body() const;
 };
 
-// A value or the ARM error that replaces it.
-template <typename T>
-class ArmOr {
- public:
-  ArmOr(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
-  ArmOr(ArmError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
-  bool ok() const { return value_.has_value(); }
-  T& value() { return *value_; }
-  const T& value() const { return *value_; }
-  T* operator->() { return &*value_; }
-  const T* operator->() const { return &*value_; }
-  T& operator*() { return *value_; }
-  const T& operator*() const { return *value_; }
-  const ArmError& error() const { return *error_; }
-
- private:
-  std::optional<T> value_;
-  std::optional<ArmError> error_;
-};
+// A value or the ARM error that replaces it is the core Result<T, ArmError> (status.h).
 
 namespace errors {
 

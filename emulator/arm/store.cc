@@ -2,6 +2,7 @@
 #include "emulator/arm/store.h"
 
 #include "emulator/arm/store_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 
@@ -15,13 +16,6 @@ using store::or_empty;
 using store::query_one;
 using store::query_rows;
 using Row = store::Statement;
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
 
 namespace internal {
 json json_from_column(const std::string& text, json fallback) {
@@ -80,13 +74,13 @@ Status ArmStore::put_subscription(const Subscription& s) {
   return exec_sql(db_,
                   "INSERT OR REPLACE INTO subscriptions(id_key, id, display_name, tenant_id, state)"
                   " VALUES (?1, ?2, ?3, ?4, ?5)",
-                  lower(s.id), s.id, s.display_name, s.tenant_id, s.state);
+                  to_lower(s.id), s.id, s.display_name, s.tenant_id, s.state);
 }
 
 Result<Subscription> ArmStore::find_subscription(std::string_view id) const {
   return query_one<Subscription>(db_, std::string(kSubCols) + " WHERE id_key = ?1",
                                  read_subscription, "subscription '" + std::string(id) + "'",
-                                 lower(id));
+                                 to_lower(id));
 }
 
 std::vector<Subscription> ArmStore::subscriptions() const {
@@ -110,7 +104,7 @@ Status ArmStore::put_provider(const ProviderRegistration& p) {
   return exec_sql(db_,
                   "INSERT OR REPLACE INTO providers(sub_key, ns_key, ns, state, pending_state, "
                   "settles_at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-                  lower(p.subscription_id), lower(p.ns), p.ns, p.state, p.pending_state,
+                  to_lower(p.subscription_id), to_lower(p.ns), p.ns, p.state, p.pending_state,
                   time_to_column(p.settles_at));
 }
 
@@ -118,7 +112,7 @@ Result<ProviderRegistration> ArmStore::find_provider(std::string_view subscripti
                                                      std::string_view ns) const {
   auto row = query_one<ProviderRegistration>(
       db_, std::string(kProviderCols) + " WHERE p.sub_key = ?1 AND p.ns_key = ?2", read_provider,
-      "provider '" + std::string(ns) + "'", lower(subscription_id), lower(ns));
+      "provider '" + std::string(ns) + "'", to_lower(subscription_id), to_lower(ns));
   if (row.ok()) row->subscription_id = std::string(subscription_id);
   return row;
 }
@@ -126,7 +120,7 @@ Result<ProviderRegistration> ArmStore::find_provider(std::string_view subscripti
 std::vector<ProviderRegistration> ArmStore::providers(std::string_view subscription_id) const {
   auto rows = or_empty(query_rows<ProviderRegistration>(
       db_, std::string(kProviderCols) + " WHERE p.sub_key = ?1 ORDER BY p.ns_key", read_provider,
-      lower(subscription_id)));
+      to_lower(subscription_id)));
   for (auto& r : rows) r.subscription_id = std::string(subscription_id);
   return rows;
 }
@@ -156,25 +150,26 @@ Status ArmStore::put_group(const ResourceGroup& g) {
                   "INSERT OR REPLACE INTO resource_groups(sub_key, name_key, subscription_id, name,"
                   " location, tags, managed_by, state, deleted_at) "
                   "VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)",
-                  lower(g.subscription_id), lower(g.name), g.subscription_id, g.name, g.location,
-                  json_to_column(g.tags), g.managed_by, g.state, time_to_column(g.deleted_at));
+                  to_lower(g.subscription_id), to_lower(g.name), g.subscription_id, g.name,
+                  g.location, json_to_column(g.tags), g.managed_by, g.state,
+                  time_to_column(g.deleted_at));
 }
 
 Result<ResourceGroup> ArmStore::find_group(std::string_view subscription_id,
                                            std::string_view name) const {
   return query_one<ResourceGroup>(
       db_, std::string(kGroupCols) + " WHERE sub_key = ?1 AND name_key = ?2", read_group,
-      "resource group '" + std::string(name) + "'", lower(subscription_id), lower(name));
+      "resource group '" + std::string(name) + "'", to_lower(subscription_id), to_lower(name));
 }
 
 std::vector<ResourceGroup> ArmStore::groups(std::string_view subscription_id) const {
   return or_empty(query_rows<ResourceGroup>(
       db_, std::string(kGroupCols) + " WHERE sub_key = ?1 ORDER BY name_key", read_group,
-      lower(subscription_id)));
+      to_lower(subscription_id)));
 }
 
 Status ArmStore::delete_group(std::string_view subscription_id, std::string_view name) {
-  const std::string sub = lower(subscription_id), rg = lower(name);
+  const std::string sub = to_lower(subscription_id), rg = to_lower(name);
   const std::string scope = "/subscriptions/" + sub + "/resourcegroups/" + rg;
   return in_transaction(db_, [&]() -> Status {
     EMU_RETURN_IF_ERROR(exec_sql(db_,
@@ -227,31 +222,32 @@ Status ArmStore::put_resource(const Resource& r) {
       "resource_group, type_key, type, name, location, body, state, final_state, settles_at, "
       "delete_when_settled, created_at, changed_at, deployment) VALUES (?1, ?2, ?3, ?4, ?5, ?6, "
       "?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18)",
-      lower(r.id), r.id, lower(r.subscription_id), lower(r.resource_group), r.subscription_id,
-      r.resource_group, lower(r.type), r.type, r.name, r.location, json_to_column(r.body), r.state,
-      r.final_state, time_to_column(r.settles_at), r.delete_when_settled ? 1 : 0,
-      time_to_column(r.created_at), time_to_column(r.changed_at), r.deployment);
+      to_lower(r.id), r.id, to_lower(r.subscription_id), to_lower(r.resource_group),
+      r.subscription_id, r.resource_group, to_lower(r.type), r.type, r.name, r.location,
+      json_to_column(r.body), r.state, r.final_state, time_to_column(r.settles_at),
+      r.delete_when_settled ? 1 : 0, time_to_column(r.created_at), time_to_column(r.changed_at),
+      r.deployment);
 }
 
 Result<Resource> ArmStore::find_resource(std::string_view id) const {
   return query_one<Resource>(db_, std::string(kResourceCols) + " WHERE id_key = ?1", read_resource,
-                             "resource '" + std::string(id) + "'", lower(id));
+                             "resource '" + std::string(id) + "'", to_lower(id));
 }
 
 std::vector<Resource> ArmStore::resources(std::string_view subscription_id, std::string_view group,
                                           std::string_view type) const {
-  return or_empty(
-      query_rows<Resource>(db_,
-                           std::string(kResourceCols) +
-                               " WHERE (?1 = '' OR sub_key = ?1) AND (?2 = '' OR rg_key = ?2) AND "
-                               "(?3 = '' OR type_key = ?3) ORDER BY id_key",
-                           read_resource, lower(subscription_id), lower(group), lower(type)));
+  return or_empty(query_rows<Resource>(
+      db_,
+      std::string(kResourceCols) +
+          " WHERE (?1 = '' OR sub_key = ?1) AND (?2 = '' OR rg_key = ?2) AND "
+          "(?3 = '' OR type_key = ?3) ORDER BY id_key",
+      read_resource, to_lower(subscription_id), to_lower(group), to_lower(type)));
 }
 
 Status ArmStore::delete_resource(std::string_view id) {
   return in_transaction(db_, [&]() -> Status {
     EMU_RETURN_IF_ERROR(release_names_of(id));
-    return exec_sql(db_, "DELETE FROM resources WHERE id_key = ?1", lower(id));
+    return exec_sql(db_, "DELETE FROM resources WHERE id_key = ?1", to_lower(id));
   });
 }
 
@@ -285,7 +281,7 @@ Status ArmStore::put_deployment(const Deployment& d) {
                   " resource_group, name, properties, operations, state, final_state, created_at,"
                   " settles_at, error) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12,"
                   " ?13, ?14)",
-                  lower(d.id), d.id, lower(d.subscription_id), lower(d.resource_group),
+                  to_lower(d.id), d.id, to_lower(d.subscription_id), to_lower(d.resource_group),
                   d.subscription_id, d.resource_group, d.name, json_to_column(d.properties),
                   json_to_column(d.operations), d.state, d.final_state,
                   time_to_column(d.created_at), time_to_column(d.settles_at),
@@ -299,18 +295,18 @@ Result<Deployment> ArmStore::find_deployment(std::string_view subscription_id,
                          std::string(name);
   return query_one<Deployment>(db_, std::string(kDeploymentCols) + " WHERE id_key = ?1",
                                read_deployment, "deployment '" + std::string(name) + "'",
-                               lower(id));
+                               to_lower(id));
 }
 
 std::vector<Deployment> ArmStore::deployments(std::string_view subscription_id,
                                               std::string_view group) const {
   return or_empty(query_rows<Deployment>(
       db_, std::string(kDeploymentCols) + " WHERE sub_key = ?1 AND rg_key = ?2 ORDER BY created_at",
-      read_deployment, lower(subscription_id), lower(group)));
+      read_deployment, to_lower(subscription_id), to_lower(group)));
 }
 
 Status ArmStore::delete_deployment(std::string_view id) {
-  return exec_sql(db_, "DELETE FROM deployments WHERE id_key = ?1", lower(id));
+  return exec_sql(db_, "DELETE FROM deployments WHERE id_key = ?1", to_lower(id));
 }
 
 // --- Operations ---
@@ -320,7 +316,7 @@ Status ArmStore::put_operation(const Operation& op) {
                   "INSERT OR REPLACE INTO operations(id_key, id, subscription_id, kind, target, "
                   "location, started_at, settles_at, final_status, error) VALUES (?1, ?2, ?3, ?4,"
                   " ?5, ?6, ?7, ?8, ?9, ?10)",
-                  lower(op.id), op.id, op.subscription_id, op.kind, op.target, op.location,
+                  to_lower(op.id), op.id, op.subscription_id, op.kind, op.target, op.location,
                   time_to_column(op.started_at), time_to_column(op.settles_at), op.final_status,
                   json_to_column(op.error));
 }
@@ -343,7 +339,7 @@ Result<Operation> ArmStore::find_operation(std::string_view id) const {
         op.error = json_from_column(s.column_text(8), json());
         return op;
       },
-      "operation '" + std::string(id) + "'", lower(id));
+      "operation '" + std::string(id) + "'", to_lower(id));
 }
 
 // --- Settings ---

@@ -218,7 +218,4 @@ class ArmStore {
   TimePoint next_due_{};
 };
 
-// "abc" -> "abc" lowered (ASCII); IDs and names are keyed this way.
-std::string lower(std::string_view s);
-
 }  // namespace emu::arm

@@ -1,6 +1,7 @@
 // ArmStore: role assignments, global names, soft-deleted vaults, and settle().
 #include "emulator/arm/store.h"
 #include "emulator/arm/store_internal.h"
+#include "emulator/core/text.h"
 
 namespace emu::arm {
 
@@ -58,40 +59,40 @@ Status ArmStore::put_role_assignment(const RoleAssignment& a) {
                   "INSERT OR REPLACE INTO role_assignments(id_key, id, scope, scope_key, role, "
                   "principal_id, principal_key, principal_type, created_at) VALUES (?1, ?2, ?3, "
                   "?4, ?5, ?6, ?7, ?8, ?9)",
-                  lower(a.id), a.id, scope, lower(scope), a.role, a.principal_id,
-                  lower(a.principal_id), a.principal_type, time_to_column(a.created_at));
+                  to_lower(a.id), a.id, scope, to_lower(scope), a.role, a.principal_id,
+                  to_lower(a.principal_id), a.principal_type, time_to_column(a.created_at));
 }
 
 Result<RoleAssignment> ArmStore::find_role_assignment(std::string_view id) const {
   return query_one<RoleAssignment>(db_, std::string(kAssignmentCols) + " WHERE id_key = ?1",
                                    read_assignment, "role assignment '" + std::string(id) + "'",
-                                   lower(id));
+                                   to_lower(id));
 }
 
 std::vector<RoleAssignment> ArmStore::role_assignments(std::string_view principal_id,
                                                        std::string_view scope) const {
-  const std::string s = lower(trim_slash(std::string(scope)));
+  const std::string s = to_lower(trim_slash(std::string(scope)));
   return or_empty(query_rows<RoleAssignment>(
       db_,
       std::string(kAssignmentCols) +
           " WHERE (?1 = '' OR principal_key = ?1) AND (?2 = '' OR scope_key = ?2 OR "
           "substr(scope_key, 1, length(?2) + 1) = ?2 || '/') ORDER BY created_at, id_key",
-      read_assignment, lower(principal_id), s));
+      read_assignment, to_lower(principal_id), s));
 }
 
 Status ArmStore::delete_role_assignment(std::string_view id) {
-  return exec_sql(db_, "DELETE FROM role_assignments WHERE id_key = ?1", lower(id));
+  return exec_sql(db_, "DELETE FROM role_assignments WHERE id_key = ?1", to_lower(id));
 }
 
 // --- Global names ---
 
 Status ArmStore::claim_name(const NameClaim& c) {
   auto taken = find_name(c.kind, c.key);
-  if (taken.ok() && lower(taken->owner) != lower(c.owner))
+  if (taken.ok() && to_lower(taken->owner) != to_lower(c.owner))
     return AlreadyExists(c.kind + " name '" + c.key + "' is taken by " + taken->owner);
   return exec_sql(
       db_, "INSERT OR REPLACE INTO names(kind, key, owner, owner_key) VALUES (?1, ?2, ?3, ?4)",
-      c.kind, lower(c.key), c.owner, lower(c.owner));
+      c.kind, to_lower(c.key), c.owner, to_lower(c.owner));
 }
 
 Result<NameClaim> ArmStore::find_name(std::string_view kind, std::string_view key) const {
@@ -100,16 +101,16 @@ Result<NameClaim> ArmStore::find_name(std::string_view kind, std::string_view ke
       [](const Row& s) {
         return NameClaim{s.column_text(0), s.column_text(1), s.column_text(2)};
       },
-      std::string(kind) + " name '" + std::string(key) + "'", std::string(kind), lower(key));
+      std::string(kind) + " name '" + std::string(key) + "'", std::string(kind), to_lower(key));
 }
 
 Status ArmStore::release_name(std::string_view kind, std::string_view key) {
   return exec_sql(db_, "DELETE FROM names WHERE kind = ?1 AND key = ?2", std::string(kind),
-                  lower(key));
+                  to_lower(key));
 }
 
 Status ArmStore::release_names_of(std::string_view owner) {
-  return exec_sql(db_, "DELETE FROM names WHERE owner_key = ?1", lower(owner));
+  return exec_sql(db_, "DELETE FROM names WHERE owner_key = ?1", to_lower(owner));
 }
 
 // --- Soft-deleted vaults ---
@@ -119,31 +120,31 @@ Status ArmStore::put_deleted_vault(const DeletedVault& v) {
                   "INSERT OR REPLACE INTO deleted_vaults(name_key, name, sub_key, subscription_id,"
                   " location, vault_id, deleted_at, purge_at, tags) VALUES (?1, ?2, ?3, ?4, ?5, "
                   "?6, ?7, ?8, ?9)",
-                  lower(v.name), v.name, lower(v.subscription_id), v.subscription_id, v.location,
-                  v.vault_id, time_to_column(v.deleted_at), time_to_column(v.scheduled_purge_at),
-                  json_to_column(v.tags));
+                  to_lower(v.name), v.name, to_lower(v.subscription_id), v.subscription_id,
+                  v.location, v.vault_id, time_to_column(v.deleted_at),
+                  time_to_column(v.scheduled_purge_at), json_to_column(v.tags));
 }
 
 Result<DeletedVault> ArmStore::find_deleted_vault(std::string_view name) const {
   return query_one<DeletedVault>(db_, std::string(kDeletedVaultCols) + " WHERE name_key = ?1",
                                  read_deleted_vault, "deleted vault '" + std::string(name) + "'",
-                                 lower(name));
+                                 to_lower(name));
 }
 
 std::vector<DeletedVault> ArmStore::deleted_vaults(std::string_view subscription_id) const {
   return or_empty(query_rows<DeletedVault>(
       db_, std::string(kDeletedVaultCols) + " WHERE sub_key = ?1 ORDER BY name_key",
-      read_deleted_vault, lower(subscription_id)));
+      read_deleted_vault, to_lower(subscription_id)));
 }
 
 Status ArmStore::purge_deleted_vault(std::string_view name) {
   return in_transaction(db_, [&]() -> Status {
     EMU_RETURN_IF_ERROR(
-        exec_sql(db_, "DELETE FROM deleted_vaults WHERE name_key = ?1", lower(name)));
+        exec_sql(db_, "DELETE FROM deleted_vaults WHERE name_key = ?1", to_lower(name)));
     return exec_sql(db_,
                     "DELETE FROM names WHERE kind = 'vault' AND key = ?1 AND owner_key LIKE "
                     "'deleted:%'",
-                    lower(name));
+                    to_lower(name));
   });
 }
 
@@ -163,10 +164,11 @@ Status ArmStore::soft_delete_vault(const Resource& vault, TimePoint now) {
   if (vault.body.contains("tags") && vault.body["tags"].is_object()) v.tags = vault.body["tags"];
   return in_transaction(db_, [&]() -> Status {
     EMU_RETURN_IF_ERROR(put_deleted_vault(v));
-    EMU_RETURN_IF_ERROR(exec_sql(db_, "DELETE FROM resources WHERE id_key = ?1", lower(vault.id)));
+    EMU_RETURN_IF_ERROR(
+        exec_sql(db_, "DELETE FROM resources WHERE id_key = ?1", to_lower(vault.id)));
     return exec_sql(db_,
                     "UPDATE names SET owner = ?2, owner_key = ?3 WHERE kind = 'vault' AND key = ?1",
-                    lower(vault.name), "deleted:" + vault.id, "deleted:" + lower(vault.id));
+                    to_lower(vault.name), "deleted:" + vault.id, "deleted:" + to_lower(vault.id));
   });
 }
 
@@ -198,7 +200,7 @@ Status ArmStore::settle(TimePoint now) {
     // Resources whose delete finished: soft-delete vaults, free names, drop rows.
     for (const Resource& r : resources("", "", "")) {
       if (!r.delete_when_settled || time_to_column(r.settles_at) > t) continue;
-      if (lower(r.type) == "microsoft.keyvault/vaults") {
+      if (to_lower(r.type) == "microsoft.keyvault/vaults") {
         EMU_RETURN_IF_ERROR(soft_delete_vault(r, r.settles_at));
       } else {
         EMU_RETURN_IF_ERROR(delete_resource(r.id));

@@ -71,8 +71,8 @@ ArmError output_error(const std::string& name, const std::string& target,
 }
 
 // One output: nullopt when its condition is false.
-ArmOr<std::optional<Json>> evaluate_output(tmpl::TemplateState& state, const std::string& name,
-                                           const Json& decl) {
+Result<std::optional<Json>, ArmError> evaluate_output(tmpl::TemplateState& state,
+                                                      const std::string& name, const Json& decl) {
   const std::string path = "outputs." + name;
   if (!decl.is_object()) return output_error(name, path, "the output must be an object.");
   if (tmpl::find_member(decl, "copy") != nullptr) {
@@ -106,18 +106,19 @@ ArmOr<std::optional<Json>> evaluate_output(tmpl::TemplateState& state, const std
 
 }  // namespace
 
-ArmOr<ExpandedTemplate> expand_template(const nlohmann::json& tmpl,
-                                        const nlohmann::json& parameters,
-                                        const TemplateScope& scope, const ReferenceFn& reference) {
+Result<ExpandedTemplate, ArmError> expand_template(const nlohmann::json& tmpl,
+                                                   const nlohmann::json& parameters,
+                                                   const TemplateScope& scope,
+                                                   const ReferenceFn& reference) {
   if (auto bad = check_template_shape(tmpl)) return *bad;
   ExpandedTemplate out;
   out.template_hash = tmpl::fnv1a64_decimal(tmpl.dump());
   tmpl::TemplateState state(tmpl, scope, reference, out.template_hash);
-  ArmOr<bool> bound = state.bind_parameters(parameters);
+  Result<bool, ArmError> bound = state.bind_parameters(parameters);
   if (!bound.ok()) return bound.error();
-  ArmOr<bool> vars = state.evaluate_all_variables();
+  Result<bool, ArmError> vars = state.evaluate_all_variables();
   if (!vars.ok()) return vars.error();
-  ArmOr<std::vector<ExpandedResource>> resources = tmpl::expand_resources(state);
+  Result<std::vector<ExpandedResource>, ArmError> resources = tmpl::expand_resources(state);
   if (!resources.ok()) return resources.error();
   out.resources = std::move(resources.value());
   out.parameters = state.reported_parameters();
@@ -125,11 +126,11 @@ ArmOr<ExpandedTemplate> expand_template(const nlohmann::json& tmpl,
   return out;
 }
 
-ArmOr<nlohmann::json> evaluate_resource_body(const nlohmann::json& tmpl,
-                                             const ExpandedTemplate& expanded,
-                                             const ExpandedResource& resource,
-                                             const TemplateScope& scope,
-                                             const ReferenceFn& reference) {
+Result<nlohmann::json, ArmError> evaluate_resource_body(const nlohmann::json& tmpl,
+                                                        const ExpandedTemplate& expanded,
+                                                        const ExpandedResource& resource,
+                                                        const TemplateScope& scope,
+                                                        const ReferenceFn& reference) {
   if (!resource.deferred) return resource.body;
   tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash);
   prepare_state(state, expanded);
@@ -145,8 +146,10 @@ ArmOr<nlohmann::json> evaluate_resource_body(const nlohmann::json& tmpl,
   return std::move(v).value();
 }
 
-ArmOr<nlohmann::json> evaluate_outputs(const nlohmann::json& tmpl, const ExpandedTemplate& expanded,
-                                       const TemplateScope& scope, const ReferenceFn& reference) {
+Result<nlohmann::json, ArmError> evaluate_outputs(const nlohmann::json& tmpl,
+                                                  const ExpandedTemplate& expanded,
+                                                  const TemplateScope& scope,
+                                                  const ReferenceFn& reference) {
   Json result = Json::object();
   const Json* outputs = tmpl::find_member(tmpl, "outputs");
   if (outputs == nullptr) return result;
@@ -157,7 +160,7 @@ ArmOr<nlohmann::json> evaluate_outputs(const nlohmann::json& tmpl, const Expande
   tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash);
   prepare_state(state, expanded);
   for (auto it = outputs->begin(); it != outputs->end(); ++it) {
-    ArmOr<std::optional<Json>> v = evaluate_output(state, it.key(), *it);
+    Result<std::optional<Json>, ArmError> v = evaluate_output(state, it.key(), *it);
     if (!v.ok()) {
       if (state.recorded_error()) return *state.recorded_error();
       return v.error();

@@ -73,26 +73,29 @@ using ReferenceFn = std::function<std::optional<nlohmann::json>(const std::strin
 // template is InvalidTemplate). `parameters` is the deployment's parameters object
 // ({"name":{"value":...}}). Errors: InvalidTemplate (400) with target = the JSON path,
 // e.g. "resources[1].properties.dnsSettings.domainNameLabel".
-ArmOr<ExpandedTemplate> expand_template(const nlohmann::json& tmpl,
-                                        const nlohmann::json& parameters,
-                                        const TemplateScope& scope, const ReferenceFn& reference);
+Result<ExpandedTemplate, ArmError> expand_template(const nlohmann::json& tmpl,
+                                                   const nlohmann::json& parameters,
+                                                   const TemplateScope& scope,
+                                                   const ReferenceFn& reference);
 
 // The PUT body of `resource` (one of expanded.resources): its `body` as is unless `deferred`,
 // else the body evaluated now, with reference() answered by `reference`. Call it after the
 // resources in depends_on are deployed. InvalidTemplate ("Unable to process template language
 // expressions for resource ...") with target = the JSON path when an expression fails.
-ArmOr<nlohmann::json> evaluate_resource_body(const nlohmann::json& tmpl,
-                                             const ExpandedTemplate& expanded,
-                                             const ExpandedResource& resource,
-                                             const TemplateScope& scope,
-                                             const ReferenceFn& reference);
+Result<nlohmann::json, ArmError> evaluate_resource_body(const nlohmann::json& tmpl,
+                                                        const ExpandedTemplate& expanded,
+                                                        const ExpandedResource& resource,
+                                                        const TemplateScope& scope,
+                                                        const ReferenceFn& reference);
 
 // Evaluates the template's outputs after the deployment ran: {"name":{"type":"String",
 // "value":...}} (outputs whose condition is false are left out; secure types without value).
 // reference() goes through `reference`. A failing output gives DeploymentOutputEvaluationFailed
 // with an InvalidTemplate detail whose target is the output's JSON path.
-ArmOr<nlohmann::json> evaluate_outputs(const nlohmann::json& tmpl, const ExpandedTemplate& expanded,
-                                       const TemplateScope& scope, const ReferenceFn& reference);
+Result<nlohmann::json, ArmError> evaluate_outputs(const nlohmann::json& tmpl,
+                                                  const ExpandedTemplate& expanded,
+                                                  const TemplateScope& scope,
+                                                  const ReferenceFn& reference);
 
 // ARM's uniqueString(a, b, ...): 13 lower-case characters derived from the arguments (the
 // same algorithm as Azure, so a template gives the names it gives in Azure).

@@ -2,6 +2,7 @@
 // parser builds a small tree; the evaluator walks it, calling the built-in function table.
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <cstdint>
 #include <limits>
@@ -252,7 +253,7 @@ Result<Json> eval_if(const Node& n, EvalContext& ctx) {
 }
 
 Result<Json> eval_call(const Node& n, EvalContext& ctx) {
-  std::string name = lower(n.text);
+  std::string name = to_lower(n.text);
   if (name == "if") return eval_if(n, ctx);
   const FunctionEntry* f = find_function(name);
   if (f == nullptr) {

@@ -2,6 +2,7 @@
 // logic and integer arithmetic; plus the table lookup over every built-in.
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <string>
@@ -36,8 +37,8 @@ bool all_of_type(const Args& a, Json::value_t t) {
 }
 // Case-insensitive (ordinal ignore case) search, as ARM's indexOf/startsWith/endsWith.
 size_t ifind(std::string_view hay, std::string_view needle, bool last) {
-  std::string h = lower(hay);
-  std::string n = lower(needle);
+  std::string h = to_lower(hay);
+  std::string n = to_lower(needle);
   return last ? h.rfind(n) : h.find(n);
 }
 
@@ -108,12 +109,7 @@ Result<Json> fn_format(std::string_view fn, Args& a, EvalContext&) {
 
 Result<Json> fn_case(std::string_view fn, Args& a, EvalContext&) {
   EMU_ASSIGN_OR_RETURN(std::string s, str(fn, a, 0));
-  bool up = iequals(fn, "toUpper");
-  for (char& c : s) {
-    if (up && c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
-    if (!up && c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return Json(s);
+  return Json(iequals(fn, "toUpper") ? to_upper(s) : to_lower(s));
 }
 
 Result<Json> fn_string(std::string_view, Args& a, EvalContext&) {
@@ -321,7 +317,7 @@ Result<Json> fn_compare(std::string_view fn, Args& a, EvalContext&) {
                   : a[0] == a[1]                            ? 0
                                                             : 1)
                : a[0].get<std::string>().compare(a[1].get<std::string>());
-  std::string f = lower(fn);
+  std::string f = to_lower(fn);
   if (f == "greater") return Json(c > 0);
   if (f == "greaterorequals") return Json(c >= 0);
   if (f == "less") return Json(c < 0);

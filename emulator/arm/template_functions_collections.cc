@@ -1,6 +1,7 @@
 // Built-in template functions over arrays, objects and integers.
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <cstdint>
@@ -23,7 +24,7 @@ Result<int64_t> integer(std::string_view fn, const Json& v) {
 Result<Json> fn_arith(std::string_view fn, Args& a, EvalContext&) {
   EMU_ASSIGN_OR_RETURN(int64_t x, integer(fn, a[0]));
   EMU_ASSIGN_OR_RETURN(int64_t y, integer(fn, a[1]));
-  std::string f = lower(fn);
+  std::string f = to_lower(fn);
   int64_t r = 0;
   bool overflow = false;
   if (f == "add") {

@@ -3,6 +3,7 @@
 // reference, uniqueString and guid.
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <string>
@@ -138,7 +139,7 @@ Result<Json> fn_resource_id(std::string_view fn, Args& a, EvalContext& ctx) {
 }
 
 std::string type_and_name(const std::string& id) {
-  size_t p = lower(id).rfind("/providers/");
+  size_t p = to_lower(id).rfind("/providers/");
   return p == std::string::npos ? id : id.substr(p + 11);
 }
 

@@ -31,8 +31,6 @@ std::string element_reason(std::string_view kind, std::string_view name, std::st
 
 // --- Small helpers ---------------------------------------------------------------------------
 
-std::string lower(std::string_view s);
-bool iequals(std::string_view a, std::string_view b);
 // "String", "Integer", "Boolean", "Object", "Array", "Null", "Float" (ARM's JToken names).
 std::string json_kind(const Json& v);
 // .NET-style rendering used by concat/format/string: strings as is, booleans True/False,
@@ -118,11 +116,11 @@ class TemplateState {
   const Json& tmpl() const { return tmpl_; }
 
   // Validates the deployment's parameters object and every declared parameter.
-  ArmOr<bool> bind_parameters(const Json& given);
+  Result<bool, ArmError> bind_parameters(const Json& given);
   // Uses already-checked values (name -> value), e.g. ExpandedTemplate::parameter_values.
   void set_parameter_values(const Json& values);
   // Evaluates every variable (so that a broken unused one is reported, as ARM does).
-  ArmOr<bool> evaluate_all_variables();
+  Result<bool, ArmError> evaluate_all_variables();
 
   Result<Json> parameter(std::string_view name);
   Result<Json> variable(std::string_view name);
@@ -164,7 +162,7 @@ class TemplateState {
 // Resources (template_resources.cc): flattens nested resources, evaluates condition, name,
 // type, apiVersion, body and dependsOn, drops resources whose condition is false and orders
 // the rest by dependency (stable). Errors are InvalidTemplate with the element's path.
-ArmOr<std::vector<ExpandedResource>> expand_resources(TemplateState& state);
+Result<std::vector<ExpandedResource>, ArmError> expand_resources(TemplateState& state);
 // Resource keys of expanded resources (for reference()/dependsOn resolution after expansion).
 std::vector<ResourceKey> keys_of(const std::vector<ExpandedResource>& resources);
 

@@ -2,6 +2,7 @@
 // allowedValues, minValue/maxValue, minLength/maxLength).
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <optional>

@@ -2,6 +2,7 @@
 // fields, dependsOn resolution and the stable dependency order.
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <algorithm>
 #include <string>
@@ -57,7 +58,8 @@ std::optional<ArmError> unsupported(const Item& it) {
   return std::nullopt;
 }
 
-ArmOr<bool> flatten(const Json& list, const std::string& path, int parent, std::vector<Item>& out) {
+Result<bool, ArmError> flatten(const Json& list, const std::string& path, int parent,
+                               std::vector<Item>& out) {
   if (!list.is_array()) {
     return errors::invalid_template(path, "The template property '" + path + "' must be an array.");
   }
@@ -74,7 +76,7 @@ ArmOr<bool> flatten(const Json& list, const std::string& path, int parent, std::
     out.push_back(std::move(it));
     const int self = static_cast<int>(out.size()) - 1;
     if (const Json* children = find_member(list[i], "resources")) {
-      ArmOr<bool> ok = flatten(*children, out[self].path + ".resources", self, out);
+      Result<bool, ArmError> ok = flatten(*children, out[self].path + ".resources", self, out);
       if (!ok.ok()) return ok;
     }
   }
@@ -97,7 +99,8 @@ std::optional<std::string> find_property_copy(const Json& v) {
 }
 
 // Evaluates a string field with reference() disallowed; nullopt + error on failure.
-ArmOr<std::string> string_field(Item& it, TemplateState& state, const char* key, bool required) {
+Result<std::string, ArmError> string_field(Item& it, TemplateState& state, const char* key,
+                                           bool required) {
   const Json* raw = find_member(*it.node, key);
   if (raw == nullptr) {
     if (!required) return std::string();
@@ -119,11 +122,11 @@ ArmOr<std::string> string_field(Item& it, TemplateState& state, const char* key,
 }
 
 // Phase 1: type, name, ID, apiVersion and condition of one resource.
-ArmOr<bool> identify(std::vector<Item>& items, size_t i, TemplateState& state) {
+Result<bool, ArmError> identify(std::vector<Item>& items, size_t i, TemplateState& state) {
   Item& it = items[i];
-  ArmOr<std::string> type = string_field(it, state, "type", true);
+  Result<std::string, ArmError> type = string_field(it, state, "type", true);
   if (!type.ok()) return type.error();
-  ArmOr<std::string> name = string_field(it, state, "name", true);
+  Result<std::string, ArmError> name = string_field(it, state, "name", true);
   if (!name.ok()) return name.error();
   it.out.type = type.value();
   it.out.name = name.value();
@@ -154,7 +157,7 @@ ArmOr<bool> identify(std::vector<Item>& items, size_t i, TemplateState& state) {
             "https://aka.ms/arm-syntax-resources for usage details.");
   }
   it.out.id = *id;
-  ArmOr<std::string> api = string_field(it, state, "apiVersion", true);
+  Result<std::string, ArmError> api = string_field(it, state, "apiVersion", true);
   if (!api.ok()) return api.error();
   it.out.api_version = api.value();
   if (const Json* cond = find_member(*it.node, "condition")) {
@@ -174,7 +177,7 @@ ArmOr<bool> identify(std::vector<Item>& items, size_t i, TemplateState& state) {
 }
 
 // Phase 2: body (possibly deferred) and dependencies of one resource.
-ArmOr<bool> evaluate_body(Item& it, TemplateState& state) {
+Result<bool, ArmError> evaluate_body(Item& it, TemplateState& state) {
   Json raw = Json::object();
   for (const char* key : kBodyFields) {
     if (const Json* v = find_member(*it.node, key)) raw[key] = *v;
@@ -228,7 +231,7 @@ ArmOr<bool> evaluate_body(Item& it, TemplateState& state) {
 }
 
 // Kahn's algorithm, always taking the first ready resource in template order.
-ArmOr<std::vector<ExpandedResource>> order(std::vector<Item>& items) {
+Result<std::vector<ExpandedResource>, ArmError> order(std::vector<Item>& items) {
   std::vector<ExpandedResource> out;
   std::vector<bool> placed(items.size(), false);
   auto index_of = [&](const std::string& id) {
@@ -285,21 +288,21 @@ std::vector<ResourceKey> keys_of(const std::vector<ExpandedResource>& resources)
   return keys;
 }
 
-ArmOr<std::vector<ExpandedResource>> expand_resources(TemplateState& state) {
+Result<std::vector<ExpandedResource>, ArmError> expand_resources(TemplateState& state) {
   std::vector<Item> items;
   if (const Json* list = find_member(state.tmpl(), "resources")) {
-    ArmOr<bool> ok = flatten(*list, "resources", -1, items);
+    Result<bool, ArmError> ok = flatten(*list, "resources", -1, items);
     if (!ok.ok()) return ok.error();
   }
   std::vector<ResourceKey> keys;
   for (size_t i = 0; i < items.size(); ++i) {
-    ArmOr<bool> ok = identify(items, i, state);
+    Result<bool, ArmError> ok = identify(items, i, state);
     if (!ok.ok()) return ok.error();
     keys.push_back({items[i].out.id, items[i].out.type, items[i].out.name});
   }
   state.set_resources(keys);
   for (Item& it : items) {
-    ArmOr<bool> ok = evaluate_body(it, state);
+    Result<bool, ArmError> ok = evaluate_body(it, state);
     if (!ok.ok()) return ok.error();
   }
   for (Item& it : items) {

@@ -2,6 +2,7 @@
 // resolution of its resources for dependsOn and reference().
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <string>
 #include <string_view>
@@ -13,11 +14,11 @@ namespace {
 void index_names(const Json& tmpl, const char* section, std::map<std::string, std::string>& out) {
   const Json* s = find_member(tmpl, section);
   if (s == nullptr || !s->is_object()) return;
-  for (auto it = s->begin(); it != s->end(); ++it) out.emplace(lower(it.key()), it.key());
+  for (auto it = s->begin(); it != s->end(); ++it) out.emplace(to_lower(it.key()), it.key());
 }
 
 std::string tail_after_providers(const std::string& id) {
-  size_t p = lower(id).rfind("/providers/");
+  size_t p = to_lower(id).rfind("/providers/");
   return p == std::string::npos ? id : id.substr(p + 11);
 }
 
@@ -40,7 +41,7 @@ Status TemplateState::fail(ArmError error) {
   return InvalidArgument(std::move(message));
 }
 
-ArmOr<bool> TemplateState::bind_parameters(const Json& given) {
+Result<bool, ArmError> TemplateState::bind_parameters(const Json& given) {
   if (!given.is_null() && !given.is_object()) {
     return errors::invalid_template(
         "properties.parameters",
@@ -50,7 +51,7 @@ ArmOr<bool> TemplateState::bind_parameters(const Json& given) {
   std::string unknown;
   std::string first_unknown;
   for (auto it = given_.begin(); it != given_.end(); ++it) {
-    if (param_names_.count(lower(it.key())) != 0) continue;
+    if (param_names_.count(to_lower(it.key())) != 0) continue;
     unknown += (unknown.empty() ? "" : ", ") + it.key();
     if (first_unknown.empty()) first_unknown = it.key();
   }
@@ -81,11 +82,11 @@ ArmOr<bool> TemplateState::bind_parameters(const Json& given) {
 void TemplateState::set_parameter_values(const Json& values) {
   values_preset_ = true;
   if (!values.is_object()) return;
-  for (auto it = values.begin(); it != values.end(); ++it) param_values_[lower(it.key())] = *it;
+  for (auto it = values.begin(); it != values.end(); ++it) param_values_[to_lower(it.key())] = *it;
 }
 
 Result<Json> TemplateState::parameter(std::string_view name) {
-  std::string key = lower(name);
+  std::string key = to_lower(name);
   if (auto it = param_values_.find(key); it != param_values_.end()) return it->second;
   if (values_preset_ || param_names_.count(key) == 0) {
     return InvalidArgument("The template parameter '" + std::string(name) +
@@ -165,7 +166,7 @@ Result<Json> TemplateState::compute_parameter(const std::string& key) {
 }
 
 Result<Json> TemplateState::variable(std::string_view name) {
-  std::string key = lower(name);
+  std::string key = to_lower(name);
   if (auto it = var_values_.find(key); it != var_values_.end()) return it->second;
   if (var_names_.count(key) == 0) {
     // ARM wording (microsoft/MCW-Continuous-delivery-in-Azure-DevOps#53).
@@ -204,7 +205,7 @@ Result<Json> TemplateState::compute_variable(const std::string& key) {
   return v;
 }
 
-ArmOr<bool> TemplateState::evaluate_all_variables() {
+Result<bool, ArmError> TemplateState::evaluate_all_variables() {
   for (const auto& [key, name] : var_names_) {
     Result<Json> v = variable(name);
     if (!v.ok()) {
@@ -238,16 +239,16 @@ Json TemplateState::parameter_values() const {
 }
 
 Result<std::optional<std::string>> TemplateState::resolve_resource(std::string_view ref) const {
-  const std::string want = lower(ref);
+  const std::string want = to_lower(ref);
   for (const ResourceKey& r : resources_) {
-    if (lower(r.id) == want || lower(tail_after_providers(r.id)) == want ||
-        lower(r.type + "/" + r.name) == want) {
+    if (to_lower(r.id) == want || to_lower(tail_after_providers(r.id)) == want ||
+        to_lower(r.type + "/" + r.name) == want) {
       return std::optional<std::string>(r.id);
     }
   }
   std::optional<std::string> found;
   for (const ResourceKey& r : resources_) {
-    if (lower(r.name) != want) continue;
+    if (to_lower(r.name) != want) continue;
     if (found) {
       return InvalidArgument("The resource name '" + std::string(ref) +
                              "' is ambiguous: more than one resource of the template has it; "

@@ -2,6 +2,7 @@
 // wording of InvalidTemplate's inner messages.
 
 #include "emulator/arm/template_internal.h"
+#include "emulator/core/text.h"
 
 #include <string>
 #include <string_view>
@@ -16,26 +17,6 @@ std::string element_reason(std::string_view kind, std::string_view name, std::st
   if (!reason.empty() && reason.back() != '.') out += '.';
   out.append(" ").append(kExpressionsLink);
   return out;
-}
-
-std::string lower(std::string_view s) {
-  std::string out(s);
-  for (char& c : out) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return out;
-}
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    char x = a[i];
-    char y = b[i];
-    if (x >= 'A' && x <= 'Z') x = static_cast<char>(x - 'A' + 'a');
-    if (y >= 'A' && y <= 'Z') y = static_cast<char>(y - 'A' + 'a');
-    if (x != y) return false;
-  }
-  return true;
 }
 
 std::string json_kind(const Json& v) {

@@ -69,7 +69,8 @@ class ResourceTypeRules {
   // Checks `body` (the PUT request body) against the provider's rules and builds the plan,
   // or returns the ARM error the real provider answers. Pure with respect to the store: it may
   // read (names, quotas, existing resources) but never writes.
-  virtual ArmOr<PutPlan> plan_put(const nlohmann::json& body, const TypeContext& ctx) const = 0;
+  virtual Result<PutPlan, ArmError> plan_put(const nlohmann::json& body,
+                                             const TypeContext& ctx) const = 0;
   virtual DeletePlan plan_delete(const Resource& existing, const TypeContext& ctx) const;
 };
 
@@ -79,8 +80,8 @@ const ResourceTypeRules* find_type_rules(std::string_view type);
 // The plan for a tracked resource of a type without rules: location defaults to the group's
 // ("global" or a known region, else LocationNotAvailableForResourceType), tags/sku/kind/
 // identity/zones/plan/properties copied, duration from the "durations" setting else 0.
-ArmOr<PutPlan> plan_generic_put(std::string_view type, const nlohmann::json& body,
-                                const TypeContext& ctx);
+Result<PutPlan, ArmError> plan_generic_put(std::string_view type, const nlohmann::json& body,
+                                           const TypeContext& ctx);
 
 // Virtual time a PUT of `type` provisions: the store setting "durations" ({type: seconds},
 // type matched case-insensitively; seconds a number or a duration string such as "90s" or
@@ -94,14 +95,17 @@ Duration provisioning_duration(const ArmStore& store, std::string_view type, Dur
 // GET .../providers/Microsoft.Network/locations/{loc}/CheckDnsNameAvailability
 //   ?domainNameLabel= -> {"available": bool}. InvalidParameter-style errors for a missing or
 //   malformed label (^[a-z][a-z0-9-]{1,61}[a-z0-9]$).
-ArmOr<nlohmann::json> check_dns_name_availability(const ArmStore& store, std::string_view location,
-                                                  std::string_view label);
+Result<nlohmann::json, ArmError> check_dns_name_availability(const ArmStore& store,
+                                                             std::string_view location,
+                                                             std::string_view label);
 // POST .../providers/Microsoft.Storage/checkNameAvailability {"name","type"} ->
 //   {"nameAvailable":bool,"reason"?:"AccountNameInvalid"|"AlreadyExists","message"?}
-ArmOr<nlohmann::json> check_storage_name(const ArmStore& store, const nlohmann::json& body);
+Result<nlohmann::json, ArmError> check_storage_name(const ArmStore& store,
+                                                    const nlohmann::json& body);
 // POST .../providers/Microsoft.KeyVault/checkNameAvailability {"name","type"} ->
 //   {"nameAvailable":bool,"reason"?:"AccountNameInvalid"|"AlreadyExists","message"?}
-ArmOr<nlohmann::json> check_vault_name(const ArmStore& store, const nlohmann::json& body);
+Result<nlohmann::json, ArmError> check_vault_name(const ArmStore& store,
+                                                  const nlohmann::json& body);
 // The deletedVaults resource as GET returns it (id .../providers/Microsoft.KeyVault/locations/
 // {loc}/deletedVaults/{name}, properties.vaultId/location/deletionDate/scheduledPurgeDate/tags).
 nlohmann::json deleted_vault_view(const DeletedVault& v);

@@ -3,6 +3,7 @@
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/types.h"
 #include "emulator/arm/types_internal.h"
+#include "emulator/core/text.h"
 
 #include <chrono>
 #include <vector>
@@ -28,9 +29,9 @@ const ResourceTypeRules* find_type_rules(std::string_view type) {
     v.push_back(detail::make_vmss_rules());
     return v;
   }();
-  const std::string key = lower(type);
+  const std::string key = to_lower(type);
   for (const auto& r : kRules) {
-    if (lower(r->type()) == key) return r.get();
+    if (to_lower(r->type()) == key) return r.get();
   }
   return nullptr;
 }
@@ -38,9 +39,9 @@ const ResourceTypeRules* find_type_rules(std::string_view type) {
 Duration provisioning_duration(const ArmStore& store, std::string_view type, Duration fallback) {
   auto setting = store.setting("durations");
   if (!setting.ok() || !setting->is_object()) return fallback;
-  const std::string key = lower(type);
+  const std::string key = to_lower(type);
   for (const auto& [name, value] : setting->items()) {
-    if (lower(name) != key) continue;
+    if (to_lower(name) != key) continue;
     if (value.is_number() && value.get<double>() >= 0) {
       return std::chrono::duration_cast<Duration>(
           std::chrono::duration<double>(value.get<double>()));
@@ -54,7 +55,8 @@ Duration provisioning_duration(const ArmStore& store, std::string_view type, Dur
   return fallback;
 }
 
-ArmOr<PutPlan> plan_generic_put(std::string_view type, const json& body, const TypeContext& ctx) {
+Result<PutPlan, ArmError> plan_generic_put(std::string_view type, const json& body,
+                                           const TypeContext& ctx) {
   detail::BaseOptions options;
   options.default_location = ctx.group_location;
   options.allow_global = true;
@@ -98,8 +100,8 @@ void stamp_network_resource(json& body, const TypeContext& ctx) {
 namespace {
 
 // The canonical location for the body, or the error ARM gives.
-ArmOr<std::string> resolve_location(std::string_view type, const json& body,
-                                    const BaseOptions& options) {
+Result<std::string, ArmError> resolve_location(std::string_view type, const json& body,
+                                               const BaseOptions& options) {
   const json& loc = member(body, "location");
   if (loc.is_null() || (loc.is_string() && loc.get<std::string>().empty())) {
     if (options.default_location.empty()) return errors::missing_location();
@@ -112,7 +114,7 @@ ArmOr<std::string> resolve_location(std::string_view type, const json& body,
         "Path 'location'");
   }
   const std::string given = loc.get<std::string>();
-  if (options.allow_global && lower(given) == "global") return std::string("global");
+  if (options.allow_global && to_lower(given) == "global") return std::string("global");
   const Region* r = find_region(given);
   if (r == nullptr) return location_not_available(given, type);
   return r->name;
@@ -120,12 +122,12 @@ ArmOr<std::string> resolve_location(std::string_view type, const json& body,
 
 }  // namespace
 
-ArmOr<PutPlan> base_plan(std::string_view type, const json& body, const TypeContext& ctx,
-                         const BaseOptions& options) {
+Result<PutPlan, ArmError> base_plan(std::string_view type, const json& body, const TypeContext& ctx,
+                                    const BaseOptions& options) {
   if (!body.is_object()) {
     return errors::invalid_request_content("The request body must be a JSON object");
   }
-  ArmOr<std::string> location = resolve_location(type, body, options);
+  Result<std::string, ArmError> location = resolve_location(type, body, options);
   if (!location.ok()) return location.error();
   const json& tags = member(body, "tags");
   if (!tags.is_null() && !tags.is_object()) {
@@ -160,8 +162,9 @@ ArmOr<PutPlan> base_plan(std::string_view type, const json& body, const TypeCont
   return plan;
 }
 
-ArmOr<bool> name_children(json& properties, const char* collection, const std::string& parent_id,
-                          const std::string& child_type, const TypeContext& ctx) {
+Result<bool, ArmError> name_children(json& properties, const char* collection,
+                                     const std::string& parent_id, const std::string& child_type,
+                                     const TypeContext& ctx) {
   json& items = properties[collection];
   if (items.is_null()) {
     items = json::array();

@@ -5,6 +5,7 @@
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/types.h"
 #include "emulator/arm/types_internal.h"
+#include "emulator/core/text.h"
 
 #include <chrono>
 
@@ -22,8 +23,8 @@ std::string join(const std::vector<std::string>& items) {
 }
 
 // Checks the family and the regional total for `needed` more vCPUs.
-ArmOr<bool> check_quota(const TypeContext& ctx, const std::string& location, const VmSku& vm,
-                        int64_t needed) {
+Result<bool, ArmError> check_quota(const TypeContext& ctx, const std::string& location,
+                                   const VmSku& vm, int64_t needed) {
   for (const std::string& resource : {vm.family, std::string("cores")}) {
     const int64_t limit = quota_limit(ctx.store, location, resource);
     const int64_t usage = quota_usage(ctx.store, ctx.subscription_id, location, resource, ctx.id);
@@ -35,7 +36,7 @@ ArmOr<bool> check_quota(const TypeContext& ctx, const std::string& location, con
 }
 
 // The instance count, or the error for a missing or out-of-range value.
-ArmOr<int64_t> capacity_of(const json& sku) {
+Result<int64_t, ArmError> capacity_of(const json& sku) {
   const json& c = member(sku, "capacity");
   if (c.is_null()) return errors::required_parameter_missing("sku.capacity");
   const bool integral =
@@ -121,10 +122,10 @@ class VmssRules final : public ResourceTypeRules {
  public:
   std::string type() const override { return kVmssType; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     BaseOptions options;
     options.default_duration = std::chrono::minutes(10);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     const std::string location = plan->resource.location;
     const json& sku = member(body, "sku");
@@ -141,11 +142,12 @@ class VmssRules final : public ResourceTypeRules {
                                                        join(offered) + ".");
     }
     bool is_offered = false;
-    for (const std::string& s : offered) is_offered = is_offered || lower(s) == lower(vm->name);
+    for (const std::string& s : offered)
+      is_offered = is_offered || to_lower(s) == to_lower(vm->name);
     if (!is_offered) return errors::sku_not_available(ctx.id, location, ctx.subscription_id);
-    ArmOr<int64_t> capacity = capacity_of(sku);
+    Result<int64_t, ArmError> capacity = capacity_of(sku);
     if (!capacity.ok()) return capacity.error();
-    ArmOr<bool> quota = check_quota(ctx, location, *vm, vm->vcpus * capacity.value());
+    Result<bool, ArmError> quota = check_quota(ctx, location, *vm, vm->vcpus * capacity.value());
     if (!quota.ok()) return quota.error();
     json& b = plan->resource.body;
     b["sku"] = {
@@ -165,7 +167,7 @@ class VmssRules final : public ResourceTypeRules {
 // The canonical region name for `region` (display names accepted), or `region` lowered.
 std::string region_key(std::string_view region) {
   const Region* r = find_region(region);
-  return r != nullptr ? r->name : lower(region);
+  return r != nullptr ? r->name : to_lower(region);
 }
 
 // setting[region] (case-insensitive, display names accepted), else setting["*"], else null.
@@ -204,7 +206,7 @@ int64_t quota_limit(const ArmStore& store, std::string_view region, std::string_
     const nlohmann::json& limits = detail::per_region(*setting, region);
     if (limits.is_object()) {
       for (const auto& [key, value] : limits.items())
-        if (lower(key) == lower(family) && value.is_number()) return value.get<int64_t>();
+        if (to_lower(key) == to_lower(family) && value.is_number()) return value.get<int64_t>();
     }
   }
   return default_family_quota(family);
@@ -212,16 +214,16 @@ int64_t quota_limit(const ArmStore& store, std::string_view region, std::string_
 
 int64_t quota_usage(const ArmStore& store, std::string_view subscription_id,
                     std::string_view region, std::string_view family, std::string_view except_id) {
-  const bool total = lower(family) == "cores";
+  const bool total = to_lower(family) == "cores";
   const std::string where = detail::region_key(region);
   int64_t used = 0;
   for (const Resource& r : store.resources(subscription_id, "", detail::kVmssType)) {
-    if (lower(r.id) == lower(except_id) || detail::region_key(r.location) != where) continue;
+    if (to_lower(r.id) == to_lower(except_id) || detail::region_key(r.location) != where) continue;
     const nlohmann::json& sku = detail::member(r.body, "sku");
     const VmSku* vm = find_vm_sku(detail::string_member(sku, "name"));
     const nlohmann::json& capacity = detail::member(sku, "capacity");
     if (vm == nullptr || !capacity.is_number()) continue;
-    if (!total && lower(vm->family) != lower(family)) continue;
+    if (!total && to_lower(vm->family) != to_lower(family)) continue;
     used += vm->vcpus * capacity.get<int64_t>();
   }
   return used;

@@ -4,6 +4,7 @@
 // NotAvailableForSubscription location restriction where the size is not offered.
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/types.h"
+#include "emulator/core/text.h"
 
 #include <cstdio>
 
@@ -62,7 +63,8 @@ json list_compute_skus(const ArmStore& store, std::string_view location_filter) 
     const std::vector<std::string> offered = offered_skus(store, r.name);
     for (const VmSku& s : vm_skus()) {
       bool is_offered = false;
-      for (const std::string& o : offered) is_offered = is_offered || lower(o) == lower(s.name);
+      for (const std::string& o : offered)
+        is_offered = is_offered || to_lower(o) == to_lower(s.name);
       value.push_back(sku_entry(s, r.name, is_offered));
     }
   }

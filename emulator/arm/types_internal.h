@@ -38,8 +38,8 @@ struct BaseOptions {
   bool allow_global = false;
   Duration default_duration{0};
 };
-ArmOr<PutPlan> base_plan(std::string_view type, const json& body, const TypeContext& ctx,
-                         const BaseOptions& options);
+Result<PutPlan, ArmError> base_plan(std::string_view type, const json& body, const TypeContext& ctx,
+                                    const BaseOptions& options);
 
 // obj[key] when obj is an object holding key, else a static null.
 const json& member(const json& obj, std::string_view key);
@@ -66,7 +66,8 @@ class NetworkRules : public ResourceTypeRules {
 // "<parent_id>/<collection>/<name>", an etag, a type when `child_type` is not empty and
 // properties.provisioningState "Succeeded". Elements without a string name ->
 // InvalidRequestFormat-style 400 naming the collection (inferred wording).
-ArmOr<bool> name_children(json& properties, const char* collection, const std::string& parent_id,
-                          const std::string& child_type, const TypeContext& ctx);
+Result<bool, ArmError> name_children(json& properties, const char* collection,
+                                     const std::string& parent_id, const std::string& child_type,
+                                     const TypeContext& ctx);
 
 }  // namespace emu::arm::detail

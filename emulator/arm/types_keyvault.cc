@@ -3,6 +3,7 @@
 // deletedVaults view.
 #include "emulator/arm/types.h"
 #include "emulator/arm/types_internal.h"
+#include "emulator/core/text.h"
 
 #include <regex>
 
@@ -24,19 +25,19 @@ bool is_guid(const std::string& s) {
 }
 
 // The name check: free, held by this vault, or the error Key Vault answers.
-ArmOr<bool> check_name_free(const TypeContext& ctx) {
+Result<bool, ArmError> check_name_free(const TypeContext& ctx) {
   auto taken = ctx.store.find_name("vault", ctx.name);
-  if (!taken.ok() || lower(taken->owner) == lower(ctx.id)) return true;
-  if (lower(taken->owner).rfind("deleted:", 0) == 0) {
+  if (!taken.ok() || to_lower(taken->owner) == to_lower(ctx.id)) return true;
+  if (to_lower(taken->owner).rfind("deleted:", 0) == 0) {
     auto deleted = ctx.store.find_deleted_vault(ctx.name);
-    if (deleted.ok() && lower(deleted->subscription_id) == lower(ctx.subscription_id))
+    if (deleted.ok() && to_lower(deleted->subscription_id) == to_lower(ctx.subscription_id))
       return errors::vault_in_deleted_state();
   }
   return errors::vault_already_exists(ctx.name);
 }
 
 // tenantId, sku and accessPolicies as Key Vault requires them.
-ArmOr<bool> check_properties(json& props) {
+Result<bool, ArmError> check_properties(json& props) {
   const json& tenant = member(props, "tenantId");
   // [inferred] by analogy with "The parameter accessPolicies is not specified."
   if (tenant.is_null())
@@ -51,7 +52,7 @@ ArmOr<bool> check_properties(json& props) {
   if (!sku.is_object())
     return errors::key_vault_bad_request("The parameter sku is not specified.");  // inferred
   const std::string family = string_member(sku, "family");
-  const std::string name = lower(string_member(sku, "name"));
+  const std::string name = to_lower(string_member(sku, "name"));
   if ((family != "A" && !family.empty()) || (name != "standard" && name != "premium")) {
     return errors::key_vault_bad_request("The parameter sku has an invalid value.");  // inferred
   }
@@ -72,16 +73,16 @@ class VaultRules final : public ResourceTypeRules {
  public:
   std::string type() const override { return kVaultType; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     if (!valid_vault_name(ctx.name)) return errors::vault_name_not_valid(ctx.name);
     BaseOptions options;
     options.default_duration = std::chrono::seconds(20);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& props = plan->resource.body["properties"];
-    ArmOr<bool> checked = check_properties(props);
+    Result<bool, ArmError> checked = check_properties(props);
     if (!checked.ok()) return checked.error();
-    ArmOr<bool> free = check_name_free(ctx);
+    Result<bool, ArmError> free = check_name_free(ctx);
     if (!free.ok()) return free.error();
     const json defaults = {
         {"enabledForDeployment", false},         {"enabledForDiskEncryption", false},
@@ -91,7 +92,7 @@ class VaultRules final : public ResourceTypeRules {
     for (const auto& [key, value] : defaults.items())
       if (!props.contains(key)) props[key] = value;
     props["vaultUri"] = "https://" + ctx.name + ".vault.azure.net/";
-    plan->claims.push_back(NameClaim{"vault", lower(ctx.name), ctx.id});
+    plan->claims.push_back(NameClaim{"vault", to_lower(ctx.name), ctx.id});
     plan->create_status = 200;  // inferred: Key Vault answers a create with 200
     return plan;
   }
@@ -109,13 +110,14 @@ std::unique_ptr<ResourceTypeRules> make_vault_rules() { return std::make_unique<
 
 }  // namespace detail
 
-ArmOr<nlohmann::json> check_vault_name(const ArmStore& store, const nlohmann::json& body) {
+Result<nlohmann::json, ArmError> check_vault_name(const ArmStore& store,
+                                                  const nlohmann::json& body) {
   const std::string name = detail::string_member(body, "name");
   if (name.empty()) {
     return errors::invalid_parameter("name", "The parameter name is not specified.");  // inferred
   }
   const std::string type = detail::string_member(body, "type");
-  if (lower(type) != lower(detail::kVaultType)) {
+  if (to_lower(type) != to_lower(detail::kVaultType)) {
     return errors::invalid_parameter(  // inferred
         "type",
         "The parameter type has an invalid value. Only 'Microsoft.KeyVault/vaults' is "

@@ -4,6 +4,7 @@
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/types.h"
 #include "emulator/arm/types_internal.h"
+#include "emulator/core/text.h"
 
 #include <chrono>
 #include <regex>
@@ -32,13 +33,13 @@ std::string new_ip_address(const TypeContext& ctx) {
 
 // Canonical "Basic"/"Standard" for a name given in any case; other names pass unchanged.
 std::string canonical_sku(const std::string& name) {
-  if (lower(name) == "basic") return "Basic";
-  if (lower(name) == "standard") return "Standard";
+  if (to_lower(name) == "basic") return "Basic";
+  if (to_lower(name) == "standard") return "Standard";
   return name;
 }
 
 // Applies dnsSettings: label syntax, fqdn and the regional name claim.
-ArmOr<bool> apply_dns(PutPlan& plan, const TypeContext& ctx) {
+Result<bool, ArmError> apply_dns(PutPlan& plan, const TypeContext& ctx) {
   json& props = plan.resource.body["properties"];
   json& dns = props["dnsSettings"];
   if (dns.is_null()) {
@@ -51,7 +52,8 @@ ArmOr<bool> apply_dns(PutPlan& plan, const TypeContext& ctx) {
   const std::string key = label + "." + plan.resource.location;
   const std::string fqdn = key + ".cloudapp.azure.com";
   auto taken = ctx.store.find_name("dns", key);
-  if (taken.ok() && lower(taken->owner) != lower(ctx.id)) return errors::dns_record_in_use(fqdn);
+  if (taken.ok() && to_lower(taken->owner) != to_lower(ctx.id))
+    return errors::dns_record_in_use(fqdn);
   dns["fqdn"] = fqdn;
   plan.claims.push_back(NameClaim{"dns", key, ctx.id});
   return true;
@@ -61,10 +63,10 @@ class PublicIpRules final : public NetworkRules {
  public:
   std::string type() const override { return kPublicIpType; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     BaseOptions options;
     options.default_duration = seconds(10);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     json& sku = b["sku"];
@@ -74,14 +76,14 @@ class PublicIpRules final : public NetworkRules {
     if (!sku.contains("tier")) sku["tier"] = "Regional";
     json& props = b["properties"];
     std::string method = string_member(props, "publicIPAllocationMethod");
-    method = method.empty() || lower(method) == "dynamic" ? "Dynamic" : "Static";
+    method = method.empty() || to_lower(method) == "dynamic" ? "Dynamic" : "Static";
     if (sku["name"] == "Standard" && method != "Static")
       return errors::standard_public_ip_must_be_static(ctx.id);
     props["publicIPAllocationMethod"] = method;
     if (!props.contains("publicIPAddressVersion")) props["publicIPAddressVersion"] = "IPv4";
     if (!props.contains("idleTimeoutInMinutes")) props["idleTimeoutInMinutes"] = 4;
     if (!props.contains("ipTags")) props["ipTags"] = json::array();
-    ArmOr<bool> dns = apply_dns(plan.value(), ctx);
+    Result<bool, ArmError> dns = apply_dns(plan.value(), ctx);
     if (!dns.ok()) return dns.error();
     // The address is assigned at once, also for Dynamic (documented simplification: Azure
     // assigns a dynamic address only once the IP is attached to a running resource).
@@ -141,7 +143,7 @@ json default_security_rules(const std::string& nsg_id, const TypeContext& ctx) {
 }
 
 // [inferred] wording of the Network RP's priority check.
-ArmOr<bool> check_rule_priorities(const json& rules) {
+Result<bool, ArmError> check_rule_priorities(const json& rules) {
   for (const json& rule : rules) {
     const json& p = member(member(rule, "properties"), "priority");
     const int64_t priority = p.is_number_integer() ? p.get<int64_t>() : -1;
@@ -157,17 +159,18 @@ class NsgRules final : public NetworkRules {
  public:
   std::string type() const override { return "Microsoft.Network/networkSecurityGroups"; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     BaseOptions options;
     options.default_duration = seconds(5);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     json& props = b["properties"];
-    ArmOr<bool> named = name_children(props, "securityRules", ctx.id,
-                                      "Microsoft.Network/networkSecurityGroups/securityRules", ctx);
+    Result<bool, ArmError> named =
+        name_children(props, "securityRules", ctx.id,
+                      "Microsoft.Network/networkSecurityGroups/securityRules", ctx);
     if (!named.ok()) return named.error();
-    ArmOr<bool> priorities = check_rule_priorities(props["securityRules"]);
+    Result<bool, ArmError> priorities = check_rule_priorities(props["securityRules"]);
     if (!priorities.ok()) return priorities.error();
     props["defaultSecurityRules"] = default_security_rules(ctx.id, ctx);
     stamp_network_resource(b, ctx);
@@ -184,8 +187,9 @@ std::unique_ptr<ResourceTypeRules> make_nsg_rules() { return std::make_unique<Ns
 
 }  // namespace detail
 
-ArmOr<nlohmann::json> check_dns_name_availability(const ArmStore& store, std::string_view location,
-                                                  std::string_view label) {
+Result<nlohmann::json, ArmError> check_dns_name_availability(const ArmStore& store,
+                                                             std::string_view location,
+                                                             std::string_view label) {
   const Region* region = find_region(location);
   if (region == nullptr) {
     return detail::location_not_available(location,

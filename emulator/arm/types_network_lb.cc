@@ -4,6 +4,7 @@
 // the address space and not overlapping).
 #include "emulator/arm/types.h"
 #include "emulator/arm/types_internal.h"
+#include "emulator/core/text.h"
 
 #include <chrono>
 #include <cstdint>
@@ -23,18 +24,18 @@ constexpr const char* kLbChildren[] = {
     "inboundNatRules",          "inboundNatPools",     "outboundRules"};
 
 // Every reference {"id": ...} inside the balancer's rules must name one of its own children.
-ArmOr<bool> check_internal_references(const json& props, const std::string& lb_id) {
+Result<bool, ArmError> check_internal_references(const json& props, const std::string& lb_id) {
   std::set<std::string> known;
   for (const char* c : kLbChildren) {
-    for (const json& item : member(props, c)) known.insert(lower(string_member(item, "id")));
+    for (const json& item : member(props, c)) known.insert(to_lower(string_member(item, "id")));
   }
-  const std::string prefix = lower(lb_id) + "/";
+  const std::string prefix = to_lower(lb_id) + "/";
   for (const char* c : {"loadBalancingRules", "inboundNatRules", "outboundRules"}) {
     for (const json& rule : member(props, c)) {
       for (const auto& [key, value] : member(rule, "properties").items()) {
         const std::string ref = string_member(value, "id");
-        if (ref.empty() || lower(ref).rfind(prefix, 0) != 0) continue;
-        if (known.count(lower(ref)) == 0)
+        if (ref.empty() || to_lower(ref).rfind(prefix, 0) != 0) continue;
+        if (known.count(to_lower(ref)) == 0)
           return errors::invalid_resource_reference(ref, string_member(rule, "id"));
       }
     }
@@ -46,10 +47,10 @@ class LoadBalancerRules final : public NetworkRules {
  public:
   std::string type() const override { return kLbType; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     BaseOptions options;
     options.default_duration = seconds(10);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     json& sku = b["sku"];
@@ -58,14 +59,15 @@ class LoadBalancerRules final : public NetworkRules {
     if (!sku.contains("tier")) sku["tier"] = "Regional";
     json& props = b["properties"];
     for (const char* c : kLbChildren) {
-      ArmOr<bool> named = name_children(props, c, ctx.id, std::string(kLbType) + "/" + c, ctx);
+      Result<bool, ArmError> named =
+          name_children(props, c, ctx.id, std::string(kLbType) + "/" + c, ctx);
       if (!named.ok()) return named.error();
     }
     for (json& fe : props["frontendIPConfigurations"]) {
       json& p = fe["properties"];
       if (!p.contains("privateIPAllocationMethod")) p["privateIPAllocationMethod"] = "Dynamic";
     }
-    ArmOr<bool> refs = check_internal_references(props, ctx.id);
+    Result<bool, ArmError> refs = check_internal_references(props, ctx.id);
     if (!refs.ok()) return refs.error();
     stamp_network_resource(b, ctx);
     return plan;
@@ -103,7 +105,7 @@ std::vector<std::string> subnet_prefixes(const json& subnet) {
 
 // Sources: NetcfgSubnetRangeOutsideVnet / NetcfgSubnetRangesOverlap wording quoted in
 // MicrosoftDocs/azure-docs#123869 [C-doc].
-ArmOr<bool> check_subnets(const json& props, const TypeContext& ctx) {
+Result<bool, ArmError> check_subnets(const json& props, const TypeContext& ctx) {
   std::vector<Cidr> space;
   for (const json& v : member(member(props, "addressSpace"), "addressPrefixes")) {
     const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
@@ -137,17 +139,17 @@ class VnetRules final : public NetworkRules {
  public:
   std::string type() const override { return "Microsoft.Network/virtualNetworks"; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     BaseOptions options;
     options.default_duration = seconds(10);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     json& props = b["properties"];
-    ArmOr<bool> named =
+    Result<bool, ArmError> named =
         name_children(props, "subnets", ctx.id, "Microsoft.Network/virtualNetworks/subnets", ctx);
     if (!named.ok()) return named.error();
-    ArmOr<bool> subnets = check_subnets(props, ctx);
+    Result<bool, ArmError> subnets = check_subnets(props, ctx);
     if (!subnets.ok()) return subnets.error();
     for (json& subnet : props["subnets"]) {
       json& p = subnet["properties"];

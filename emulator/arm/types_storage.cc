@@ -4,6 +4,7 @@
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/types.h"
 #include "emulator/arm/types_internal.h"
+#include "emulator/core/text.h"
 
 #include <chrono>
 #include <regex>
@@ -25,7 +26,7 @@ std::string canonical_sku(const std::string& name) {
                                 "Standard_ZRS",  "Premium_LRS",    "Premium_ZRS",
                                 "Standard_GZRS", "Standard_RAGZRS"};
   for (const char* s : kSkus)
-    if (lower(s) == lower(name)) return s;
+    if (to_lower(s) == to_lower(name)) return s;
   return "";
 }
 
@@ -34,7 +35,7 @@ std::string canonical_kind(const std::string& kind) {
                                  "BlockBlobStorage"};
   if (kind.empty()) return "StorageV2";
   for (const char* k : kKinds)
-    if (lower(k) == lower(kind)) return k;
+    if (to_lower(k) == to_lower(kind)) return k;
   return "";
 }
 
@@ -106,11 +107,11 @@ class StorageRules final : public ResourceTypeRules {
  public:
   std::string type() const override { return kStorageType; }
 
-  ArmOr<PutPlan> plan_put(const json& body, const TypeContext& ctx) const override {
+  Result<PutPlan, ArmError> plan_put(const json& body, const TypeContext& ctx) const override {
     if (!valid_account_name(ctx.name)) return errors::storage_account_name_invalid(ctx.name);
     BaseOptions options;
     options.default_duration = std::chrono::seconds(25);  // inferred
-    ArmOr<PutPlan> plan = base_plan(type(), body, ctx, options);
+    Result<PutPlan, ArmError> plan = base_plan(type(), body, ctx, options);
     if (!plan.ok()) return plan;
     json& b = plan->resource.body;
     const std::string sku = canonical_sku(string_member(member(body, "sku"), "name"));
@@ -118,7 +119,7 @@ class StorageRules final : public ResourceTypeRules {
     const std::string kind = canonical_kind(string_member(body, "kind"));
     if (kind.empty()) return errors::invalid_values("kind");
     auto taken = ctx.store.find_name("storage", ctx.name);
-    if (taken.ok() && lower(taken->owner) != lower(ctx.id))
+    if (taken.ok() && to_lower(taken->owner) != to_lower(ctx.id))
       return errors::storage_account_already_taken(ctx.name);
     b["sku"] = {{"name", sku}, {"tier", sku.rfind("Premium", 0) == 0 ? "Premium" : "Standard"}};
     b["kind"] = kind;
@@ -135,7 +136,8 @@ std::unique_ptr<ResourceTypeRules> make_storage_rules() { return std::make_uniqu
 
 }  // namespace detail
 
-ArmOr<nlohmann::json> check_storage_name(const ArmStore& store, const nlohmann::json& body) {
+Result<nlohmann::json, ArmError> check_storage_name(const ArmStore& store,
+                                                    const nlohmann::json& body) {
   const nlohmann::json& name_value = detail::member(body, "name");
   if (!name_value.is_string()) {
     // [inferred] the Storage RP's answer to a body without a name.
@@ -143,7 +145,7 @@ ArmOr<nlohmann::json> check_storage_name(const ArmStore& store, const nlohmann::
         "name", "The value for the property 'name' is missing or invalid.");
   }
   const std::string type = detail::string_member(body, "type");
-  if (lower(type) != lower(detail::kStorageType)) {
+  if (to_lower(type) != to_lower(detail::kStorageType)) {
     return errors::invalid_request_property_value(  // inferred
         "type", "The value '" + type + "' is not allowed for property type.");
   }
