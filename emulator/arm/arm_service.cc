@@ -3,10 +3,10 @@
 
 #include "emulator/aad/principals.h"
 #include "emulator/aad/token_validator.h"
-#include "emulator/arm/arm_actions.h"
-#include "emulator/arm/arm_internal.h"
-#include "emulator/arm/arm_seed.h"
-#include "emulator/arm/catalog.h"
+#include "emulator/arm/actions/actions.h"
+#include "emulator/arm/catalog/catalog.h"
+#include "emulator/arm/handlers/common.h"
+#include "emulator/arm/seed.h"
 #include "emulator/core/text.h"
 
 #include <algorithm>

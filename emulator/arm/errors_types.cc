@@ -199,7 +199,7 @@ ArmError vault_in_deleted_state() {
 }
 
 // [inferred] Key Vault's code for a body it refuses; the message is the caller's (sources
-// beside the callers in types_keyvault.cc).
+// beside the callers in types/keyvault.cc).
 ArmError key_vault_bad_request(const std::string& message) {
   return make(400, "BadRequest", message);
 }

@@ -2,7 +2,7 @@
 
 #include "emulator/aad/actions.h"
 #include "emulator/app/dns_actions.h"
-#include "emulator/arm/arm_actions.h"
+#include "emulator/arm/actions/actions.h"
 #include "emulator/site/site_service.h"
 
 namespace emu::harness {

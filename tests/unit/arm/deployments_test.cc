@@ -1,6 +1,6 @@
 // Template deployments through the real ARM router: az's body, a CMG-like template running in
 // virtual time (states, operations, timestamps, outputs), runtime failures, cancel, history.
-#include "emulator/arm/arm_deployments_engine.h"
+#include "emulator/arm/deployments/engine.h"
 #include "tests/unit/arm/deployments_fixture.h"
 
 #include <gmock/gmock.h>

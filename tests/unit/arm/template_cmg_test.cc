@@ -1,7 +1,7 @@
 // A realistic CMG-like template (as az sends it: JSONC, unquoted `template`) expanded end to
 // end: parameters, variables, uniqueString names, dependency order, IDs, a deferred
 // reference() and the outputs.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

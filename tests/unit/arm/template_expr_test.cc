@@ -1,5 +1,5 @@
 // Template language expressions and built-in functions, evaluated through a template output.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,6 +1,6 @@
 // Template resources: IDs, nested children, condition, dependsOn resolution and ordering,
 // deferred reference() bodies and the errors of each.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

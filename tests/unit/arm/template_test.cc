@@ -1,6 +1,6 @@
 // Template expansion: parameters (types, defaults, constraints), variables, outputs, template
 // shape checks and the template hash.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

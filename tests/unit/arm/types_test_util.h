@@ -2,9 +2,9 @@
 // helpers that build a TypeContext, plan a PUT and write the plan as the lead's handler would.
 #pragma once
 
-#include "emulator/arm/catalog.h"
-#include "emulator/arm/store.h"
-#include "emulator/arm/types.h"
+#include "emulator/arm/catalog/catalog.h"
+#include "emulator/arm/store/store.h"
+#include "emulator/arm/types/types.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/store/database.h"
