@@ -1,6 +1,7 @@
-// Internals of the ARM template engine shared by template*.cc: the expression evaluator, the
+// Internals of the ARM template engine shared by templates/*.cc: the expression evaluator, the
 // built-in function table, the lazily evaluated parameters/variables of one template, and the
-// ARM error wording. Not part of the module's API (see templates/template.h).
+// wording of InvalidTemplate's inner messages (the error codes are in errors.h). Not part of
+// the module's API (see templates/template.h).
 #pragma once
 
 #include "emulator/arm/templates/template.h"
