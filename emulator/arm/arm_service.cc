@@ -3,10 +3,10 @@
 
 #include "emulator/aad/principals.h"
 #include "emulator/aad/token_validator.h"
-#include "emulator/arm/arm_actions.h"
-#include "emulator/arm/arm_internal.h"
-#include "emulator/arm/arm_seed.h"
-#include "emulator/arm/catalog.h"
+#include "emulator/arm/actions/actions.h"
+#include "emulator/arm/catalog/catalog.h"
+#include "emulator/arm/handlers/common.h"
+#include "emulator/arm/seed.h"
 #include "emulator/core/text.h"
 
 #include <algorithm>
@@ -58,25 +58,6 @@ ArmError token_refusal(const aad::TokenCheck& check, std::string_view authorizat
     default:
       return errors::invalid_token(kAuthority, check.message);
   }
-}
-
-// [C-doc, wording from memory of real ARM replies; inferred] a token of another tenant.
-ArmError wrong_tenant(const std::string& issuer, const std::string& tenant_id) {
-  ArmError e{401,
-             "InvalidAuthenticationTokenTenant",
-             "The access token is from the wrong issuer '" + issuer +
-                 "'. It must match the tenant 'https://sts.windows.net/" + tenant_id +
-                 "/' associated with this subscription. Please use the authority (URL) "
-                 "'https://login.windows.net/" +
-                 tenant_id +
-                 "' to get the token. Note, if the subscription is transferred to another tenant "
-                 "there is no impact to the services, but information about new tenant could "
-                 "take time to propagate (up to an hour). If you just transferred your "
-                 "subscription and see this error message, please try back later.",
-             "",
-             {},
-             {}};
-  return e;
 }
 
 // Remaining-budget headers: a token bucket per kind on the virtual clock (2024 limits,
@@ -202,14 +183,14 @@ struct ArmService::Impl {
       }
     }
     if (Status s = env->store.settle(call.now); !s.ok())
-      return error_reply(ArmError{500, "InternalServerError", s.message(), "", {}, {}});
+      return error_reply(errors::internal_error(s));
     if (o.subscription) {
       const std::string id = req.param("subscriptionId");
       auto sub = env->store.find_subscription(id);
       if (!sub.ok()) return error_reply(errors::subscription_not_found(id));
       if (o.authenticate && !call.principal.tenant_id.empty() &&
-          lower(call.principal.tenant_id) != lower(sub->tenant_id))
-        return error_reply(wrong_tenant(call.principal.issuer, sub->tenant_id));
+          to_lower(call.principal.tenant_id) != to_lower(sub->tenant_id))
+        return error_reply(errors::wrong_tenant(call.principal.issuer, sub->tenant_id));
       call.subscription = std::move(sub).value();
     }
     return handler(call);

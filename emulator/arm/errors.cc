@@ -1,5 +1,7 @@
-// ARM error wording. Sources: ../shared/reference/azure-clients.md §3.3, §3.4, §3.7, §3.8 and
-// the documents it cites; "inferred" marks wording not confirmed against the real service.
+// ARM error wording: the general builder, the request pipeline, subscriptions, providers,
+// groups, roles, resources and long-running operations. Sources beside each builder ([C-doc]: a
+// Microsoft Learn page or a quoted real reply); "inferred" marks wording not confirmed against
+// the real service.
 #include "emulator/arm/errors.h"
 
 namespace emu::arm {
@@ -20,15 +22,17 @@ json ArmError::to_json() const {
 json ArmError::body() const { return {{"error", to_json()}}; }
 
 namespace errors {
-namespace {
 
-ArmError make(int status, std::string code, std::string message) {
+ArmError make(int http_status, std::string code, std::string message, std::string target) {
   ArmError e;
-  e.http_status = status;
+  e.http_status = http_status;
   e.code = std::move(code);
   e.message = std::move(message);
+  e.target = std::move(target);
   return e;
 }
+
+namespace {
 
 // WWW-Authenticate as ARM sends it (azure-clients.md §3.8 [C-doc]).
 ArmError unauthorized(const std::string& authority, std::string code, std::string message) {
@@ -82,6 +86,20 @@ ArmError wrong_audience(const std::string& authority, const std::string& audienc
           "'https://management.azure.com/','https://management.azure.com'.");
 }
 
+// [C-doc, wording from memory of real ARM replies; inferred] no WWW-Authenticate header.
+ArmError wrong_tenant(const std::string& issuer, const std::string& tenant_id) {
+  return make(401, "InvalidAuthenticationTokenTenant",
+              "The access token is from the wrong issuer '" + issuer +
+                  "'. It must match the tenant 'https://sts.windows.net/" + tenant_id +
+                  "/' associated with this subscription. Please use the authority (URL) "
+                  "'https://login.windows.net/" +
+                  tenant_id +
+                  "' to get the token. Note, if the subscription is transferred to another "
+                  "tenant there is no impact to the services, but information about new tenant "
+                  "could take time to propagate (up to an hour). If you just transferred your "
+                  "subscription and see this error message, please try back later.");
+}
+
 // [C-doc] azure-clients.md §3.8
 ArmError authorization_failed(const std::string& client, const std::string& object_id,
                               const std::string& action, const std::string& scope) {
@@ -133,6 +151,13 @@ ArmError invalid_resource_namespace(const std::string& ns) {
   return make(400, "InvalidResourceNamespace", "The resource namespace '" + ns + "' is invalid.");
 }
 
+// [inferred] the same code, 404, for a provider namespace the catalog does not know.
+ArmError resource_namespace_not_found(const std::string& ns) {
+  ArmError e = invalid_resource_namespace(ns);
+  e.http_status = 404;
+  return e;
+}
+
 // [inferred]
 ArmError invalid_resource_type(const std::string& type) {
   return make(400, "InvalidResourceType", "The resource type '" + type + "' could not be found.");
@@ -143,10 +168,21 @@ ArmError missing_location() {
   return make(400, "LocationRequired", "The location property is required for this definition.");
 }
 
+// [C-doc] the code; the message is the caller's.
 ArmError invalid_parameter(const std::string& target, const std::string& message) {
-  ArmError e = make(400, "InvalidParameter", message);
-  e.target = target;
-  return e;
+  return make(400, "InvalidParameter", message, target);
+}
+
+// [C-doc] "Required parameter 'x' is missing (null)." is Compute's wording for a missing
+// parameter.
+ArmError required_parameter_missing(const std::string& path) {
+  return invalid_parameter(path, "Required parameter '" + path + "' is missing (null).");
+}
+
+// [C-doc: Azure/azure-sdk-for-net#18748, azure-sdk-for-go#2480] the real wording.
+ArmError invalid_filter(std::string_view filter) {
+  return make(400, "InvalidFilterInQueryString",
+              "Invalid $filter '" + std::string(filter) + "' specified in the query string.");
 }
 
 // [inferred]
@@ -179,14 +215,91 @@ ArmError resource_not_found(const std::string& type_and_name, const std::string&
                   "https://aka.ms/ARMResourceNotFoundFix");
 }
 
-// [inferred]
-ArmError deployment_not_found(const std::string& name) {
-  return make(404, "DeploymentNotFound", "Deployment '" + name + "' could not be found.");
+// [inferred] the child PUT answer: ResourceNotFound's wording with its own code.
+ArmError parent_resource_not_found(const std::string& type_and_name, const std::string& group) {
+  ArmError e = resource_not_found(type_and_name, group);
+  e.code = "ParentResourceNotFound";
+  return e;
+}
+
+// [inferred] a global name (DNS label, vault, storage account) another resource of the lab holds.
+ArmError name_in_use(const std::string& name) {
+  return make(409, "Conflict", "The name '" + name + "' is already in use.");
+}
+
+// [inferred] the wording RPs use while another operation runs on the resource.
+ArmError another_operation_in_progress(const std::string& id) {
+  return make(409, "AnotherOperationInProgress",
+              "Another operation on this or dependent resource is in progress. Resource '" + id +
+                  "' is being deleted.");
 }
 
 // [inferred]
 ArmError operation_not_found(const std::string& id) {
   return make(404, "OperationNotFound", "The operation '" + id + "' could not be found.");
+}
+
+// [inferred] the fallback code and message of a failed operation without a stored error.
+ArmError operation_failed(const json& stored_error) {
+  return make(400, stored_error.value("code", "OperationFailed"),
+              stored_error.value("message", "The operation failed."));
+}
+
+// [C-doc] code and message of an invalid group name.
+ArmError invalid_resource_group_name(const std::string& name) {
+  return make(400, "InvalidResourceGroup",
+              "The provided resource group name '" + name + "' has these invalid characters: '" +
+                  name + "'. The name can only be a letter, digit, '-', '.', '(', ')' or '_'.");
+}
+
+// [inferred]
+ArmError location_not_available_for_group(const std::string& location,
+                                          const std::vector<std::string>& regions) {
+  return make(400, "LocationNotAvailableForResourceGroup",
+              "The provided location '" + location +
+                  "' is not available for resource group. List of available regions is '" +
+                  join_quoted(regions) + "'.");
+}
+
+// [inferred]
+ArmError invalid_resource_group_location(const std::string& requested,
+                                         const std::string& existing) {
+  return make(409, "InvalidResourceGroupLocation",
+              "Invalid resource group location '" + requested +
+                  "'. The Resource group already exists in location '" + existing + "'.");
+}
+
+// [C-doc]
+ArmError role_definition_does_not_exist(const std::string& id, int http_status) {
+  return make(http_status, "RoleDefinitionDoesNotExist",
+              "The specified role definition with ID '" + id + "' does not exist.");
+}
+
+// [C-doc]
+ArmError principal_not_found(const std::string& principal, const std::string& tenant_id) {
+  return make(400, "PrincipalNotFound",
+              "Principal " + principal + " does not exist in the directory " + tenant_id + ".");
+}
+
+// [C-doc]
+ArmError role_assignment_exists() {
+  return make(409, "RoleAssignmentExists", "The role assignment already exists.");
+}
+
+// [C-doc]
+ArmError role_assignment_not_found(const std::string& name) {
+  return make(404, "RoleAssignmentNotFound", "The role assignment '" + name + "' is not found.");
+}
+
+// [inferred] a failure of the emulator's own state (SQLite).
+ArmError internal_error(const Status& status) {
+  return make(500, "InternalServerError", status.message());
+}
+
+// [inferred]
+ArmError internal_error_described(const Status& status) {
+  return make(500, "InternalServerError",
+              "The server encountered an internal error: " + status.to_string());
 }
 
 // [C-doc] azure-clients.md §3.3
@@ -206,10 +319,6 @@ ArmError resource_group_being_deleted(const std::string& name) {
   return make(409, "ResourceGroupBeingDeleted",
               "The resource group '" + name +
                   "' is in deprovisioning state and cannot perform this operation.");
-}
-
-ArmError conflict(const std::string& code, const std::string& message) {
-  return make(409, code, message);
 }
 
 // [C-doc] azure-clients.md §3.7

@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <type_traits>
 #include <utility>
 #include <variant>
 
@@ -62,17 +63,24 @@ Status DeadlineExceeded(std::string message);
 Status Unimplemented(std::string message);
 Status Internal(std::string message);
 
-// Result<T> holds either a T or a non-OK Status.
-template <typename T>
+// Result<T> holds either a T or a non-OK Status: the one value-or-error type of cmgemu.
+// Result<T, E> holds a T or an error of type E, for a party whose errors carry more than a
+// Status can (ARM's wire errors: HTTP status, code, target, details); E must be default-
+// constructible. error() is the E; status() (Result<T> only) is the same Status.
+template <typename T, typename E = Status>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
-  Result(Status status) : status_(std::move(status)) {  // NOLINT: implicit by design
-    if (status_.ok()) status_ = Internal("Result constructed from an OK Status without a value");
+  Result(T value) : value_(std::move(value)) {}  // NOLINT: implicit by design
+  Result(E error) : error_(std::move(error)) {   // NOLINT: implicit by design
+    if constexpr (std::is_same_v<E, Status>) {
+      if (error_.ok()) error_ = Internal("Result constructed from an OK Status without a value");
+    }
   }
 
   bool ok() const { return value_.has_value(); }
-  const Status& status() const { return status_; }
+  // The error; for an ok() Result, a default E (an OK Status for Result<T>).
+  const E& error() const { return error_; }
+  const Status& status() const requires std::is_same_v<E, Status> { return error_; }
   // REQUIRES: ok().
   T& value() & { return *value_; }
   const T& value() const& { return *value_; }
@@ -86,7 +94,7 @@ class [[nodiscard]] Result {
 
  private:
   std::optional<T> value_;
-  Status status_;
+  E error_;
 };
 
 }  // namespace emu

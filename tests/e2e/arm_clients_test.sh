@@ -155,6 +155,10 @@ OUT="$(azok "az deployment group create" deployment group create -g cmg-rg -n d1
   --template-file "$TEMPLATE" --parameters storageName=cmgstore01 dnsLabel=cmg-e2e-label)"
 check "az deployment group create (JSONC template) -> Succeeded with outputs" "$OUT" \
   "r['properties']['provisioningState']=='Succeeded' and r['properties']['outputs']['fqdn']['value']=='cmg-e2e-label.$LOC.cloudapp.azure.com' and r['properties']['outputs']['blobEndpoint']['value']=='https://cmgstore01.blob.core.windows.net/'"
+# az lists deployment operations under …/resourcegroups/{rg}/deployments/{name}/operations.
+OUT="$(azok "az deployment operation group list" deployment operation group list -g cmg-rg -n d1)"
+check "az deployment operation group list -> one Succeeded Create per resource" "$OUT" \
+  "sorted(o['properties']['targetResource']['resourceName'] for o in r)==['cmgstore01','pip-cmg-e2e-label'] and all(o['properties']['provisioningState']=='Succeeded' and o['properties']['provisioningOperation']=='Create' for o in r)"
 OUT="$(azok "az resource list" resource list -g cmg-rg)"
 check "az resource list -g: both deployed resources" "$OUT" \
   "sorted((x['type'],x['name']) for x in r)==[('Microsoft.Network/publicIPAddresses','pip-cmg-e2e-label'),('Microsoft.Storage/storageAccounts','cmgstore01')]"
@@ -184,6 +188,10 @@ check "az rest CheckDnsNameAvailability on a taken label -> available false" "$O
 azfails "az deployment with a DNS label taken outside the lab -> DnsRecordInUse" DnsRecordInUse \
   deployment group create -g cmg-rg -n dns-taken --template-file "$TEMPLATE" \
   --parameters storageName=cmgstore02 dnsLabel=taken-label
+# What DeploymentFailed tells the user to do: list the operations, which name the failure.
+OUT="$(azok "az deployment operation group list (failed)" deployment operation group list -g cmg-rg -n dns-taken)"
+check "az deployment operation group list on the failed deployment -> DnsRecordInUse" "$OUT" \
+  "[o['properties']['statusMessage']['error']['code'] for o in r if o['properties']['provisioningState']=='Failed']==['DnsRecordInUse']"
 
 azok "az group delete" group delete -n cmg-rg --yes >/dev/null
 OUT="$(azok "az group exists" group exists -n cmg-rg)"

@@ -1,5 +1,5 @@
 // The arm.* action declarations: names, required arguments and load-time argument checks.
-#include "emulator/arm/arm_actions.h"
+#include "emulator/arm/actions/actions.h"
 #include "emulator/arm/arm_service.h"
 
 #include <gmock/gmock.h>

@@ -1,6 +1,6 @@
-// Tests for the static catalog (emulator/arm/catalog.h): regions, providers, VM sizes,
+// Tests for the static catalog (emulator/arm/catalog/catalog.h): regions, providers, VM sizes,
 // quota defaults and api-version syntax.
-#include "emulator/arm/catalog.h"
+#include "emulator/arm/catalog/catalog.h"
 
 #include <gtest/gtest.h>
 

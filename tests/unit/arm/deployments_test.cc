@@ -1,6 +1,6 @@
 // Template deployments through the real ARM router: az's body, a CMG-like template running in
 // virtual time (states, operations, timestamps, outputs), runtime failures, cancel, history.
-#include "emulator/arm/arm_deployments_engine.h"
+#include "emulator/arm/deployments/engine.h"
 #include "tests/unit/arm/deployments_fixture.h"
 
 #include <gmock/gmock.h>
@@ -122,6 +122,34 @@ TEST_F(DeploymentsTest, OperationsFollowDependenciesWithTheirTimes) {
   auto missing = call("GET", kDeployments + "/cmg/operations/0000000000000000");
   EXPECT_EQ(missing.status, 404);
   EXPECT_EQ(code_of(missing), "DeploymentOperationNotFound");
+}
+
+// The REST specification and the SDKs (az deployment operation group list) address deployment
+// operations as /subscriptions/{s}/resourcegroups/{rg}/deployments/{name}/operations (without
+// providers/Microsoft.Resources); ARM answers both forms, ignoring the case of the segments.
+TEST_F(DeploymentsTest, ServesTheShortPathFormOfDeploymentsAndTheirOperations) {
+  ASSERT_EQ(deploy("cmg", cmg_template()).status, 201);
+  advance(seconds(100));
+  const std::string short_form =
+      std::string("/subscriptions/") + kSub + "/resourcegroups/rg1/deployments/cmg";
+  const json list = get_json(short_form + "/operations");
+  ASSERT_EQ(list["value"].size(), 7u);
+  EXPECT_EQ(list, get_json(kDeployments + "/cmg/operations"));
+  const std::string op_id = list["value"][0]["operationId"];
+  EXPECT_EQ(get_json(short_form + "/operations/" + op_id), list["value"][0]);
+  EXPECT_EQ(get_json(kRg + "/Deployments/cmg/Operations")["value"].size(), 7u);  // resourceGroups
+  const json d = get_json(short_form);
+  EXPECT_EQ(d["name"], "cmg");
+  EXPECT_EQ(d["properties"]["provisioningState"], "Succeeded");
+  EXPECT_EQ(call("HEAD", short_form).status, 204);
+  EXPECT_EQ(
+      get_json(std::string("/subscriptions/") + kSub + "/resourceGroups/rg1/deployments")["value"]
+          .size(),
+      1u);
+  auto missing = call("GET", short_form + "/operations/0000000000000000");
+  EXPECT_EQ(missing.status, 404);
+  EXPECT_EQ(code_of(missing), "DeploymentOperationNotFound");
+  EXPECT_EQ(code_of(call("GET", kRg + "/deployments/nope/operations")), "DeploymentNotFound");
 }
 
 TEST_F(DeploymentsTest, ReportsProvidersAndDependencies) {

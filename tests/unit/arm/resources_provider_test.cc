@@ -1,6 +1,6 @@
 // Subscription-level provider operations (name checks, soft-deleted vaults, compute SKUs, lists
 // by type), the generic resource lists with $filter/$expand, and resource path parsing.
-#include "emulator/arm/arm_internal.h"
+#include "emulator/arm/handlers/common.h"
 #include "tests/unit/arm/resources_test_util.h"
 
 #include <gmock/gmock.h>

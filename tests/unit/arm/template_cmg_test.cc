@@ -1,7 +1,7 @@
 // A realistic CMG-like template (as az sends it: JSONC, unquoted `template`) expanded end to
 // end: parameters, variables, uniqueString names, dependency order, IDs, a deferred
 // reference() and the outputs.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -99,7 +99,8 @@ TEST(CmgTemplate, ExpandsInDependencyOrderWithArmIds) {
   const Json& props = body.value()["properties"];
   const Json& tmpl = props["template"];
   const std::string storage = "cmg" + unique_string({kRg});
-  ArmOr<ExpandedTemplate> x = expand_template(tmpl, props["parameters"], scope(), ReferenceFn());
+  Result<ExpandedTemplate, ArmError> x =
+      expand_template(tmpl, props["parameters"], scope(), ReferenceFn());
   ASSERT_TRUE(x.ok()) << x.error().message;
 
   std::vector<std::string> order;
@@ -144,7 +145,7 @@ TEST(CmgTemplate, ExpandsInDependencyOrderWithArmIds) {
     if (it == deployed.end()) return std::nullopt;
     return it->second;
   };
-  ArmOr<Json> outputs = evaluate_outputs(tmpl, x.value(), scope(), ref);
+  Result<Json, ArmError> outputs = evaluate_outputs(tmpl, x.value(), scope(), ref);
   ASSERT_TRUE(outputs.ok()) << outputs.error().to_json().dump();
   EXPECT_EQ(outputs.value()["fqdn"],
             (Json{{"type", "String"}, {"value", "contosocmg.westeurope.cloudapp.azure.com"}}));

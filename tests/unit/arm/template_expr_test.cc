@@ -1,5 +1,5 @@
 // Template language expressions and built-in functions, evaluated through a template output.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -21,7 +21,7 @@ TemplateScope scope() {
 class ExprTest : public ::testing::Test {
  protected:
   // Evaluates `expr` as the value of output "o"; the template declares `params` and `vars`.
-  ArmOr<Json> eval(const Json& expr) {
+  Result<Json, ArmError> eval(const Json& expr) {
     Json tmpl = {
         {"$schema",
          "https://schema.management.azure.com/schemas/2019-04-01/deploymentTemplate.json#"},
@@ -30,14 +30,14 @@ class ExprTest : public ::testing::Test {
         {"variables", vars},
         {"resources", Json::array()},
         {"outputs", {{"o", {{"type", "object"}, {"value", expr}}}}}};
-    ArmOr<ExpandedTemplate> x = expand_template(tmpl, given, scope(), reference);
+    Result<ExpandedTemplate, ArmError> x = expand_template(tmpl, given, scope(), reference);
     if (!x.ok()) return x.error();
-    ArmOr<Json> out = evaluate_outputs(tmpl, x.value(), scope(), reference);
+    Result<Json, ArmError> out = evaluate_outputs(tmpl, x.value(), scope(), reference);
     if (!out.ok()) return out.error();
     return out.value()["o"]["value"];
   }
   Json value(const Json& expr) {
-    ArmOr<Json> v = eval(expr);
+    Result<Json, ArmError> v = eval(expr);
     if (!v.ok()) {
       ADD_FAILURE() << expr << ": " << v.error().to_json().dump();
       return nullptr;
@@ -46,7 +46,7 @@ class ExprTest : public ::testing::Test {
   }
   // The inner InvalidTemplate message of a failing output.
   std::string error(const Json& expr) {
-    ArmOr<Json> v = eval(expr);
+    Result<Json, ArmError> v = eval(expr);
     if (v.ok()) {
       ADD_FAILURE() << expr << " unexpectedly gave " << v.value();
       return "";

@@ -1,5 +1,5 @@
 // uniqueString() against values published from real Azure/Bicep deployments.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 

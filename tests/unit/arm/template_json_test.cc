@@ -1,5 +1,5 @@
 // parse_lenient_json: strict JSON and the JSONC body `az deployment group create` sends.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

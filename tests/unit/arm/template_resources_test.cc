@@ -1,6 +1,6 @@
 // Template resources: IDs, nested children, condition, dependsOn resolution and ordering,
 // deferred reference() bodies and the errors of each.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -40,8 +40,8 @@ Json tmpl_of(Json resources, Json params = Json::object()) {
           {"resources", std::move(resources)}};
 }
 
-ArmOr<ExpandedTemplate> expand(const Json& tmpl, const Json& given = Json::object(),
-                               const ReferenceFn& ref = ReferenceFn()) {
+Result<ExpandedTemplate, ArmError> expand(const Json& tmpl, const Json& given = Json::object(),
+                                          const ReferenceFn& ref = ReferenceFn()) {
   return expand_template(tmpl, given, scope(), ref);
 }
 
@@ -51,7 +51,7 @@ std::vector<std::string> names(const ExpandedTemplate& x) {
   return out;
 }
 
-std::string invalid(const ArmOr<ExpandedTemplate>& r, const std::string& target) {
+std::string invalid(const Result<ExpandedTemplate, ArmError>& r, const std::string& target) {
   EXPECT_FALSE(r.ok());
   if (r.ok()) return "";
   EXPECT_EQ(r.error().code, "InvalidTemplate") << r.error().message;
@@ -67,7 +67,7 @@ TEST(TemplateResources, FieldsAndIds) {
                          {"tags", {{"[k]", "v"}}},
                          {"comments", "ignored"},
                          {"properties", {{"publicIPAllocationMethod", "Static"}}}})});
-  ArmOr<ExpandedTemplate> x = expand(t);
+  Result<ExpandedTemplate, ArmError> x = expand(t);
   ASSERT_TRUE(x.ok()) << x.error().message;
   ASSERT_EQ(x->resources.size(), 1U);
   const ExpandedResource& r = x->resources[0];
@@ -90,7 +90,7 @@ TEST(TemplateResources, ChildTypesAndNestedResources) {
   Json t = tmpl_of(
       {vnet, res("Microsoft.Network/virtualNetworks/subnets", "vnet/other",
                  {{"dependsOn", {"Microsoft.Network/virtualNetworks/vnet/subnets/default"}}})});
-  ArmOr<ExpandedTemplate> x = expand(t);
+  Result<ExpandedTemplate, ArmError> x = expand(t);
   ASSERT_TRUE(x.ok()) << x.error().message;
   ASSERT_EQ(x->resources.size(), 3U);
   EXPECT_EQ(x->resources[1].depends_on,
@@ -126,7 +126,7 @@ TEST(TemplateResources, DependsOnByNameTypeNameAndResourceIdOrdersStably) {
       res("Microsoft.Network/publicIPAddresses", "pip"),
       res("Microsoft.Network/virtualNetworks", "vnet"),
   });
-  ArmOr<ExpandedTemplate> x = expand(t);
+  Result<ExpandedTemplate, ArmError> x = expand(t);
   ASSERT_TRUE(x.ok()) << x.error().message;
   EXPECT_EQ(names(x.value()), (std::vector<std::string>{"st", "pip", "lb", "vnet", "vmss"}));
   EXPECT_EQ(x->resources[4].depends_on,
@@ -165,7 +165,7 @@ TEST(TemplateResources, ConditionFalseSkipsAndDropsDependencies) {
       tmpl_of({res("Microsoft.KeyVault/vaults", "kv", {{"condition", "[parameters('withKv')]"}}),
                res("Microsoft.Storage/storageAccounts", "st", {{"dependsOn", {"kv"}}})},
               params);
-  ArmOr<ExpandedTemplate> x = expand(t);
+  Result<ExpandedTemplate, ArmError> x = expand(t);
   ASSERT_TRUE(x.ok()) << x.error().message;
   EXPECT_EQ(names(x.value()), (std::vector<std::string>{"st"}));
   EXPECT_TRUE(x->resources[0].depends_on.empty());
@@ -228,7 +228,7 @@ TEST(TemplateResources, ReferenceToATemplateResourceIsDeferred) {
     if (full) return Json{{"id", rid}};
     return Json{{"dnsSettings", {{"fqdn", "cmg.westeurope.cloudapp.azure.com"}}}};
   };
-  ArmOr<ExpandedTemplate> x = expand(t, Json::object(), ref);
+  Result<ExpandedTemplate, ArmError> x = expand(t, Json::object(), ref);
   ASSERT_TRUE(x.ok()) << x.error().message;
   EXPECT_EQ(calls, 0);  // not answered before the resources are deployed
   EXPECT_EQ(names(x.value()), (std::vector<std::string>{"pip", "pip2", "st"}));
@@ -237,7 +237,7 @@ TEST(TemplateResources, ReferenceToATemplateResourceIsDeferred) {
   EXPECT_EQ(st.depends_on,
             (std::vector<std::string>{id("Microsoft.Network/publicIPAddresses/pip"),
                                       id("Microsoft.Network/publicIPAddresses/pip2")}));
-  ArmOr<Json> body = evaluate_resource_body(t, x.value(), st, scope(), ref);
+  Result<Json, ArmError> body = evaluate_resource_body(t, x.value(), st, scope(), ref);
   ASSERT_TRUE(body.ok()) << body.error().message;
   EXPECT_EQ(body.value(),
             (Json{{"location", "westeurope"},

@@ -1,6 +1,6 @@
 // Template expansion: parameters (types, defaults, constraints), variables, outputs, template
 // shape checks and the template hash.
-#include "emulator/arm/template.h"
+#include "emulator/arm/templates/template.h"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
@@ -30,12 +30,12 @@ Json base_template(Json params, Json outputs = Json::object()) {
           {"outputs", std::move(outputs)}};
 }
 
-ArmOr<ExpandedTemplate> expand(const Json& tmpl, const Json& given = Json::object()) {
+Result<ExpandedTemplate, ArmError> expand(const Json& tmpl, const Json& given = Json::object()) {
   return expand_template(tmpl, given, scope(), ReferenceFn());
 }
 
 // Asserts an InvalidTemplate error with this target and returns its message.
-std::string invalid(const ArmOr<ExpandedTemplate>& r, const std::string& target) {
+std::string invalid(const Result<ExpandedTemplate, ArmError>& r, const std::string& target) {
   EXPECT_FALSE(r.ok());
   if (r.ok()) return "";
   EXPECT_EQ(r.error().code, "InvalidTemplate") << r.error().message;
@@ -52,7 +52,7 @@ TEST(TemplateParameters, DefaultsGivenValuesAndReportedShape) {
        {"secret", {{"type", "securestring"}}},
        {"tags", {{"type", "object"}, {"defaultValue", {{"env", "lab"}}}}},
        {"zones", {{"type", "array"}, {"defaultValue", {"1"}}}}});
-  ArmOr<ExpandedTemplate> r = expand(
+  Result<ExpandedTemplate, ArmError> r = expand(
       tmpl,
       {{"ENABLED", {{"value", true}}}, {"secret", {{"value", "p@ss"}}}, {"count", {{"value", 5}}}});
   ASSERT_TRUE(r.ok()) << r.error().message;
@@ -72,7 +72,7 @@ TEST(TemplateParameters, DefaultMayUseAnotherParameter) {
   Json tmpl = base_template(
       {{"prefix", {{"type", "string"}, {"defaultValue", "cmg"}}},
        {"name", {{"type", "string"}, {"defaultValue", "[concat(parameters('prefix'), 'pip')]"}}}});
-  ArmOr<ExpandedTemplate> r = expand(tmpl, {{"prefix", {{"value", "lab"}}}});
+  Result<ExpandedTemplate, ArmError> r = expand(tmpl, {{"prefix", {{"value", "lab"}}}});
   ASSERT_TRUE(r.ok());
   EXPECT_EQ(r->parameters["name"]["value"], "labpip");
 }
@@ -193,9 +193,9 @@ TEST(TemplateOutputs, ConditionSecureAndErrors) {
       {{"shown", {{"type", "string"}, {"value", "[concat('v', '1')]"}}},
        {"hidden", {{"type", "string"}, {"condition", "[equals(1, 2)]"}, {"value", "x"}}},
        {"secret", {{"type", "securestring"}, {"value", "[parameters('pw')]"}}}});
-  ArmOr<ExpandedTemplate> x = expand(tmpl);
+  Result<ExpandedTemplate, ArmError> x = expand(tmpl);
   ASSERT_TRUE(x.ok());
-  ArmOr<Json> out = evaluate_outputs(tmpl, x.value(), scope(), ReferenceFn());
+  Result<Json, ArmError> out = evaluate_outputs(tmpl, x.value(), scope(), ReferenceFn());
   ASSERT_TRUE(out.ok());
   EXPECT_EQ(out.value(), (Json{{"shown", {{"type", "String"}, {"value", "v1"}}},
                                {"secret", {{"type", "SecureString"}}}}));
@@ -229,7 +229,7 @@ TEST(TemplateShape, UnsupportedFeaturesAreNamed) {
   tmpl["resources"] = {{"pip", {{"type", "Microsoft.Network/publicIPAddresses"}}}};
   invalid(expand(tmpl), "resources");
   tmpl.erase("resources");
-  ArmOr<ExpandedTemplate> r = expand(tmpl);
+  Result<ExpandedTemplate, ArmError> r = expand(tmpl);
   ASSERT_FALSE(r.ok());
   EXPECT_EQ(r.error().code, "InvalidRequestContent");
   EXPECT_FALSE(expand(Json::array()).ok());

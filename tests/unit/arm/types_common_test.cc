@@ -1,5 +1,6 @@
 // Tests for the shared rule machinery: the registry, the generic tracked-resource plan and
 // provisioning durations.
+#include "emulator/core/text.h"
 #include "tests/unit/arm/types_test_util.h"
 
 namespace emu::arm::types_testing {
@@ -15,7 +16,7 @@ TEST_F(CommonTypesTest, RegistryFindsModelledTypesCaseInsensitively) {
         "Microsoft.Network/networkSecurityGroups", "Microsoft.Network/virtualNetworks",
         "Microsoft.KeyVault/vaults", "Microsoft.Storage/storageAccounts",
         "Microsoft.Compute/virtualMachineScaleSets"}) {
-    const ResourceTypeRules* rules = find_type_rules(lower(type));
+    const ResourceTypeRules* rules = find_type_rules(to_lower(type));
     ASSERT_NE(rules, nullptr) << type;
     EXPECT_EQ(rules->type(), type);
   }
@@ -31,7 +32,7 @@ TEST_F(CommonTypesTest, GenericPutCopiesTheBodyAndDefaultsTheLocation) {
                {"identity", {{"type", "None"}}},
                {"properties", {{"p", 1}, {"provisioningState", "Succeeded"}}},
                {"ignored", true}};
-  ArmOr<PutPlan> p = plan(type, "id1", body);
+  Result<PutPlan, ArmError> p = plan(type, "id1", body);
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& b = p->resource.body;
   EXPECT_EQ(p->resource.location, "japaneast");  // the group's
@@ -52,7 +53,7 @@ TEST_F(CommonTypesTest, GenericPutLocations) {
   const std::string type = "Microsoft.Insights/components";
   EXPECT_EQ(plan(type, "x", {{"location", "global"}})->resource.location, "global");
   EXPECT_EQ(plan(type, "x", {{"location", "West Europe"}})->resource.location, "westeurope");
-  ArmOr<PutPlan> bad = plan(type, "x", {{"location", "atlantis"}});
+  Result<PutPlan, ArmError> bad = plan(type, "x", {{"location", "atlantis"}});
   EXPECT_ARM_ERROR(bad, 400, "LocationNotAvailableForResourceType");
   EXPECT_NE(bad.error().message.find("resource type 'Microsoft.Insights/components'"),
             std::string::npos);

@@ -26,7 +26,7 @@ json vmss_body(const std::string& size, int capacity, const std::string& locatio
 using ComputeTypesTest = TypesTest;
 
 TEST_F(ComputeTypesTest, ScaleSetGetsDefaultsIdentityAndNoSecrets) {
-  ArmOr<PutPlan> p = plan(kVmss, "cmg1", vmss_body("standard_a2_v2", 2));
+  Result<PutPlan, ArmError> p = plan(kVmss, "cmg1", vmss_body("standard_a2_v2", 2));
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& b = p->resource.body;
   EXPECT_EQ(b["sku"], (json{{"name", "Standard_A2_v2"}, {"tier", "Standard"}, {"capacity", 2}}));
@@ -53,7 +53,7 @@ TEST_F(ComputeTypesTest, ScaleSetGetsDefaultsIdentityAndNoSecrets) {
 TEST_F(ComputeTypesTest, UpdateKeepsUniqueIdPrincipalAndTimeCreated) {
   PutPlan first = create(kVmss, "cmg1", vmss_body("Standard_A2_v2", 2));
   now_ += std::chrono::hours(1);
-  ArmOr<PutPlan> again = plan(kVmss, "cmg1", vmss_body("Standard_A2_v2", 3));
+  Result<PutPlan, ArmError> again = plan(kVmss, "cmg1", vmss_body("Standard_A2_v2", 3));
   ASSERT_TRUE(again.ok());
   const json& a = again->resource.body;
   const json& f = first.resource.body;
@@ -68,7 +68,7 @@ TEST_F(ComputeTypesTest, DurationsSettingOverridesTenMinutes) {
 }
 
 TEST_F(ComputeTypesTest, UnknownSizeIsInvalidParameter) {
-  ArmOr<PutPlan> p = plan(kVmss, "cmg1", vmss_body("Standard_Z9", 1));
+  Result<PutPlan, ArmError> p = plan(kVmss, "cmg1", vmss_body("Standard_Z9", 1));
   EXPECT_ARM_ERROR(p, 400, "InvalidParameter");
   EXPECT_EQ(p.error().target, "sku.name");
   EXPECT_EQ(p.error().message,
@@ -76,13 +76,13 @@ TEST_F(ComputeTypesTest, UnknownSizeIsInvalidParameter) {
             "current region are: Standard_B2s,Standard_A2_v2,Standard_A4_v2.");
   json b = vmss_body("x", 1);
   b["sku"].erase("name");
-  ArmOr<PutPlan> missing = plan(kVmss, "cmg1", b);
+  Result<PutPlan, ArmError> missing = plan(kVmss, "cmg1", b);
   EXPECT_ARM_ERROR(missing, 400, "InvalidParameter");
   EXPECT_EQ(missing.error().message, "Required parameter 'sku.name' is missing (null).");
 }
 
 TEST_F(ComputeTypesTest, SizeNotOfferedIsSkuNotAvailable) {
-  ArmOr<PutPlan> p = plan(kVmss, "cmg1", vmss_body("Standard_B1s", 1));
+  Result<PutPlan, ArmError> p = plan(kVmss, "cmg1", vmss_body("Standard_B1s", 1));
   EXPECT_ARM_ERROR(p, 409, "SkuNotAvailable");
   EXPECT_EQ(p.error().message,
             "The requested size for resource '" + id_of(kVmss, "cmg1") +
@@ -111,7 +111,7 @@ TEST_F(ComputeTypesTest, SkuOffersSettingPerRegionAndWildcard) {
 
 TEST_F(ComputeTypesTest, CapacityMustBeOneToSixteen) {
   for (int bad : {0, 17, -1}) {
-    ArmOr<PutPlan> p = plan(kVmss, "cmg1", vmss_body("Standard_B2s", bad));
+    Result<PutPlan, ArmError> p = plan(kVmss, "cmg1", vmss_body("Standard_B2s", bad));
     EXPECT_ARM_ERROR(p, 400, "InvalidParameter");
     EXPECT_EQ(p.error().target, "sku.capacity");
   }
@@ -119,7 +119,7 @@ TEST_F(ComputeTypesTest, CapacityMustBeOneToSixteen) {
   b["sku"]["capacity"] = "2";
   EXPECT_ARM_ERROR(plan(kVmss, "cmg1", b), 400, "InvalidParameter");
   b["sku"].erase("capacity");
-  ArmOr<PutPlan> missing = plan(kVmss, "cmg1", b);
+  Result<PutPlan, ArmError> missing = plan(kVmss, "cmg1", b);
   EXPECT_ARM_ERROR(missing, 400, "InvalidParameter");
   EXPECT_EQ(missing.error().message, "Required parameter 'sku.capacity' is missing (null).");
   ASSERT_TRUE(
@@ -129,7 +129,7 @@ TEST_F(ComputeTypesTest, CapacityMustBeOneToSixteen) {
 
 TEST_F(ComputeTypesTest, FamilyQuotaExceeded) {
   EXPECT_TRUE(plan(kVmss, "cmg1", vmss_body("Standard_A2_v2", 5)).ok());  // 10 of 10
-  ArmOr<PutPlan> p = plan(kVmss, "cmg1", vmss_body("Standard_A2_v2", 6));
+  Result<PutPlan, ArmError> p = plan(kVmss, "cmg1", vmss_body("Standard_A2_v2", 6));
   EXPECT_ARM_ERROR(p, 409, "QuotaExceeded");
   EXPECT_EQ(p.error().message.rfind(
                 "Operation could not be completed as it results in exceeding approved "
@@ -146,13 +146,13 @@ TEST_F(ComputeTypesTest, FamilyQuotaExceeded) {
 TEST_F(ComputeTypesTest, DirectPutNamesQuotaFailureOperationNotAllowed) {
   TypeContext c = ctx(kVmss, "cmg1");
   c.direct_request = true;
-  ArmOr<PutPlan> p = find_type_rules(kVmss)->plan_put(vmss_body("Standard_A4_v2", 3), c);
+  Result<PutPlan, ArmError> p = find_type_rules(kVmss)->plan_put(vmss_body("Standard_A4_v2", 3), c);
   EXPECT_ARM_ERROR(p, 409, "OperationNotAllowed");
 }
 
 TEST_F(ComputeTypesTest, QuotaCountsOtherScaleSetsButNotItself) {
   create(kVmss, "cmg1", vmss_body("Standard_A2_v2", 4));  // 8 vCPUs
-  ArmOr<PutPlan> p = plan(kVmss, "cmg2", vmss_body("Standard_A2_v2", 2), "rg2");
+  Result<PutPlan, ArmError> p = plan(kVmss, "cmg2", vmss_body("Standard_A2_v2", 2), "rg2");
   EXPECT_ARM_ERROR(p, 409, "QuotaExceeded");
   EXPECT_NE(p.error().message.find("Current Limit: 10, Current Usage: 8, Additional Required: 4, "
                                    "(Minimum) New Limit Required: 12."),
@@ -180,8 +180,8 @@ TEST_F(ComputeTypesTest, RegionalTotalQuotaExceeded) {
   EXPECT_EQ(quota_limit(*store_, "japaneast", "STANDARDBSFAMILY"), 100);
   EXPECT_EQ(quota_limit(*store_, "japanwest", "cores"), 20);
   EXPECT_EQ(quota_limit(*store_, "japaneast", "standardDSv3Family"), 10);
-  create(kVmss, "cmg1", vmss_body("Standard_A2_v2", 4));                 // 8
-  ArmOr<PutPlan> p = plan(kVmss, "cmg2", vmss_body("Standard_B2s", 3));  // +6 > 12
+  create(kVmss, "cmg1", vmss_body("Standard_A2_v2", 4));                            // 8
+  Result<PutPlan, ArmError> p = plan(kVmss, "cmg2", vmss_body("Standard_B2s", 3));  // +6 > 12
   EXPECT_ARM_ERROR(p, 409, "QuotaExceeded");
   EXPECT_NE(p.error().message.find("exceeding approved Total Regional Cores quota. Additional "
                                    "details - Deployment Model: Resource Manager, Location: "

@@ -24,7 +24,7 @@ json vault_body() {
 using KeyVaultTypesTest = TypesTest;
 
 TEST_F(KeyVaultTypesTest, VaultGetsDefaultsUriAndClaim) {
-  ArmOr<PutPlan> p = plan(kVault, "cmgvault1", vault_body());
+  Result<PutPlan, ArmError> p = plan(kVault, "cmgvault1", vault_body());
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& props = p->resource.body["properties"];
   EXPECT_EQ(props["vaultUri"], "https://cmgvault1.vault.azure.net/");
@@ -45,7 +45,7 @@ TEST_F(KeyVaultTypesTest, VaultGetsDefaultsUriAndClaim) {
 TEST_F(KeyVaultTypesTest, InvalidNamesAreVaultNameNotValid) {
   for (const char* name :
        {"ab", "1vault", "vault-", "va--ult", "vault_1", "abcdefghijklmnopqrstuvwxy"}) {
-    ArmOr<PutPlan> p = plan(kVault, name, vault_body());
+    Result<PutPlan, ArmError> p = plan(kVault, name, vault_body());
     EXPECT_ARM_ERROR(p, 400, "VaultNameNotValid");
     EXPECT_EQ(p.error().message.rfind(std::string("The vault name '") + name +
                                           "' is invalid. A vault's name must be between 3-24 "
@@ -61,7 +61,7 @@ TEST_F(KeyVaultTypesTest, NameTakenByAnotherVaultIsVaultAlreadyExists) {
   create(kVault, "cmgvault1", vault_body());
   // Updating the same vault is fine; any casing of the ID is the same vault.
   EXPECT_TRUE(plan(kVault, "cmgvault1", vault_body()).ok());
-  ArmOr<PutPlan> p = plan(kVault, "CMGVAULT1", vault_body(), "rg2", kOtherSub);
+  Result<PutPlan, ArmError> p = plan(kVault, "CMGVAULT1", vault_body(), "rg2", kOtherSub);
   EXPECT_ARM_ERROR(p, 409, "VaultAlreadyExists");
   EXPECT_EQ(p.error().message.rfind("The vault name 'CMGVAULT1' is already in use. Vault names "
                                     "are globally unique",
@@ -79,7 +79,7 @@ TEST_F(KeyVaultTypesTest, SoftDeletedVaultBlocksRecreate) {
   ASSERT_TRUE(store_->soft_delete_vault(created.resource, now_).ok());
   ASSERT_TRUE(store_->find_deleted_vault("cmgvault1").ok());
 
-  ArmOr<PutPlan> same_sub = plan(kVault, "cmgvault1", vault_body());
+  Result<PutPlan, ArmError> same_sub = plan(kVault, "cmgvault1", vault_body());
   EXPECT_ARM_ERROR(same_sub, 409, "ConflictError");
   EXPECT_EQ(same_sub.error().message,
             "A vault with the same name already exists in deleted state. You need to either "
@@ -96,7 +96,7 @@ TEST_F(KeyVaultTypesTest, SoftDeletedVaultBlocksRecreate) {
 TEST_F(KeyVaultTypesTest, RequiredProperties) {
   json b = vault_body();
   b["properties"].erase("tenantId");
-  ArmOr<PutPlan> p = plan(kVault, "kv1", b);
+  Result<PutPlan, ArmError> p = plan(kVault, "kv1", b);
   EXPECT_ARM_ERROR(p, 400, "BadRequest");
   EXPECT_EQ(p.error().message, "The parameter tenantId is not specified.");
 
@@ -114,7 +114,7 @@ TEST_F(KeyVaultTypesTest, RequiredProperties) {
   EXPECT_ARM_ERROR(p, 400, "BadRequest");
   EXPECT_EQ(p.error().message, "The parameter accessPolicies is not specified.");
   b["properties"]["enableRbacAuthorization"] = true;
-  ArmOr<PutPlan> rbac = plan(kVault, "kv1", b);
+  Result<PutPlan, ArmError> rbac = plan(kVault, "kv1", b);
   ASSERT_TRUE(rbac.ok());
   EXPECT_EQ(rbac->resource.body["properties"]["accessPolicies"], json::array());
 

@@ -24,7 +24,7 @@ json pip_body(const std::string& location, const std::string& label = "") {
 using NetworkTypesTest = TypesTest;
 
 TEST_F(NetworkTypesTest, PublicIpGetsDefaultsAndComputedFields) {
-  ArmOr<PutPlan> p = plan(kPip, "pip1", {{"location", "Japan East"}});
+  Result<PutPlan, ArmError> p = plan(kPip, "pip1", {{"location", "Japan East"}});
   ASSERT_TRUE(p.ok()) << p.error().message;
   const Resource& r = p->resource;
   EXPECT_EQ(r.id, id_of(kPip, "pip1"));
@@ -52,14 +52,14 @@ TEST_F(NetworkTypesTest, PublicIpGetsDefaultsAndComputedFields) {
 }
 
 TEST_F(NetworkTypesTest, PublicIpPlanDoesNotWriteTheStore) {
-  ArmOr<PutPlan> p = plan(kPip, "pip1", pip_body("japaneast", "cmg1"));
+  Result<PutPlan, ArmError> p = plan(kPip, "pip1", pip_body("japaneast", "cmg1"));
   ASSERT_TRUE(p.ok());
   EXPECT_FALSE(store_->find_resource(id_of(kPip, "pip1")).ok());
   EXPECT_FALSE(store_->find_name("dns", "cmg1.japaneast").ok());
 }
 
 TEST_F(NetworkTypesTest, DnsLabelGivesFqdnAndRegionalClaim) {
-  ArmOr<PutPlan> p = plan(kPip, "pip1", pip_body("japaneast", "cmg1"));
+  Result<PutPlan, ArmError> p = plan(kPip, "pip1", pip_body("japaneast", "cmg1"));
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->resource.body["properties"]["dnsSettings"]["fqdn"],
             "cmg1.japaneast.cloudapp.azure.com");
@@ -71,12 +71,12 @@ TEST_F(NetworkTypesTest, DnsLabelGivesFqdnAndRegionalClaim) {
 
 TEST_F(NetworkTypesTest, DnsLabelTakenInSameRegionIsDnsRecordInUse) {
   create(kPip, "pip1", pip_body("japaneast", "cmg1"));
-  ArmOr<PutPlan> p = plan(kPip, "pip2", pip_body("japaneast", "cmg1"), "rg2");
+  Result<PutPlan, ArmError> p = plan(kPip, "pip2", pip_body("japaneast", "cmg1"), "rg2");
   EXPECT_ARM_ERROR(p, 400, "DnsRecordInUse");
   EXPECT_EQ(p.error().message,
             "DNS record cmg1.japaneast.cloudapp.azure.com is already used by another public IP.");
   // The same label in another region is free.
-  ArmOr<PutPlan> west = plan(kPip, "pip3", pip_body("japanwest", "cmg1"));
+  Result<PutPlan, ArmError> west = plan(kPip, "pip3", pip_body("japanwest", "cmg1"));
   ASSERT_TRUE(west.ok());
   EXPECT_EQ(west->claims[0].key, "cmg1.japanwest");
 }
@@ -88,7 +88,7 @@ TEST_F(NetworkTypesTest, DnsLabelReservedByScenarioIsInUse) {
 
 TEST_F(NetworkTypesTest, UpdateKeepsLabelAddressAndGuid) {
   PutPlan first = create(kPip, "pip1", pip_body("japaneast", "cmg1"));
-  ArmOr<PutPlan> again = plan(kPip, "PIP1", pip_body("japaneast", "cmg1"));
+  Result<PutPlan, ArmError> again = plan(kPip, "PIP1", pip_body("japaneast", "cmg1"));
   ASSERT_TRUE(again.ok()) << again.error().message;
   EXPECT_EQ(again->resource.body["properties"]["ipAddress"],
             first.resource.body["properties"]["ipAddress"]);
@@ -98,7 +98,7 @@ TEST_F(NetworkTypesTest, UpdateKeepsLabelAddressAndGuid) {
 
 TEST_F(NetworkTypesTest, MalformedLabelIsInvalidDomainNameLabel) {
   for (const char* label : {"Cmg1", "ab", "1cmg", "cmg-", "cmg_1", "cmg.1"}) {
-    ArmOr<PutPlan> p = plan(kPip, "pip1", pip_body("japaneast", label));
+    Result<PutPlan, ArmError> p = plan(kPip, "pip1", pip_body("japaneast", label));
     EXPECT_ARM_ERROR(p, 400, "InvalidDomainNameLabel");
     EXPECT_EQ(p.error().message,
               std::string("The domain name label ") + label +
@@ -112,20 +112,20 @@ TEST_F(NetworkTypesTest, MalformedLabelIsInvalidDomainNameLabel) {
 
 TEST_F(NetworkTypesTest, StandardSkuMustBeStatic) {
   json b = {{"location", "japaneast"}, {"sku", {{"name", "Standard"}}}};
-  ArmOr<PutPlan> p = plan(kPip, "pip1", b);
+  Result<PutPlan, ArmError> p = plan(kPip, "pip1", b);
   EXPECT_ARM_ERROR(p, 400, "StandardSkuPublicIPAddressesMustBeStatic");
   EXPECT_EQ(p.error().message, "Standard sku publicIp " + id_of(kPip, "pip1") +
                                    " must have AllocationMethod set to Static.");
   b["properties"] = {{"publicIPAllocationMethod", "Static"}};
-  ArmOr<PutPlan> ok = plan(kPip, "pip1", b);
+  Result<PutPlan, ArmError> ok = plan(kPip, "pip1", b);
   ASSERT_TRUE(ok.ok());
   EXPECT_EQ(ok->resource.body["sku"]["name"], "Standard");
 }
 
 TEST_F(NetworkTypesTest, LocationMissingOrUnknown) {
-  ArmOr<PutPlan> missing = plan(kPip, "pip1", json::object());
+  Result<PutPlan, ArmError> missing = plan(kPip, "pip1", json::object());
   EXPECT_ARM_ERROR(missing, 400, "LocationRequired");
-  ArmOr<PutPlan> unknown = plan(kPip, "pip1", {{"location", "mars"}});
+  Result<PutPlan, ArmError> unknown = plan(kPip, "pip1", {{"location", "mars"}});
   EXPECT_ARM_ERROR(unknown, 400, "LocationNotAvailableForResourceType");
   EXPECT_EQ(unknown.error().message.rfind("The provided location 'mars' is not available for "
                                           "resource type 'Microsoft.Network/publicIPAddresses'. "
@@ -187,7 +187,7 @@ TEST_F(NetworkTypesTest, NsgRulesGetIdsAndDefaults) {
                       {"access", "Allow"},
                       {"protocol", "Tcp"},
                       {"destinationPortRange", "443"}}}}}}}}};
-  ArmOr<PutPlan> p = plan(kNsg, "nsg1", body);
+  Result<PutPlan, ArmError> p = plan(kNsg, "nsg1", body);
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& props = p->resource.body["properties"];
   EXPECT_EQ(props["securityRules"][0]["id"], id_of(kNsg, "nsg1") + "/securityRules/AllowHttps");
@@ -202,7 +202,7 @@ TEST_F(NetworkTypesTest, NsgRejectsBadPriorityAndNamelessRules) {
   json body = {
       {"location", "japaneast"},
       {"properties", {{"securityRules", {{{"name", "r"}, {"properties", {{"priority", 50}}}}}}}}};
-  ArmOr<PutPlan> p = plan(kNsg, "nsg1", body);
+  Result<PutPlan, ArmError> p = plan(kNsg, "nsg1", body);
   EXPECT_ARM_ERROR(p, 400, "SecurityRuleInvalidPriority");
   EXPECT_EQ(p.error().message,
             "Security rule has invalid Priority. Value provided: 50 Allowed range 100-4096.");
@@ -231,7 +231,7 @@ json lb_body(const std::string& pool_ref) {
 }
 
 TEST_F(NetworkTypesTest, LoadBalancerChildrenGetIds) {
-  ArmOr<PutPlan> p = plan(kLb, "lb1", lb_body("pool"));
+  Result<PutPlan, ArmError> p = plan(kLb, "lb1", lb_body("pool"));
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& b = p->resource.body;
   const std::string lb = id_of(kLb, "lb1");
@@ -248,7 +248,7 @@ TEST_F(NetworkTypesTest, LoadBalancerChildrenGetIds) {
 }
 
 TEST_F(NetworkTypesTest, LoadBalancerRuleReferencingMissingChild) {
-  ArmOr<PutPlan> p = plan(kLb, "lb1", lb_body("nopool"));
+  Result<PutPlan, ArmError> p = plan(kLb, "lb1", lb_body("nopool"));
   EXPECT_ARM_ERROR(p, 400, "InvalidResourceReference");
   EXPECT_NE(p.error().message.find("/backendAddressPools/nopool referenced by resource"),
             std::string::npos);
@@ -264,7 +264,7 @@ json vnet_body(const std::string& a, const std::string& b) {
 }
 
 TEST_F(NetworkTypesTest, VirtualNetworkSubnetsGetIds) {
-  ArmOr<PutPlan> p = plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.0.1.0/24"));
+  Result<PutPlan, ArmError> p = plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.0.1.0/24"));
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& subnets = p->resource.body["properties"]["subnets"];
   EXPECT_EQ(subnets[1]["id"], id_of(kVnet, "vnet1") + "/subnets/b");
@@ -274,12 +274,13 @@ TEST_F(NetworkTypesTest, VirtualNetworkSubnetsGetIds) {
 }
 
 TEST_F(NetworkTypesTest, VirtualNetworkSubnetChecks) {
-  ArmOr<PutPlan> outside = plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.1.0.0/24"));
+  Result<PutPlan, ArmError> outside = plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.1.0.0/24"));
   EXPECT_ARM_ERROR(outside, 400, "NetcfgSubnetRangeOutsideVnet");
   EXPECT_EQ(outside.error().message,
             "Subnet 'b' is not valid because its IP address range is outside the IP address "
             "range of virtual network 'vnet1'.");
-  ArmOr<PutPlan> overlap = plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.0.0.128/25"));
+  Result<PutPlan, ArmError> overlap =
+      plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.0.0.128/25"));
   EXPECT_ARM_ERROR(overlap, 400, "NetcfgSubnetRangesOverlap");
   EXPECT_ARM_ERROR(plan(kVnet, "vnet1", vnet_body("10.0.0.0/24", "10.0.1.0")), 400,
                    "InvalidAddressPrefixFormat");

@@ -21,7 +21,7 @@ json storage_body(const std::string& sku = "Standard_LRS") {
 using StorageTypesTest = TypesTest;
 
 TEST_F(StorageTypesTest, AccountGetsEndpointsDefaultsAndClaim) {
-  ArmOr<PutPlan> p = plan(kStorage, "cmgstore1", storage_body());
+  Result<PutPlan, ArmError> p = plan(kStorage, "cmgstore1", storage_body());
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& b = p->resource.body;
   EXPECT_EQ(b["sku"], (json{{"name", "Standard_LRS"}, {"tier", "Standard"}}));
@@ -54,7 +54,7 @@ TEST_F(StorageTypesTest, AccountGetsEndpointsDefaultsAndClaim) {
 TEST_F(StorageTypesTest, KindDefaultsAndGeoSkusUseThePairedRegion) {
   json b = storage_body("standard_ragrs");
   b.erase("kind");
-  ArmOr<PutPlan> p = plan(kStorage, "geo1", b);
+  Result<PutPlan, ArmError> p = plan(kStorage, "geo1", b);
   ASSERT_TRUE(p.ok()) << p.error().message;
   const json& props = p->resource.body["properties"];
   EXPECT_EQ(p->resource.body["kind"], "StorageV2");
@@ -65,7 +65,7 @@ TEST_F(StorageTypesTest, KindDefaultsAndGeoSkusUseThePairedRegion) {
 
 TEST_F(StorageTypesTest, InvalidNamesAreAccountNameInvalid) {
   for (const char* name : {"ab", "CmgStore", "cmg-store", "abcdefghijklmnopqrstuvwxy"}) {
-    ArmOr<PutPlan> p = plan(kStorage, name, storage_body());
+    Result<PutPlan, ArmError> p = plan(kStorage, name, storage_body());
     EXPECT_ARM_ERROR(p, 400, "AccountNameInvalid");
     EXPECT_EQ(p.error().message,
               std::string(name) +
@@ -78,7 +78,7 @@ TEST_F(StorageTypesTest, InvalidNamesAreAccountNameInvalid) {
 TEST_F(StorageTypesTest, NameTakenIsStorageAccountAlreadyTaken) {
   create(kStorage, "cmgstore1", storage_body());
   EXPECT_TRUE(plan(kStorage, "cmgstore1", storage_body()).ok());  // an update
-  ArmOr<PutPlan> p = plan(kStorage, "cmgstore1", storage_body(), "rg2", kOtherSub);
+  Result<PutPlan, ArmError> p = plan(kStorage, "cmgstore1", storage_body(), "rg2", kOtherSub);
   EXPECT_ARM_ERROR(p, 409, "StorageAccountAlreadyTaken");
   EXPECT_EQ(p.error().message, "The storage account named cmgstore1 is already taken.");
   EXPECT_EQ(p.error().target, "cmgstore1");
@@ -87,7 +87,7 @@ TEST_F(StorageTypesTest, NameTakenIsStorageAccountAlreadyTaken) {
 TEST_F(StorageTypesTest, UpdateKeepsCreationTime) {
   create(kStorage, "cmgstore1", storage_body());
   now_ += std::chrono::hours(5);
-  ArmOr<PutPlan> p = plan(kStorage, "cmgstore1", storage_body());
+  Result<PutPlan, ArmError> p = plan(kStorage, "cmgstore1", storage_body());
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->resource.body["properties"]["creationTime"], "2026-01-01T00:00:00Z");
 }
@@ -95,7 +95,7 @@ TEST_F(StorageTypesTest, UpdateKeepsCreationTime) {
 TEST_F(StorageTypesTest, SkuAndKindMustBeValid) {
   json b = storage_body();
   b.erase("sku");
-  ArmOr<PutPlan> p = plan(kStorage, "st1", b);
+  Result<PutPlan, ArmError> p = plan(kStorage, "st1", b);
   EXPECT_ARM_ERROR(p, 400, "InvalidValuesForRequestParameters");
   EXPECT_EQ(p.error().message, "Values for request parameters are invalid: sku.");
   EXPECT_ARM_ERROR(plan(kStorage, "st1", storage_body("Standard_XYZ")), 400,

@@ -2,9 +2,9 @@
 // helpers that build a TypeContext, plan a PUT and write the plan as the lead's handler would.
 #pragma once
 
-#include "emulator/arm/catalog.h"
-#include "emulator/arm/store.h"
-#include "emulator/arm/types.h"
+#include "emulator/arm/catalog/catalog.h"
+#include "emulator/arm/store/store.h"
+#include "emulator/arm/types/types.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/store/database.h"
@@ -52,8 +52,9 @@ class TypesTest : public ::testing::Test {
                        "japaneast", id,   name, "2022-09-01", existing_.get(), false};
   }
 
-  ArmOr<PutPlan> plan(const std::string& type, const std::string& name, const nlohmann::json& body,
-                      const std::string& rg = "rg1", const std::string& sub = kSub) {
+  Result<PutPlan, ArmError> plan(const std::string& type, const std::string& name,
+                                 const nlohmann::json& body, const std::string& rg = "rg1",
+                                 const std::string& sub = kSub) {
     const ResourceTypeRules* rules = find_type_rules(type);
     TypeContext c = ctx(type, name, rg, sub);
     if (rules == nullptr) return plan_generic_put(type, body, c);
@@ -72,7 +73,7 @@ class TypesTest : public ::testing::Test {
   // Plans and writes; the plan must succeed.
   PutPlan create(const std::string& type, const std::string& name, const nlohmann::json& body,
                  const std::string& rg = "rg1", const std::string& sub = kSub) {
-    ArmOr<PutPlan> p = plan(type, name, body, rg, sub);
+    Result<PutPlan, ArmError> p = plan(type, name, body, rg, sub);
     EXPECT_TRUE(p.ok()) << (p.ok() ? "" : p.error().code + ": " + p.error().message);
     if (!p.ok()) return PutPlan{};
     write(p.value());
