@@ -1,37 +1,21 @@
 // AzureClient: Entra ID sign-in (authorization code + PKCE through the authorize form, client
-// credentials, refresh tokens) and bearer calls to ARM and Graph over the action context.
+// credentials, refresh tokens, the v1 password grant) and bearer calls to ARM and Graph over
+// the action context.
 
-#include "emulator/site/azure_client.h"
+#include "emulator/core/azure_client.h"
 
 #include "emulator/core/http/message.h"
 #include "emulator/core/text.h"
-
-#include <openssl/sha.h>
 
 #include <optional>
 #include <utility>
 #include <vector>
 
-namespace emu::site {
+namespace emu {
 namespace {
 
 using nlohmann::json;
 using Fields = std::vector<std::pair<std::string, std::string>>;
-
-// RFC 7636: a 43-character verifier from 32 seeded random bytes, and its S256 challenge.
-std::pair<std::string, std::string> pkce_pair(IdSource& ids) {
-  std::string raw;
-  for (int i = 0; i < 4; ++i) {
-    uint64_t v = ids.next_u64();
-    for (int b = 0; b < 8; ++b) raw.push_back(static_cast<char>((v >> (8 * b)) & 0xff));
-  }
-  std::string verifier = base64url_encode(raw);
-  unsigned char digest[SHA256_DIGEST_LENGTH];
-  SHA256(reinterpret_cast<const unsigned char*>(verifier.data()), verifier.size(), digest);
-  std::string challenge = base64url_encode(
-      std::string_view(reinterpret_cast<const char*>(digest), SHA256_DIGEST_LENGTH));
-  return {verifier, challenge};
-}
 
 std::string form_encode(const Fields& fields) {
   std::string out;
@@ -158,15 +142,20 @@ AzureResult<AzureToken> token_reply(const Result<HttpExchange>& reply) {
   return out;
 }
 
-HttpCall form_post(const std::string& target, const Fields& fields) {
+HttpCall form_post(const std::string& target, const Fields& fields, bool accept_json = true) {
   HttpCall call;
   call.endpoint = "aad";
   call.method = "POST";
   call.target = target;
   call.headers.set("Content-Type", "application/x-www-form-urlencoded");
-  call.headers.set("Accept", "application/json");
+  if (accept_json) call.headers.set("Accept", "application/json");
   call.body = form_encode(fields);
   return call;
+}
+
+// The v1 token endpoint of `tenant`, as the Azure CLI posts to it (no Accept header).
+HttpCall token_post_v1(const std::string& tenant, const Fields& fields) {
+  return form_post("/" + http::url_encode(tenant) + "/oauth2/token", fields, false);
 }
 
 // The code of the authorize reply to the sign-in POST, or the error it carries.
@@ -212,9 +201,8 @@ std::string AzureError::text() const {
 
 AzureResult<AzureToken> AzureClient::sign_in_interactive(
     const std::string& client_id, const std::string& redirect_uri, const std::string& upn,
-    const std::string& password, const std::string& scope, const std::string& tenant,
-    bool complete_mfa) {
-  auto [verifier, challenge] = pkce_pair(ctx_.ids());
+    const std::string& password, const std::string& scope, const Pkce& pkce,
+    const std::string& tenant, bool complete_mfa) {
   const std::string state = ctx_.ids().guid();
   const std::string path = "/" + tenant + "/oauth2/v2.0/authorize";
   Fields request = {{"client_id", client_id},
@@ -222,7 +210,7 @@ AzureResult<AzureToken> AzureClient::sign_in_interactive(
                     {"redirect_uri", redirect_uri},
                     {"scope", scope},
                     {"state", state},
-                    {"code_challenge", challenge},
+                    {"code_challenge", pkce.challenge},
                     {"code_challenge_method", "S256"},
                     {"response_mode", "query"},
                     {"client-request-id", ctx_.ids().guid()}};
@@ -246,9 +234,9 @@ AzureResult<AzureToken> AzureClient::sign_in_interactive(
     out.error = code.error;
     return out;
   }
-  Fields redeem = {{"client_id", client_id},    {"grant_type", "authorization_code"},
-                   {"code", code.value},        {"redirect_uri", redirect_uri},
-                   {"code_verifier", verifier}, {"scope", scope}};
+  Fields redeem = {
+      {"client_id", client_id},       {"grant_type", "authorization_code"}, {"code", code.value},
+      {"redirect_uri", redirect_uri}, {"code_verifier", pkce.verifier},     {"scope", scope}};
   return token_reply(ctx_.http(form_post("/" + tenant + "/oauth2/v2.0/token", redeem)));
 }
 
@@ -274,22 +262,53 @@ AzureResult<AzureToken> AzureClient::app_token(const std::string& tenant,
   return token_reply(ctx_.http(form_post("/" + tenant + "/oauth2/v2.0/token", form)));
 }
 
-AzureResult<AzureReply> AzureClient::call(const std::string& endpoint, const std::string& method,
-                                          const std::string& target, const std::string& token,
-                                          const json& body) {
+Result<HttpExchange> AzureClient::password_grant_v1(const std::string& tenant,
+                                                    const std::string& client_id,
+                                                    const std::string& upn,
+                                                    const std::string& password,
+                                                    const std::string& resource) {
+  Fields form = {{"grant_type", "password"},
+                 {"client_id", client_id},
+                 {"username", upn},
+                 {"password", password},
+                 {"resource", resource}};
+  return ctx_.http(token_post_v1(tenant, form));
+}
+
+Result<HttpExchange> AzureClient::client_credentials_v1(const std::string& tenant,
+                                                        const std::string& client_id,
+                                                        const std::string& secret,
+                                                        const std::string& resource) {
+  Fields form = {{"grant_type", "client_credentials"},
+                 {"client_id", client_id},
+                 {"client_secret", secret},
+                 {"resource", resource}};
+  return ctx_.http(token_post_v1(tenant, form));
+}
+
+Result<HttpExchange> AzureClient::send_bearer(const std::string& endpoint,
+                                              const std::string& method, const std::string& target,
+                                              const std::string& token, const json& body,
+                                              BearerOptions options) {
   HttpCall call;
   call.endpoint = endpoint;
   call.method = method;
   call.target = target;
   call.headers.set("Authorization", "Bearer " + token);
-  call.headers.set("Accept", "application/json");
-  call.headers.set("x-ms-client-request-id", ctx_.ids().guid());
+  if (options.accept_json) call.headers.set("Accept", "application/json");
+  if (options.request_id) call.headers.set("x-ms-client-request-id", ctx_.ids().guid());
   if (!body.is_null()) {
     call.headers.set("Content-Type", "application/json");
     call.body = body.dump();
   }
+  return ctx_.http(call);
+}
+
+AzureResult<AzureReply> AzureClient::call(const std::string& endpoint, const std::string& method,
+                                          const std::string& target, const std::string& token,
+                                          const json& body) {
   AzureResult<AzureReply> out;
-  auto reply = ctx_.http(call);
+  auto reply = send_bearer(endpoint, method, target, token, body);
   if (!reply.ok()) {
     out.error = transport_error(reply.status());
     return out;
@@ -315,4 +334,4 @@ std::string url_path(const std::string& url) {
   return slash == std::string::npos ? "/" : url.substr(slash);
 }
 
-}  // namespace emu::site
+}  // namespace emu

@@ -318,7 +318,7 @@ TEST_F(SiteAzureServicesTest, ClientReportsAadstsAndGraphErrors) {
   EXPECT_EQ(missing.error.status, 404);
   EXPECT_EQ(missing.error.code, "Request_ResourceNotFound");
   EXPECT_EQ(missing.value.status, 404);
-  EXPECT_EQ(site::url_path("https://graph.microsoft.com/v1.0/users?$skiptoken=x"),
+  EXPECT_EQ(url_path("https://graph.microsoft.com/v1.0/users?$skiptoken=x"),
             "/v1.0/users?$skiptoken=x");
 }
 
