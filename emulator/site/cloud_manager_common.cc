@@ -20,14 +20,6 @@ std::string task_name(const std::string& kind, const std::string& service) {
   return kind + " for service " + service;
 }
 
-ActionOutcome failed(std::string message, std::vector<std::string> details) {
-  return action_failed(std::move(message), nullptr, std::move(details));
-}
-
-ActionOutcome passed(std::string message, json output) {
-  return action_passed(std::move(message), std::move(output));
-}
-
 std::string str_arg(const json& args, const char* key, std::string fallback) {
   if (!args.is_object()) return fallback;
   auto it = args.find(key);

@@ -35,10 +35,8 @@ inline constexpr const char* kProvisionFailed = "Failed to provision the service
 inline constexpr const char* kArmScope = "https://management.azure.com/.default";
 inline constexpr const char* kConsoleScope = "https://management.azure.com/.default offline_access";
 
-// --- outcomes and args ---
+// --- args ---
 
-ActionOutcome failed(std::string message, std::vector<std::string> details = {});
-ActionOutcome passed(std::string message, json output);
 // args[key] as a string when it is one, else `fallback`.
 std::string str_arg(const json& args, const char* key, std::string fallback = "");
 // The console's view of a cloud service (the output of every site.cmg.* action).

@@ -38,10 +38,6 @@ struct SiteState {
 int role_type_of(const std::string& key);
 const std::vector<std::string>& role_keys();
 
-ActionOutcome passed(std::string message, nlohmann::json output);
-ActionOutcome failed(std::string message, nlohmann::json output = nullptr,
-                     std::vector<std::string> details = {});
-
 // site.bulk_token.new / .validate / .block / .unblock (site_tokens.cc).
 ActionOutcome new_bulk_token(SiteState& s, SiteEnv& env, const nlohmann::json& args);
 ActionOutcome validate_token(SiteState& s, SiteEnv& env, const nlohmann::json& args);
