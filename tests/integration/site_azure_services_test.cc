@@ -2,7 +2,7 @@
 // Lab: the apps it creates in the emulated Entra ID (checked through Graph), the site database
 // rows, the import path, and the failures (non-admin, MFA not completed, expired secret).
 #include "emulator/site/azure_client.h"
-#include "emulator/site/azure_services.h"
+#include "emulator/site/azure_services/azure_services.h"
 #include "tests/integration/site_fixture.h"
 
 #include <gmock/gmock.h>

@@ -6,7 +6,7 @@
 // hyphens (inferred; storage names allow only lower-case letters and digits). Shapes and API
 // versions follow scenarios/examples/arm-cmg-deployment.json.
 #include "emulator/core/text.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <cctype>

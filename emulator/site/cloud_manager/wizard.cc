@@ -4,7 +4,7 @@
 // up ("CreateDeployment for service <name>"). Nothing is recorded when a page fails.
 #include "emulator/core/clock.h"
 #include "emulator/core/text.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <cctype>
 #include <exception>

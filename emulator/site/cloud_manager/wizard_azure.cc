@@ -4,7 +4,7 @@
 // skipped with a warning in SMSAdminUI.log: the deployment reports the problem later (inferred).
 #include "emulator/core/http/message.h"
 #include "emulator/core/text.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <cctype>

@@ -1,9 +1,9 @@
 // site.* scenario actions: registration of every site action, and the ones that act on the
 // site database directly (client settings, role properties, bulk tokens, read-only SQL, logs).
 #include "emulator/core/json_args.h"
-#include "emulator/site/azure_services.h"
-#include "emulator/site/cloud_manager.h"
-#include "emulator/site/site_internal.h"
+#include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
+#include "emulator/site/internal.h"
 
 #include <regex>
 

@@ -3,7 +3,7 @@
 #include "emulator/core/ids.h"
 #include "emulator/core/json_args.h"
 #include "emulator/core/text.h"
-#include "emulator/site/site_internal.h"
+#include "emulator/site/internal.h"
 
 #include <cctype>
 

@@ -1,8 +1,8 @@
 // site.bulk_token.* actions: BulkRegistrationTokenTool.exe with the tool's own command line, what
 // the site's token service concludes about a token, and blocking by tracking GUID.
 #include "emulator/core/text.h"
-#include "emulator/site/bulk_token.h"
-#include "emulator/site/site_internal.h"
+#include "emulator/site/internal.h"
+#include "emulator/site/tokens/bulk_token_tool.h"
 
 #include <sstream>
 

@@ -1,7 +1,7 @@
 // Helpers shared by the wizard and the cloud service manager: outcomes, logs, site DB access,
 // the server-authentication .pfx loader and the error shape of failed Azure calls.
 #include "emulator/core/http/message.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>

@@ -2,8 +2,8 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/json_args.h"
-#include "emulator/site/azure_services.h"
-#include "emulator/site/azure_services_internal.h"
+#include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/azure_services/internal.h"
 
 #include <algorithm>
 #include <set>

@@ -2,7 +2,7 @@
 // prefix and deployment name (reference §1.1), and the load-time check of the action's args.
 #include "emulator/core/actions.h"
 #include "emulator/core/text.h"
-#include "emulator/site/cloud_manager.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
 
 #include <algorithm>
 #include <cctype>

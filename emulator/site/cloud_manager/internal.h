@@ -1,12 +1,12 @@
 // Internals of the Create Cloud Management Gateway wizard and the cloud service manager
-// (cloud_manager_*.cc): the certificate loader, the ARM session the manager and the wizard
+// (cloud_manager/*.cc): the certificate loader, the ARM session the manager and the wizard
 // share (429 retries, long-running operations in virtual time), the CMG resource set, the
 // task runner and the small helpers they have in common. Not part of the site's API.
 #pragma once
 
 #include "emulator/site/azure_client.h"
-#include "emulator/site/cloud_manager.h"
-#include "emulator/site/site_env.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
+#include "emulator/site/env.h"
 #include "emulator/sitedb/site_db.h"
 
 #include <nlohmann/json.hpp>

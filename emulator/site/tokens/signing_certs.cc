@@ -1,4 +1,4 @@
-#include "emulator/site/site_certs.h"
+#include "emulator/site/tokens/signing_certs.h"
 
 #include "certs/issue.h"
 #include "certs/openssl_util.h"

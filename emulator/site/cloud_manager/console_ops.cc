@@ -5,7 +5,7 @@
 // Delete removes the CMG's resources one by one in reverse deployment order with the server
 // app's token (Key Vault keeps the name soft-deleted, as Azure does), then the resource group
 // when the wizard created it (it held only the CMG), the lab DNS record and the site record.
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <exception>
