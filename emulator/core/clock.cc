@@ -1,5 +1,7 @@
 #include "emulator/core/clock.h"
 
+#include "emulator/core/text.h"
+
 #include <charconv>
 #include <cstdio>
 
@@ -132,7 +134,7 @@ Result<Duration> parse_duration(std::string_view text) {
       }
       double v;
       if (!read_number(p, v) || p >= text.size()) return bad();
-      char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[p++])));
+      char unit = ascii_upper(text[p++]);
       double mult;
       if (!in_time && unit == 'D')
         mult = 86400e6;

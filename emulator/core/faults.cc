@@ -1,5 +1,7 @@
 #include "emulator/core/faults.h"
 
+#include "emulator/core/text.h"
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
@@ -250,8 +252,7 @@ json to_json(const FaultRule& rule) {
 bool glob_match(std::string_view pattern, std::string_view text, bool case_insensitive) {
   auto same = [case_insensitive](char a, char b) {
     if (!case_insensitive) return a == b;
-    return std::tolower(static_cast<unsigned char>(a)) ==
-           std::tolower(static_cast<unsigned char>(b));
+    return ascii_lower(a) == ascii_lower(b);
   };
   size_t p = 0, t = 0;
   size_t star = std::string_view::npos, resume = 0;  // last '*' seen and where it resumes

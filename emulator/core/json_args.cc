@@ -33,10 +33,13 @@ std::string json_index_path(std::string_view path, size_t index) {
   return std::string(path) + "[" + std::to_string(index) + "]";
 }
 
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& known) {
+  auto hint = nearest_name(name, known);
+  return hint ? "; did you mean '" + *hint + "'?" : "";
+}
+
 std::string unknown_key_message(std::string_view key, const std::vector<std::string>& known) {
-  std::string message = "unknown key";
-  if (auto hint = nearest_name(key, known)) message += "; did you mean '" + *hint + "'?";
-  return message;
+  return "unknown key" + did_you_mean(key, known);
 }
 
 Status check_json_keys(const json& obj, std::string_view path,

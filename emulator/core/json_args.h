@@ -23,8 +23,11 @@ std::string json_key_path(std::string_view path, std::string_view key);
 // "lab.tenant.users" + 1 -> "lab.tenant.users[1]".
 std::string json_index_path(std::string_view path, size_t index);
 
-// "unknown key", followed by "; did you mean '<k>'?" when a known key is a likely typo
-// (nearest_name in core/actions.h).
+// "; did you mean '<k>'?" when a name in `known` is a likely typo of `name` (nearest_name in
+// core/actions.h), else "". For messages of any shape ("unknown setting", "unknown operation").
+std::string did_you_mean(std::string_view name, const std::vector<std::string>& known);
+
+// "unknown key" + did_you_mean(key, known).
 std::string unknown_key_message(std::string_view key, const std::vector<std::string>& known);
 
 // OK when `obj` is an object whose keys are all in `known`. Otherwise InvalidArgument

@@ -1,84 +1,29 @@
-// How the site (console wizards, the cloud service manager, the discovery agent) talks to
-// Azure: Entra ID sign-in and tokens, then bearer calls to ARM and Graph, all over real HTTPS
-// through the action context (endpoints "aad", "arm", "graph"). Errors keep the service's own
-// code and message so logs and console dialogs can quote them.
+// The site's Azure client: the shared AzureClient (emulator/core/azure_client.h) with the PKCE
+// pair of the console's interactive sign-in made here (its S256 challenge needs SHA-256, which
+// the site's crypto provides and emu::core does not).
 #pragma once
 
-#include "emulator/core/actions.h"
-
-#include <nlohmann/json.hpp>
+#include "emulator/core/azure_client.h"
+#include "emulator/core/ids.h"
 
 #include <string>
 
 namespace emu::site {
 
-struct AzureToken {
-  std::string access_token;
-  std::string refresh_token;
-  std::string tenant_id;  // tid claim
-  std::string object_id;  // oid claim (user or service principal)
-  std::string upn;        // user sign-ins only
-  nlohmann::json claims;  // decoded access-token payload (unverified: we asked for it)
-};
+// RFC 7636: a 43-character verifier from 32 seeded random bytes, and its S256 challenge.
+Pkce make_pkce(IdSource& ids);
 
-// A failed Azure call, as the service answered it.
-struct AzureError {
-  int status = 0;            // HTTP status; 0 when the request never got an answer
-  std::string code;          // ARM/Graph error.code, or "AADSTS50076" style for Entra ID
-  std::string message;       // error.message / error_description (first line)
-  std::string retry_after;   // Retry-After header, if any
-  std::string text() const;  // "<code>: <message>" (or "HTTP <status>")
-};
-
-template <class T>
-struct AzureResult {
-  bool ok() const { return error.status == 0 && error.code.empty(); }
-  T value{};
-  AzureError error;
-};
-
-struct AzureReply {
-  int status = 0;
-  http::Headers headers;
-  nlohmann::json body;  // parsed JSON, or null for an empty/non-JSON body
-};
-
-class AzureClient {
+class AzureClient : public emu::AzureClient {
  public:
-  explicit AzureClient(ActionContext& ctx) : ctx_(ctx) {}
+  using emu::AzureClient::AzureClient;
 
-  // Interactive sign-in as the console does it: GET the authorize page, POST the sign-in form
-  // (user name + password; `complete_mfa` false = the user cannot complete the MFA prompt),
-  // receive the code on `redirect_uri`, redeem it with the PKCE verifier (S256) at
-  // /<tenant>/oauth2/v2.0/token. `scope` is a v2 scope list ("https://graph.microsoft.com/
-  // .default offline_access"). Errors carry the AADSTS code (e.g. "AADSTS50126").
+  // emu::AzureClient::sign_in_interactive with a fresh make_pkce(ctx().ids()).
   AzureResult<AzureToken> sign_in_interactive(const std::string& client_id,
                                               const std::string& redirect_uri,
                                               const std::string& upn, const std::string& password,
                                               const std::string& scope,
                                               const std::string& tenant = "organizations",
                                               bool complete_mfa = true);
-  // A new access token for `scope` from a refresh token (same client).
-  AzureResult<AzureToken> refresh(const std::string& client_id, const std::string& tenant,
-                                  const std::string& refresh_token, const std::string& scope);
-  // App-only token (client credentials with a secret) for `scope` ("<resource>/.default").
-  // An expired secret gives AADSTS7000222.
-  AzureResult<AzureToken> app_token(const std::string& tenant, const std::string& client_id,
-                                    const std::string& secret, const std::string& scope);
-
-  // A bearer call to "arm" or "graph". `target` is path + query. Any HTTP status is a reply;
-  // `error` is set for transport failures and for status >= 400 (parsed from the body).
-  AzureResult<AzureReply> call(const std::string& endpoint, const std::string& method,
-                               const std::string& target, const std::string& token,
-                               const nlohmann::json& body = nullptr);
-
-  ActionContext& ctx() { return ctx_; }
-
- private:
-  ActionContext& ctx_;
 };
-
-// The path and query of an absolute URL (Location, Azure-AsyncOperation, @odata.nextLink).
-std::string url_path(const std::string& url);
 
 }  // namespace emu::site

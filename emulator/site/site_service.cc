@@ -1,7 +1,7 @@
 #include "emulator/site/site_service.h"
 
 #include "certs/pki.h"
-#include "emulator/site/site_internal.h"
+#include "emulator/site/internal.h"
 
 #include <filesystem>
 

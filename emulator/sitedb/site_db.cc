@@ -3,6 +3,7 @@
 #include "emulator/sitedb/site_db.h"
 
 #include "emulator/core/store/statements.h"
+#include "emulator/core/text.h"
 
 #include <cctype>
 #include <filesystem>
@@ -27,11 +28,6 @@ bool valid_site_code(const std::string& code) {
     if (!std::isalnum(static_cast<unsigned char>(c))) return false;
   }
   return true;
-}
-
-std::string upper(std::string text) {
-  for (char& c : text) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return text;
 }
 
 // The NAL path ConfigMgr stores for a site system: ["Display=\\srv\"]MSWNET:["SMS_SITE=P01"]\\srv\.
@@ -135,7 +131,7 @@ Result<std::unique_ptr<SiteDb>> SiteDb::open(const store::StateDir& state,
   if (!valid_site_code(site_code)) {
     return InvalidArgument("invalid site code '" + site_code + "' (three letters or digits)");
   }
-  const std::string code = upper(site_code);
+  const std::string code = to_upper(site_code);
   const std::string path = state.path_for("CM_" + code);
   if (state.persistent()) {
     std::error_code ec;
@@ -187,7 +183,7 @@ Result<int64_t> SiteDb::next_id(std::string_view name, int64_t floor) {
 Status SiteDb::put_site(const Site& site) {
   Site row = site;
   if (row.code.empty()) row.code = code_;
-  if (upper(row.code) != code_) {
+  if (to_upper(row.code) != code_) {
     return InvalidArgument("site code '" + site.code + "' does not match database CM_" + code_);
   }
   row.code = code_;

@@ -3,6 +3,8 @@
 // folder. Each invocation resumes the lab (databases, virtual clock), runs one site action as
 // a one-step scenario, prints its result and saves the lab again.
 #include "emulator/core/actions.h"
+#include "emulator/core/json_args.h"
+#include "emulator/core/text.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
 #include "harness/lib/generic_actions.h"
@@ -60,11 +62,6 @@ int usage_error(const std::string& message) {
   return 2;
 }
 
-std::string lower(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
 bool is_site_action(const std::string& name) {
   return name.rfind("site.", 0) == 0 || name.rfind("lab.dns.", 0) == 0;
 }
@@ -103,7 +100,7 @@ void print_actions(const ActionRegistry& registry) {
 // Resolves the operation words and arguments to an action name and its JSON args.
 Result<std::pair<std::string, json>> resolve_operation(const std::vector<std::string>& words,
                                                        const ActionRegistry& registry) {
-  const std::string first = lower(words[0]);
+  const std::string first = to_lower(words[0]);
   if (first.find("bulkregistrationtokentool") != std::string::npos) {
     std::string line = "bulkregistrationtokentool.exe";
     for (size_t i = 1; i < words.size(); ++i) line += " " + words[i];
@@ -129,9 +126,7 @@ Result<std::pair<std::string, json>> resolve_operation(const std::vector<std::st
     std::vector<std::string> known;
     for (const auto& n : registry.names())
       if (is_site_action(n)) known.push_back(n.rfind("site.", 0) == 0 ? n.substr(5) : n);
-    auto hint = nearest_name(joined, known);
-    return InvalidArgument("unknown operation '" + joined + "'" +
-                           (hint ? "; did you mean '" + *hint + "'?" : ""));
+    return InvalidArgument("unknown operation '" + joined + "'" + did_you_mean(joined, known));
   }
   json args = json::object();
   for (size_t i = used; i < words.size(); ++i) {
@@ -151,9 +146,7 @@ Status check_args(const ActionDef& def, const json& args) {
         std::find(o.begin(), o.end(), key) == o.end()) {
       std::vector<std::string> all(r);
       all.insert(all.end(), o.begin(), o.end());
-      auto hint = nearest_name(key, all);
-      return InvalidArgument(key + ": unknown argument of " + def.name +
-                             (hint ? "; did you mean '" + *hint + "'?" : ""));
+      return InvalidArgument(key + ": unknown argument of " + def.name + did_you_mean(key, all));
     }
   }
   for (const auto& key : def.required_args)

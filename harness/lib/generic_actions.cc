@@ -10,21 +10,6 @@ namespace {
 
 using nlohmann::json;
 
-ActionOutcome failed(std::string message, json output = json::object()) {
-  ActionOutcome out;
-  out.kind = ActionOutcome::Kind::kFailed;
-  out.message = std::move(message);
-  out.output = std::move(output);
-  return out;
-}
-
-ActionOutcome passed(std::string message, json output) {
-  ActionOutcome out;
-  out.message = std::move(message);
-  out.output = std::move(output);
-  return out;
-}
-
 // True if `args` has a string member `key`.
 bool has_string(const json& args, const char* key) {
   auto it = args.find(key);
@@ -99,7 +84,8 @@ json exchange_output(const HttpExchange& ex) {
 }
 
 ActionOutcome run_http(const json& args, ActionContext& ctx) {
-  if (Status s = validate_http(args); !s.ok()) return failed("args: " + s.message());
+  if (Status s = validate_http(args); !s.ok())
+    return action_failed("args: " + s.message(), json::object());
   HttpCall call = make_call(args);
   auto ex = ctx.http(call);
   std::string what = call.method + " " + call.target;
@@ -109,10 +95,10 @@ ActionOutcome run_http(const json& args, ActionContext& ctx) {
                    {"json", nullptr},
                    {"error", ex.status().message()}};
     if (args.value("allow_transport_error", false))
-      return passed(what + " -> " + ex.status().message(), std::move(output));
-    return failed(what + " -> " + ex.status().message(), std::move(output));
+      return action_passed(what + " -> " + ex.status().message(), std::move(output));
+    return action_failed(what + " -> " + ex.status().message(), std::move(output));
   }
-  return passed(what + " -> " + std::to_string(ex->status), exchange_output(*ex));
+  return action_passed(what + " -> " + std::to_string(ex->status), exchange_output(*ex));
 }
 
 // ---- clock ---------------------------------------------------------------------------------
@@ -124,10 +110,11 @@ Status validate_advance(const json& args) {
 }
 
 ActionOutcome run_advance(const json& args, ActionContext& ctx) {
-  if (Status s = validate_advance(args); !s.ok()) return failed("args: " + s.message());
+  if (Status s = validate_advance(args); !s.ok())
+    return action_failed("args: " + s.message(), json::object());
   ctx.clock().advance(parse_duration(args["by"].get<std::string>()).value());
   std::string now = format_iso8601(ctx.clock().now());
-  return passed("advanced " + args["by"].get<std::string>() + " to " + now, {{"now", now}});
+  return action_passed("advanced " + args["by"].get<std::string>() + " to " + now, {{"now", now}});
 }
 
 Status validate_set(const json& args) {
@@ -137,10 +124,11 @@ Status validate_set(const json& args) {
 }
 
 ActionOutcome run_set(const json& args, ActionContext& ctx) {
-  if (Status s = validate_set(args); !s.ok()) return failed("args: " + s.message());
+  if (Status s = validate_set(args); !s.ok())
+    return action_failed("args: " + s.message(), json::object());
   ctx.clock().set(parse_iso8601(args["to"].get<std::string>()).value());
   std::string now = format_iso8601(ctx.clock().now());
-  return passed("set to " + now, {{"now", now}});
+  return action_passed("set to " + now, {{"now", now}});
 }
 
 // ---- faults --------------------------------------------------------------------------------
@@ -152,8 +140,9 @@ Status validate_fault(const json& args) {
 
 ActionOutcome run_fault_add(const json& args, ActionContext& ctx) {
   auto id = ctx.faults().add_json(args);
-  if (!id.ok()) return failed("fault rule rejected: " + id.status().message());
-  return passed("added fault " + *id, {{"id", *id}});
+  if (!id.ok())
+    return action_failed("fault rule rejected: " + id.status().message(), json::object());
+  return action_passed("added fault " + *id, {{"id", *id}});
 }
 
 Status validate_fault_clear(const json& args) {
@@ -164,15 +153,17 @@ Status validate_fault_clear(const json& args) {
 }
 
 ActionOutcome run_fault_clear(const json& args, ActionContext& ctx) {
-  if (Status s = validate_fault_clear(args); !s.ok()) return failed("args: " + s.message());
+  if (Status s = validate_fault_clear(args); !s.ok())
+    return action_failed("args: " + s.message(), json::object());
   if (args.contains("id")) {
     std::string id = args["id"].get<std::string>();
-    if (!ctx.faults().remove(id)) return failed("no fault rule '" + id + "'");
-    return passed("removed fault " + id, {{"cleared", 1}});
+    if (!ctx.faults().remove(id))
+      return action_failed("no fault rule '" + id + "'", json::object());
+    return action_passed("removed fault " + id, {{"cleared", 1}});
   }
   size_t n = ctx.faults().rules().size();
   ctx.faults().clear();
-  return passed("cleared " + std::to_string(n) + " fault rule(s)", {{"cleared", n}});
+  return action_passed("cleared " + std::to_string(n) + " fault rule(s)", {{"cleared", n}});
 }
 
 // ---- expect.journal ------------------------------------------------------------------------
@@ -191,7 +182,8 @@ Status validate_journal(const json& args) {
 }
 
 ActionOutcome run_journal(const json& args, ActionContext& ctx) {
-  if (Status s = validate_journal(args); !s.ok()) return failed("args: " + s.message());
+  if (Status s = validate_journal(args); !s.ok())
+    return action_failed("args: " + s.message(), json::object());
   JournalQuery q;
   q.listener = args.value("listener", std::string());
   q.method = args.value("method", std::string());
@@ -207,11 +199,11 @@ ActionOutcome run_journal(const json& args, ActionContext& ctx) {
   const size_t want = exact ? args["count"].get<size_t>() : args.value("min", size_t{1});
   const bool ok = exact ? found == want : found >= want;
   std::string summary = std::to_string(found) + " matching request(s)";
-  if (ok) return passed(summary, std::move(output));
-  ActionOutcome out =
-      failed("expected " + std::string(exact ? "exactly " : "at least ") + std::to_string(want) +
-                 " matching request(s), found " + std::to_string(found),
-             std::move(output));
+  if (ok) return action_passed(summary, std::move(output));
+  ActionOutcome out = action_failed("expected " + std::string(exact ? "exactly " : "at least ") +
+                                        std::to_string(want) + " matching request(s), found " +
+                                        std::to_string(found),
+                                    std::move(output));
   out.details.push_back("journal query: " + query);
   return out;
 }

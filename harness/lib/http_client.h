@@ -1,6 +1,7 @@
 // Harness HTTP client: one synchronous request over real loopback to a lab endpoint, as a
 // client in the lab would send it (Host/SNI = the endpoint's real-world name, TLS verified
-// against the lab CA at virtual time). Beast and OpenSSL stay inside http_client.cc.
+// against the lab CA at virtual time). A thin adapter over http::send_once
+// (emulator/core/http/client.h) for the lab's endpoints and the actions' HttpCall.
 #pragma once
 
 #include "emulator/app/lab.h"

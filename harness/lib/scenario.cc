@@ -2,6 +2,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/faults.h"
+#include "emulator/core/json_args.h"
 #include "harness/lib/expectations.h"
 #include "harness/lib/interpolate.h"
 #include "harness/lib/json_locator.h"
@@ -22,11 +23,6 @@ const std::vector<std::string> kTopKeys = {"$schema", "format", "name",   "descr
                                            "start",   "lab",    "faults", "steps"};
 const std::vector<std::string> kStepKeys = {"id",   "name",   "action",
                                             "args", "expect", "continue_on_failure"};
-
-std::string with_hint(std::string what, const std::optional<std::string>& hint) {
-  if (hint) what += "; did you mean '" + *hint + "'?";
-  return what;
-}
 
 bool valid_id(const std::string& id) {
   return !id.empty() && id.size() <= 64 && std::all_of(id.begin(), id.end(), [](char c) {
@@ -124,7 +120,7 @@ class Loader {
     for (const auto& [key, value] : doc.items()) {
       if (std::find(kTopKeys.begin(), kTopKeys.end(), key) == kTopKeys.end())
         error("/" + JsonLocator::escape_token(key), key,
-              with_hint("unknown top-level key", nearest_name(key, kTopKeys)));
+              "unknown top-level key" + did_you_mean(key, kTopKeys));
     }
     auto format = doc.find("format");
     if (format == doc.end())
@@ -225,7 +221,7 @@ class Loader {
     for (const auto& [key, value] : j.items())
       if (std::find(kStepKeys.begin(), kStepKeys.end(), key) == kStepKeys.end())
         error(at + "/" + JsonLocator::escape_token(key), key,
-              with_hint("unknown step key", nearest_name(key, kStepKeys)));
+              "unknown step key" + did_you_mean(key, kStepKeys));
     if (auto id = j.find("id"); id != j.end()) {
       if (!id->is_string() || !valid_id(id->get<std::string>()))
         error(at + "/id", "id", "must be a string of letters, digits, '-' and '_' (at most 64)");
@@ -274,7 +270,7 @@ class Loader {
     const ActionDef* def = registry_.find(step.action);
     if (def == nullptr)
       error(at + "/action", "action",
-            with_hint("unknown action '" + step.action + "'", registry_.suggest(step.action)));
+            "unknown action '" + step.action + "'" + did_you_mean(step.action, registry_.names()));
     return def;
   }
 
@@ -322,8 +318,8 @@ class Loader {
       for (const auto& [name, value] : step.args.items())
         if (std::find(known.begin(), known.end(), name) == known.end())
           error(at + "/args/" + JsonLocator::escape_token(name), "args",
-                with_hint("unknown argument '" + name + "' of action '" + def.name + "'",
-                          nearest_name(name, known)));
+                "unknown argument '" + name + "' of action '" + def.name + "'" +
+                    did_you_mean(name, known));
     }
     if (def.validate && step.args.dump().find("${") == std::string::npos) {
       Status status = def.validate(step.args);

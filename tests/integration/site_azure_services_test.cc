@@ -2,7 +2,7 @@
 // Lab: the apps it creates in the emulated Entra ID (checked through Graph), the site database
 // rows, the import path, and the failures (non-admin, MFA not completed, expired secret).
 #include "emulator/site/azure_client.h"
-#include "emulator/site/azure_services.h"
+#include "emulator/site/azure_services/azure_services.h"
 #include "tests/integration/site_fixture.h"
 
 #include <gmock/gmock.h>
@@ -318,7 +318,7 @@ TEST_F(SiteAzureServicesTest, ClientReportsAadstsAndGraphErrors) {
   EXPECT_EQ(missing.error.status, 404);
   EXPECT_EQ(missing.error.code, "Request_ResourceNotFound");
   EXPECT_EQ(missing.value.status, 404);
-  EXPECT_EQ(site::url_path("https://graph.microsoft.com/v1.0/users?$skiptoken=x"),
+  EXPECT_EQ(url_path("https://graph.microsoft.com/v1.0/users?$skiptoken=x"),
             "/v1.0/users?$skiptoken=x");
 }
 

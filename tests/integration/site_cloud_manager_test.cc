@@ -3,7 +3,7 @@
 // CMG setups hit (provider not registered, DNS label taken, soft-deleted vault, VM size not
 // offered, quota, throttling, expired server-app secret), with their CloudMgr.log lines.
 #include "emulator/core/faults.h"
-#include "emulator/site/cloud_manager.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
 #include "tests/integration/site_fixture.h"
 #include "tests/testlib/temp_dir.h"
 

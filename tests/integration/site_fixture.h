@@ -10,7 +10,7 @@
 #include "emulator/core/faults.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/trace_log.h"
-#include "emulator/site/site_env.h"
+#include "emulator/site/env.h"
 #include "emulator/sitedb/site_db.h"
 #include "harness/lib/http_client.h"
 #include "tests/testlib/test_pki.h"

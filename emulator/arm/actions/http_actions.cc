@@ -1,6 +1,7 @@
 #include "emulator/arm/actions/http_actions.h"
 
 #include "emulator/aad/seed.h"
+#include "emulator/core/azure_client.h"
 
 #include <fstream>
 #include <sstream>
@@ -46,55 +47,39 @@ std::string describe(const HttpExchange& x) {
 
 Result<HttpExchange> arm_call(ActionContext& ctx, const Session& s, const std::string& method,
                               const std::string& path, const json& body = nullptr) {
-  HttpCall call;
-  call.endpoint = "arm";
-  call.method = method;
-  call.target =
+  const std::string target =
       path + (path.find('?') == std::string::npos ? "?" : "&") + "api-version=" + kApiVersion;
-  call.headers.set("Authorization", "Bearer " + s.token);
-  call.headers.set("Accept", "application/json");
-  if (!body.is_null()) {
-    call.headers.set("Content-Type", "application/json");
-    call.body = body.dump();
-  }
-  return ctx.http(call);
+  return AzureClient(ctx).send_bearer("arm", method, target, s.token, body, {.request_id = false});
 }
 
-// The path (and query) of an absolute URL the lab returned (Azure-AsyncOperation, Location).
-std::string path_of(const std::string& url) {
-  auto scheme = url.find("://");
-  if (scheme == std::string::npos) return url;
-  auto slash = url.find('/', scheme + 3);
-  return slash == std::string::npos ? "/" : url.substr(slash);
+// A GET of a status URL the lab returned (Azure-AsyncOperation, Location): bearer token only.
+Result<HttpExchange> poll_call(ActionContext& ctx, const Session& s, const std::string& url) {
+  return AzureClient(ctx).send_bearer("arm", "GET", url_path(url), s.token, nullptr,
+                                      {.accept_json = false, .request_id = false});
 }
 
-Result<Session> sign_in(const json& args, ActionContext& ctx) {
-  std::string form;
+// The token request for the principal `args` names (a user's password or an app's secret).
+Result<HttpExchange> request_token(const json& args, ActionContext& ctx) {
   std::string tenant = args.value("tenant", std::string());
   if (args.contains("signed_in_as")) {
     const std::string upn = args["signed_in_as"].get<std::string>();
     if (tenant.empty() && upn.find('@') != std::string::npos)
       tenant = upn.substr(upn.find('@') + 1);
-    form = "grant_type=password&client_id=" + std::string(kAzureCliAppId) +
-           "&username=" + http::url_encode(upn) + "&password=" +
-           http::url_encode(args.value("password", std::string(aad::kDefaultUserPassword)));
-  } else if (args.contains("client_id") && args.contains("client_secret")) {
-    form = "grant_type=client_credentials&client_id=" +
-           http::url_encode(args["client_id"].get<std::string>()) +
-           "&client_secret=" + http::url_encode(args["client_secret"].get<std::string>());
-  } else {
-    return InvalidArgument(
-        "signed_in_as (a user) or client_id + client_secret (an application) is required");
+    return AzureClient(ctx).password_grant_v1(
+        tenant.empty() ? "organizations" : tenant, kAzureCliAppId, upn,
+        args.value("password", std::string(aad::kDefaultUserPassword)), kArmResource);
   }
-  if (tenant.empty()) tenant = "organizations";
-  form += "&resource=" + http::url_encode(kArmResource);
-  HttpCall call;
-  call.endpoint = "aad";
-  call.method = "POST";
-  call.target = "/" + http::url_encode(tenant) + "/oauth2/token";
-  call.headers.set("Content-Type", "application/x-www-form-urlencoded");
-  call.body = form;
-  EMU_ASSIGN_OR_RETURN(HttpExchange x, ctx.http(call));
+  if (args.contains("client_id") && args.contains("client_secret")) {
+    return AzureClient(ctx).client_credentials_v1(
+        tenant.empty() ? "organizations" : tenant, args["client_id"].get<std::string>(),
+        args["client_secret"].get<std::string>(), kArmResource);
+  }
+  return InvalidArgument(
+      "signed_in_as (a user) or client_id + client_secret (an application) is required");
+}
+
+Result<Session> sign_in(const json& args, ActionContext& ctx) {
+  EMU_ASSIGN_OR_RETURN(HttpExchange x, request_token(args, ctx));
   json j = parse_body(x);
   if (x.status != 200 || !j.contains("access_token"))
     return PermissionDenied("sign-in failed: " + describe(x));
@@ -193,11 +178,7 @@ ActionOutcome run_group_create(const json& args, ActionContext& ctx) {
 Result<HttpExchange> poll_location(ActionContext& ctx, const Session& s, std::string url,
                                    TimePoint deadline) {
   while (true) {
-    HttpCall poll;
-    poll.endpoint = "arm";
-    poll.target = path_of(url);
-    poll.headers.set("Authorization", "Bearer " + s.token);
-    EMU_ASSIGN_OR_RETURN(HttpExchange got, ctx.http(poll));
+    EMU_ASSIGN_OR_RETURN(HttpExchange got, poll_call(ctx, s, url));
     if (got.status != 202) return got;
     if (ctx.clock().now() >= deadline) return DeadlineExceeded("still running at the wait timeout");
     int64_t retry = 10;
@@ -268,11 +249,7 @@ ActionOutcome run_deploy(const json& args, ActionContext& ctx) {
   std::string status_url = std::string(put->headers.get_or("Azure-AsyncOperation", ""));
   std::string status = "Accepted";
   while (args.value("wait", true) && !status_url.empty()) {
-    HttpCall poll;
-    poll.endpoint = "arm";
-    poll.target = path_of(status_url);
-    poll.headers.set("Authorization", "Bearer " + session->token);
-    auto got = ctx.http(poll);
+    auto got = poll_call(ctx, *session, status_url);
     if (!got.ok()) return action_failed(got.status().message());
     status = str_at(parse_body(*got), "status");
     if (status == "Succeeded" || status == "Failed" || status == "Canceled") break;

@@ -19,6 +19,13 @@ TEST(JsonArgs, UnknownKeyNamesPathAndNearestKnownKey) {
             "lab.group: must be an object");
 }
 
+TEST(JsonArgs, DidYouMeanIsEmptyWithoutALikelyTypo) {
+  const std::vector<std::string> known = {"create", "delete"};
+  EXPECT_EQ(did_you_mean("craete", known), "; did you mean 'create'?");
+  EXPECT_EQ(did_you_mean("zzzzzz", known), "");
+  EXPECT_EQ(unknown_key_message("delet", known), "unknown key; did you mean 'delete'?");
+}
+
 TEST(JsonArgs, TypedMembers) {
   const json obj = {{"s", "x"}, {"b", true}, {"i", 7}, {"n", nullptr}, {"f", 1.5}};
   EXPECT_EQ(required_json_string(obj, "s", "args").value(), "x");

@@ -1,5 +1,5 @@
 // Load-time checks of the Azure Services wizard's args (site.azure_services.configure).
-#include "emulator/site/azure_services.h"
+#include "emulator/site/azure_services/azure_services.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-#include "emulator/site/bulk_token.h"
+#include "emulator/site/tokens/bulk_token_tool.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

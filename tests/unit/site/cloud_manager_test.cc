@@ -1,9 +1,9 @@
 // Pure parts of the Create Cloud Management Gateway wizard and the cloud service manager: VM
 // size labels, service prefix and deployment name, the action's arg checks, the CMG resource
 // set, the manager's error summary, and the .pfx loader on the lab PKI.
-#include "emulator/site/cloud_manager.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
 
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 #include "tests/testlib/temp_dir.h"
 #include "tests/testlib/test_pki.h"
 

@@ -1,6 +1,5 @@
-#include "emulator/site/site_certs.h"
-
 #include "certs/openssl_util.h"
+#include "emulator/site/tokens/signing_certs.h"
 #include "tests/testlib/temp_dir.h"
 
 #include <gmock/gmock.h>

@@ -5,7 +5,8 @@
 // resources carry the prefix too (inferred), and the storage account the prefix without
 // hyphens (inferred; storage names allow only lower-case letters and digits). Shapes and API
 // versions follow scenarios/examples/arm-cmg-deployment.json.
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/core/text.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <cctype>
@@ -171,8 +172,7 @@ json scale_set(const CmgPlan& p) {
 std::string storage_account_name(const std::string& prefix) {
   std::string name;
   for (char c : prefix)
-    if (std::isalnum(static_cast<unsigned char>(c)))
-      name += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    if (std::isalnum(static_cast<unsigned char>(c))) name += ascii_lower(c);
   return name.substr(0, 24);
 }
 

@@ -7,7 +7,7 @@
 
 #include "emulator/core/clock.h"
 #include "emulator/core/status.h"
-#include "emulator/site/site_certs.h"
+#include "emulator/site/tokens/signing_certs.h"
 
 #include <nlohmann/json.hpp>
 

@@ -3,7 +3,8 @@
 // new Azure_CloudService record in state Provisioning, which the cloud service manager picks
 // up ("CreateDeployment for service <name>"). Nothing is recorded when a page fails.
 #include "emulator/core/clock.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/core/text.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <cctype>
 #include <exception>
@@ -15,15 +16,6 @@ namespace {
 
 using cloud::WizardState;
 using nlohmann::json;
-
-bool iequals_ascii(const std::string& a, const std::string& b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(a[i])) !=
-        std::tolower(static_cast<unsigned char>(b[i])))
-      return false;
-  return true;
-}
 
 // The certificate page: service name = CN, or for a wildcard CN the name the admin typed.
 Status certificate_page(WizardState& w) {
@@ -37,13 +29,13 @@ Status certificate_page(WizardState& w) {
     if (typed.empty()) return service_prefix(cn).status();  // the wildcard message
     const std::string domain = cn.substr(1);                // ".contoso.com"
     if (typed.size() <= domain.size() ||
-        !iequals_ascii(typed.substr(typed.size() - domain.size()), domain) ||
+        !iequals(typed.substr(typed.size() - domain.size()), domain) ||
         typed.substr(0, typed.size() - domain.size()).find('.') != std::string::npos)
       return InvalidArgument("The service name " + typed + " does not match the certificate " + cn +
                              ".");  // inferred
     w.service_name = typed;
   } else {
-    if (!typed.empty() && !iequals_ascii(typed, cn))
+    if (!typed.empty() && !iequals(typed, cn))
       return InvalidArgument("The service name " + typed + " does not match the certificate " +
                              "name " + cn + ".");  // inferred
     w.service_name = cn;
@@ -151,12 +143,12 @@ sitedb::CloudService new_record(const WizardState& w, json roots) {
 ActionOutcome refuse(WizardState& w, const Status& s) {
   cloud::console_log(w.env, "Create Cloud Management Gateway wizard: " + s.message(),
                      TraceSeverity::kError);
-  return cloud::failed(s.message());
+  return action_failed(s.message());
 }
 
 ActionOutcome create(SiteEnv& env, const json& args) {
   WizardState w(env, args);
-  if (Status s = validate_create_cmg_args(args); !s.ok()) return cloud::failed(s.message());
+  if (Status s = validate_create_cmg_args(args); !s.ok()) return action_failed(s.message());
   if (Status s = certificate_page(w); !s.ok()) return refuse(w, s);
   if (Status s = settings_page(w); !s.ok()) return refuse(w, s);
   auto roots = trusted_roots(w);
@@ -172,18 +164,18 @@ ActionOutcome create(SiteEnv& env, const json& args) {
                             cloud::task_name(cloud::kTaskCreate, added->name) + "].~~");
   const std::string want = cloud::str_arg(args, "wait_for", "Provisioning");
   if (want == "Provisioning") {
-    return cloud::passed("cloud management gateway " + added->name + " is Provisioning",
+    return action_passed("cloud management gateway " + added->name + " is Provisioning",
                          cloud::service_output(*added));
   }
   cloud::WaitOutcome waited = cloud::wait_for_status(env, added->name, want);
   json out = cloud::service_output(waited.service);
   out["attempts"] = waited.attempts;
   if (!waited.status.ok()) {
-    ActionOutcome o = cloud::failed(waited.status.message());
+    ActionOutcome o = action_failed(waited.status.message());
     o.output = std::move(out);
     return o;
   }
-  return cloud::passed("cloud management gateway " + added->name + " is " + want, out);
+  return action_passed("cloud management gateway " + added->name + " is " + want, out);
 }
 
 }  // namespace
@@ -192,7 +184,7 @@ ActionOutcome create_cmg(SiteEnv& env, const json& args) {
   try {
     return create(env, args);
   } catch (const std::exception& e) {  // a value of an unexpected JSON type
-    return cloud::failed(std::string("site.cmg.create: ") + e.what());
+    return action_failed(std::string("site.cmg.create: ") + e.what());
   }
 }
 

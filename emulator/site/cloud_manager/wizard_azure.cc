@@ -3,7 +3,8 @@
 // not registered yet answers the SKU or DNS check with MissingSubscriptionRegistration) are
 // skipped with a warning in SMSAdminUI.log: the deployment reports the problem later (inferred).
 #include "emulator/core/http/message.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/core/text.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <cctype>
@@ -20,12 +21,6 @@ constexpr const char* kRolesApi = "2022-04-01";
 constexpr const char* kContributorRole = "b24988ac-6180-42a0-ab88-20f7382dd24c";
 constexpr const char* kReaderRole = "acdd72a7-3385-48ef-bd42-f606fba81ae7";
 
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
-
 Status azure_failure(const std::string& what, const CloudError& e) {
   return FailedPrecondition(what + ": " + e.summary());
 }
@@ -40,17 +35,14 @@ bool skipped(WizardState& w, const CloudError& e, const std::string& check) {
 // "Standard_A2_V2": the wizard's dialog writes the size part in upper case (reference §7 #13).
 std::string dialog_size(const std::string& sku) {
   const std::string prefix = "Standard_";
-  std::string rest = sku.rfind(prefix, 0) == 0 ? sku.substr(prefix.size()) : sku;
-  std::transform(rest.begin(), rest.end(), rest.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-  return prefix + rest;
+  return prefix + to_upper(sku.rfind(prefix, 0) == 0 ? sku.substr(prefix.size()) : sku);
 }
 
 bool restricted_in(const json& sku, const std::string& region) {
   for (const json& r : sku.value("restrictions", json::array())) {
     if (str_arg(r, "type") != "Location") continue;
     for (const json& v : r.value("values", json::array()))
-      if (v.is_string() && lower(v.get<std::string>()) == region) return true;
+      if (v.is_string() && to_lower(v.get<std::string>()) == region) return true;
   }
   return false;
 }
@@ -84,7 +76,7 @@ Status choose_subscription(WizardState& w, ArmSession& arm) {
   const std::string want = str_arg(w.args, "subscription");
   for (const json& s : list.value.body.value("value", json::array())) {
     const std::string id = str_arg(s, "subscriptionId"), name = str_arg(s, "displayName");
-    if (!want.empty() && lower(want) != lower(id) && lower(want) != lower(name)) continue;
+    if (!want.empty() && !iequals(want, id) && !iequals(want, name)) continue;
     w.subscription = id;
     w.subscription_name = name;
     return Status::Ok();
@@ -102,7 +94,7 @@ Status check_region(WizardState& w, ArmSession& arm) {
   if (!list.ok()) return azure_failure("Listing the regions", *list.error);
   for (const json& r : list.value.body.value("value", json::array())) {
     const std::string name = str_arg(r, "name"), display = str_arg(r, "displayName");
-    if (lower(want) != lower(name) && lower(want) != lower(display)) continue;
+    if (!iequals(want, name) && !iequals(want, display)) continue;
     w.region = name;
     w.region_display = display;
     return Status::Ok();
@@ -122,7 +114,7 @@ Status check_vm_size(WizardState& w, ArmSession& arm) {
     return azure_failure("Listing the VM sizes of " + w.region_display, *list.error);
   }
   for (const json& sku : list.value.body.value("value", json::array())) {
-    if (lower(str_arg(sku, "name")) != lower(w.vm_size)) continue;
+    if (to_lower(str_arg(sku, "name")) != to_lower(w.vm_size)) continue;
     if (str_arg(sku, "resourceType", "virtualMachines") != "virtualMachines") continue;
     if (!restricted_in(sku, w.region)) return Status::Ok();
   }
@@ -156,7 +148,7 @@ Status prepare_resource_group(WizardState& w, ArmSession& arm) {
   CloudOr<AzureReply> got = arm.request("GET", with_api(path, kGroupsApi));
   if (got.ok()) {
     const std::string location = str_arg(got.value.body, "location");
-    if (lower(location) != w.region)  // inferred wording
+    if (to_lower(location) != w.region)  // inferred wording
       return FailedPrecondition("The resource group " + w.resource_group + " is in " + location +
                                 ". Choose a resource group in " + w.region_display +
                                 ", the region of the service.");

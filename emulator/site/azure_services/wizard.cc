@@ -2,9 +2,8 @@
 // importing the web and native apps through Graph, then recording the Azure environment, the
 // tenant and both apps in the site database (only once every step succeeded).
 
-#include "emulator/site/azure_services.h"
-
-#include "emulator/site/azure_services_internal.h"
+#include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/azure_services/internal.h"
 
 namespace emu::site {
 namespace azsvc {

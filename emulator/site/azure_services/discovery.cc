@@ -3,8 +3,8 @@
 // is inferred except the secret error line (reference cmg-protocol.md §7 #19).
 
 #include "emulator/core/http/message.h"
-#include "emulator/site/azure_services.h"
-#include "emulator/site/azure_services_internal.h"
+#include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/azure_services/internal.h"
 
 namespace emu::site {
 namespace azsvc {

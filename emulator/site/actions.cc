@@ -1,22 +1,15 @@
 // site.* scenario actions: registration of every site action, and the ones that act on the
 // site database directly (client settings, role properties, bulk tokens, read-only SQL, logs).
-#include "emulator/site/azure_services.h"
-#include "emulator/site/cloud_manager.h"
-#include "emulator/site/site_internal.h"
+#include "emulator/core/json_args.h"
+#include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
+#include "emulator/site/internal.h"
 
 #include <regex>
 
 namespace emu::site::internal {
 
 using nlohmann::json;
-
-ActionOutcome passed(std::string message, json output) {
-  return action_passed(std::move(message), std::move(output));
-}
-
-ActionOutcome failed(std::string message, json output, std::vector<std::string> details) {
-  return action_failed(std::move(message), std::move(output), std::move(details));
-}
 
 namespace {
 
@@ -26,7 +19,8 @@ using Op = std::function<ActionOutcome(SiteEnv&, const json&)>;
 ActionFn with_site(SiteState& s, Op op) {
   return [&s, op = std::move(op)](const json& args, ActionContext& ctx) {
     if (!s.db)
-      return failed("no site: the scenario's lab section has no \"site\" (or it was not seeded)");
+      return action_failed(
+          "no site: the scenario's lab section has no \"site\" (or it was not seeded)");
     SiteEnv env{ctx, *s.db, *s.logs, s.dns, s.config, s.pki_dir};
     return op(env, args);
   };
@@ -53,9 +47,8 @@ Status check_client_settings(const json& settings) {
       if (group != "Cloud Services") continue;  // other groups are stored as given
       const auto& known = cloud_services_settings();
       if (std::find(known.begin(), known.end(), name) == known.end()) {
-        auto hint = nearest_name(name, known);
         return InvalidArgument("settings.Cloud Services." + name + ": unknown setting" +
-                               (hint ? "; did you mean '" + *hint + "'?" : ""));
+                               did_you_mean(name, known));
       }
       if (!value.is_string() || (value != "Yes" && value != "No"))
         return InvalidArgument("settings.Cloud Services." + name + ": must be \"Yes\" or \"No\"");
@@ -66,7 +59,8 @@ Status check_client_settings(const json& settings) {
 
 ActionOutcome set_client_settings(SiteEnv& env, const json& args) {
   const std::string name = args.value("client_settings", "Default Client Settings");
-  if (Status st = check_client_settings(args["settings"]); !st.ok()) return failed(st.message());
+  if (Status st = check_client_settings(args["settings"]); !st.ok())
+    return action_failed(st.message());
   const bool create = args.value("create", false);
   auto result = env.io([&]() -> Result<sitedb::ClientSettings> {
     auto existing = env.db.client_settings(name);
@@ -83,10 +77,10 @@ ActionOutcome set_client_settings(SiteEnv& env, const json& args) {
       for (const auto& [setting, value] : values.items()) cs.settings[group][setting] = value;
     return env.db.put_client_settings(cs);
   });
-  if (!result.ok()) return failed(result.status().message());
-  return passed("client settings '" + name + "' saved", {{"client_settings", result->name},
-                                                         {"priority", result->priority},
-                                                         {"settings", result->settings}});
+  if (!result.ok()) return action_failed(result.status().message());
+  return action_passed("client settings '" + name + "' saved", {{"client_settings", result->name},
+                                                                {"priority", result->priority},
+                                                                {"settings", result->settings}});
 }
 
 Result<sitedb::SiteRole> find_role_arg(SiteEnv& env, const json& entry, int* type_out) {
@@ -106,24 +100,25 @@ ActionOutcome allow_cmg_traffic(SiteEnv& env, const json& args) {
   for (const auto& entry : args["roles"]) {
     int type = 0;
     auto role = find_role_arg(env, entry, &type);
-    if (!role.ok()) return failed(role.status().message());
+    if (!role.ok()) return action_failed(role.status().message());
     const bool allow = entry.value("allow", true);
     if (type == sitedb::kManagementPoint && allow && !role->https && !role->enhanced_http)
       // The MP properties page greys the option out for an HTTP MP; wording inferred from
       // the docs' requirement (HTTPS or Enhanced HTTP), reference §7 #23.
-      return failed("The management point " + role->server +
-                    " is configured for HTTP. To allow Configuration Manager cloud management "
-                    "gateway traffic, configure the management point for HTTPS or enable "
-                    "Enhanced HTTP for the site.");
+      return action_failed(
+          "The management point " + role->server +
+          " is configured for HTTP. To allow Configuration Manager cloud management "
+          "gateway traffic, configure the management point for HTTPS or enable "
+          "Enhanced HTTP for the site.");
     role->allow_cmg_traffic = allow;
     if (type == sitedb::kManagementPoint) {
       std::string conn = entry.value("client_connections", "internet_only");
       if (conn != "internet_only" && conn != "intranet_and_internet")
-        return failed("client_connections: must be internet_only or intranet_and_internet");
+        return action_failed("client_connections: must be internet_only or intranet_and_internet");
       role->cmg_client_connections = allow ? conn : "";
     }
     Status st = env.io([&] { return env.db.update_role(*role); });
-    if (!st.ok()) return failed(st.message());
+    if (!st.ok()) return action_failed(st.message());
     const std::string id = std::to_string(role->id);
     roles.push_back({{"role", entry["role"]},
                      {"server", role->server},
@@ -133,7 +128,7 @@ ActionOutcome allow_cmg_traffic(SiteEnv& env, const json& args) {
     if (type == sitedb::kSoftwareUpdatePoint) out["sup_role_id"] = id;
   }
   out["roles"] = roles;
-  return passed(std::to_string(roles.size()) + " role(s) updated", out);
+  return action_passed(std::to_string(roles.size()) + " role(s) updated", out);
 }
 
 ActionOutcome set_enhanced_http(SiteEnv& env, const json& args) {
@@ -151,9 +146,9 @@ ActionOutcome set_enhanced_http(SiteEnv& env, const json& args) {
     }
     return Status::Ok();
   });
-  if (!st.ok()) return failed(st.message());
-  return passed(std::string("Enhanced HTTP ") + (on ? "enabled" : "disabled"),
-                {{"enhanced_http", on}});
+  if (!st.ok()) return action_failed(st.message());
+  return action_passed(std::string("Enhanced HTTP ") + (on ? "enabled" : "disabled"),
+                       {{"enhanced_http", on}});
 }
 
 ActionOutcome add_connection_point(SiteEnv& env, const json& args) {
@@ -176,22 +171,22 @@ ActionOutcome add_connection_point(SiteEnv& env, const json& args) {
                        {"Proxy", args.contains("proxy") ? args["proxy"] : json()}};
     return env.db.add_role(role);
   });
-  if (!r.ok()) return failed(r.status().message());
+  if (!r.ok()) return action_failed(r.status().message());
   // The connection point's component starts and looks up its CMG [inferred wording].
   env.log(kProxyConnectorLog, kProxyConnectorComponent,
           "Adding cloud management gateway connection point for service " + cmg + " on " + server +
               "~~");
-  return passed("CMG connection point on " + server + " for " + cmg,
-                {{"server", server},
-                 {"cmg", cmg},
-                 {"role_id", std::to_string(r->id)},
-                 {"region", r->properties["Region"]}});
+  return action_passed("CMG connection point on " + server + " for " + cmg,
+                       {{"server", server},
+                        {"cmg", cmg},
+                        {"role_id", std::to_string(r->id)},
+                        {"region", r->properties["Region"]}});
 }
 
 ActionOutcome run_sql(SiteEnv& env, const json& args) {
   const std::string sql = args["query"].get<std::string>();
   auto result = env.io([&] { return env.db.query(sql); });
-  if (!result.ok()) return failed(result.status().message());
+  if (!result.ok()) return action_failed(result.status().message());
   json rows = json::array();
   for (const auto& row : result->rows) {
     json r = json::object();
@@ -199,8 +194,8 @@ ActionOutcome run_sql(SiteEnv& env, const json& args) {
       r[result->columns[i]] = row[i] ? json(*row[i]) : json();
     rows.push_back(std::move(r));
   }
-  return passed(std::to_string(rows.size()) + " row(s)",
-                {{"columns", result->columns}, {"rows", rows}, {"count", rows.size()}});
+  return action_passed(std::to_string(rows.size()) + " row(s)",
+                       {{"columns", result->columns}, {"rows", rows}, {"count", rows.size()}});
 }
 
 ActionOutcome expect_logs(SiteEnv& env, const json& args) {
@@ -213,7 +208,7 @@ ActionOutcome expect_logs(SiteEnv& env, const json& args) {
     try {
       re = std::regex(p.get<std::string>());
     } catch (const std::regex_error& e) {
-      return failed("patterns: bad regular expression '" + p.get<std::string>() + "'");
+      return action_failed("patterns: bad regular expression '" + p.get<std::string>() + "'");
     }
     auto it = std::find_if(lines.begin(), lines.end(),
                            [&](const std::string& l) { return std::regex_search(l, re); });
@@ -224,10 +219,10 @@ ActionOutcome expect_logs(SiteEnv& env, const json& args) {
     }
   }
   if (!missing.empty())
-    return failed(std::to_string(missing.size()) + " pattern(s) not found in " + log,
-                  {{"matched", matched}}, missing);
-  return passed(std::to_string(matched.size()) + " pattern(s) found in " + log,
-                {{"log", log}, {"matched", matched}});
+    return action_failed(std::to_string(missing.size()) + " pattern(s) not found in " + log,
+                         {{"matched", matched}}, missing);
+  return action_passed(std::to_string(matched.size()) + " pattern(s) found in " + log,
+                       {{"log", log}, {"matched", matched}});
 }
 
 Status require_array(const json& args, const char* key) {

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "emulator/core/actions.h"
-#include "emulator/site/site_env.h"
+#include "emulator/site/env.h"
 
 #include <nlohmann/json.hpp>
 

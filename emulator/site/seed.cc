@@ -1,7 +1,9 @@
 // The "site" key of a scenario's lab section: the primary site, its site systems and roles,
 // the default client settings and the Azure environments a fresh site database holds.
 #include "emulator/core/ids.h"
-#include "emulator/site/site_internal.h"
+#include "emulator/core/json_args.h"
+#include "emulator/core/text.h"
+#include "emulator/site/internal.h"
 
 #include <cctype>
 
@@ -14,17 +16,6 @@ const std::vector<std::string> kSiteKeys = {
     "code",    "name",  "type",         "server",
     "version", "roles", "hierarchy_id", "site_system_communication"};
 const std::vector<std::string> kRoleKeys = {"server", "https", "mode", "connection", "proxy"};
-
-Status check_keys(const json& j, const std::vector<std::string>& known, const std::string& path) {
-  if (!j.is_object()) return InvalidArgument(path + ": must be an object");
-  for (const auto& [key, value] : j.items()) {
-    if (std::find(known.begin(), known.end(), key) != known.end()) continue;
-    auto hint = nearest_name(key, known);
-    return InvalidArgument(path + "." + key + ": unknown key" +
-                           (hint ? "; did you mean '" + *hint + "'?" : ""));
-  }
-  return Status::Ok();
-}
 
 Result<std::string> text_at(const json& j, const char* key, const std::string& path,
                             std::string fallback, bool required = false) {
@@ -42,11 +33,6 @@ bool valid_site_code(const std::string& code) {
                                          [](unsigned char c) { return std::isalnum(c) != 0; });
 }
 
-std::string upper(std::string s) {
-  for (auto& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
-
 // Default client settings as a fresh site has them (Cloud Services group) [inferred from the
 // console's defaults: CMG use on, cloud DP access off].
 json default_client_settings() {
@@ -62,9 +48,9 @@ json default_client_settings() {
 
 Status seed_site(SiteState& s, const json& site, json& summary) {
   const std::string path = "lab.site";
-  EMU_RETURN_IF_ERROR(check_keys(site, kSiteKeys, path));
+  EMU_RETURN_IF_ERROR(check_json_keys(site, path, kSiteKeys));
   EMU_ASSIGN_OR_RETURN(std::string code, text_at(site, "code", path, "", true));
-  code = upper(code);
+  code = to_upper(code);
   if (!valid_site_code(code))
     return InvalidArgument(path + ".code: a site code is three letters or digits ('" + code + "')");
   EMU_ASSIGN_OR_RETURN(std::string server, text_at(site, "server", path, "", true));
@@ -84,13 +70,13 @@ Status seed_site(SiteState& s, const json& site, json& summary) {
   EMU_ASSIGN_OR_RETURN(info.version, text_at(site, "version", path, "2203"));
   EMU_ASSIGN_OR_RETURN(info.hierarchy_id, text_at(site, "hierarchy_id", path, ""));
   if (info.hierarchy_id.empty()) info.hierarchy_id = s.ids.guid();
-  info.hierarchy_id = upper(info.hierarchy_id);
+  info.hierarchy_id = to_upper(info.hierarchy_id);
 
   json roles = site.value("roles", json::object());
-  EMU_RETURN_IF_ERROR(check_keys(roles, role_keys(), path + ".roles"));
+  EMU_RETURN_IF_ERROR(check_json_keys(roles, path + ".roles", role_keys()));
   for (const auto& [key, role] : roles.items()) {
     const std::string rpath = path + ".roles." + key;
-    EMU_RETURN_IF_ERROR(check_keys(role, kRoleKeys, rpath));
+    EMU_RETURN_IF_ERROR(check_json_keys(role, rpath, kRoleKeys));
     EMU_RETURN_IF_ERROR(text_at(role, "server", rpath, "", true).status());
     if (role.contains("https") && !role["https"].is_boolean())
       return InvalidArgument(rpath + ".https: must be true or false");

@@ -1,4 +1,6 @@
-#include "emulator/site/bulk_token.h"
+#include "emulator/site/tokens/bulk_token_tool.h"
+
+#include "emulator/core/text.h"
 
 #include <cctype>
 #include <charconv>
@@ -7,16 +9,6 @@
 
 namespace emu::site {
 namespace {
-
-std::string lower(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return s;
-}
-
-std::string upper(std::string s) {
-  for (char& c : s) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return s;
-}
 
 bool is_guid(const std::string& s) {
   if (s.size() != 36) return false;
@@ -91,7 +83,7 @@ Result<BulkTokenToolArgs> parse_bulk_token_tool_args(const std::vector<std::stri
   bool lifetime_given = false;
   if (argv.empty()) args.help = true;
   for (size_t i = 0; i < argv.size(); ++i) {
-    const std::string sw = lower(argv[i]);
+    const std::string sw = to_lower(argv[i]);
     if (sw == "/?") {
       args.help = true;
     } else if (sw == "/new") {
@@ -137,7 +129,7 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
                            " minutes");
   }
   IssuedBulkToken out;
-  out.guid = lower(guid);
+  out.guid = to_lower(guid);
   out.lifetime_minutes = lifetime_minutes;
   out.not_before = std::chrono::floor<std::chrono::seconds>(now);
   out.expires = out.not_before + std::chrono::minutes(lifetime_minutes);
@@ -147,9 +139,9 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
       {"Authority", "SCCM"},
       {"License", "SCCM"},
       {"Type", "BulkRegistration"},
-      {"TenantId", upper(hierarchy_id)},
+      {"TenantId", to_upper(hierarchy_id)},
       {"UniqueId", out.guid},
-      {"iss", "urn:sccm:oauth2:" + lower(hierarchy_id)},
+      {"iss", "urn:sccm:oauth2:" + to_lower(hierarchy_id)},
       {"aud", "urn:sccm:service"},
       {"exp", unix_seconds(out.expires)},
       {"nbf", unix_seconds(out.not_before)},

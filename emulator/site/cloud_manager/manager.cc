@@ -5,7 +5,7 @@
 // its end in virtual time; then the console status, the deployment facts and the lab DNS record
 // of the deployment name. Failures are written to CloudMgr.log as the reference shows them.
 #include "emulator/core/http/message.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <chrono>
 #include <cstdio>

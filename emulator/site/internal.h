@@ -4,9 +4,9 @@
 #include "emulator/core/actions.h"
 #include "emulator/core/dns_zone.h"
 #include "emulator/core/trace_log.h"
-#include "emulator/site/site_certs.h"
-#include "emulator/site/site_env.h"
+#include "emulator/site/env.h"
 #include "emulator/site/site_service.h"
+#include "emulator/site/tokens/signing_certs.h"
 #include "emulator/sitedb/site_db.h"
 
 #include <nlohmann/json.hpp>
@@ -38,11 +38,7 @@ struct SiteState {
 int role_type_of(const std::string& key);
 const std::vector<std::string>& role_keys();
 
-ActionOutcome passed(std::string message, nlohmann::json output);
-ActionOutcome failed(std::string message, nlohmann::json output = nullptr,
-                     std::vector<std::string> details = {});
-
-// site.bulk_token.new / .validate / .block / .unblock (site_tokens.cc).
+// site.bulk_token.new / .validate / .block / .unblock (tokens/actions.cc).
 ActionOutcome new_bulk_token(SiteState& s, SiteEnv& env, const nlohmann::json& args);
 ActionOutcome validate_token(SiteState& s, SiteEnv& env, const nlohmann::json& args);
 ActionOutcome block_bulk_token(SiteEnv& env, const nlohmann::json& args, bool blocked);

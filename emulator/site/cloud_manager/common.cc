@@ -1,7 +1,7 @@
 // Helpers shared by the wizard and the cloud service manager: outcomes, logs, site DB access,
 // the server-authentication .pfx loader and the error shape of failed Azure calls.
 #include "emulator/core/http/message.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -18,14 +18,6 @@ namespace emu::site::cloud {
 
 std::string task_name(const std::string& kind, const std::string& service) {
   return kind + " for service " + service;
-}
-
-ActionOutcome failed(std::string message, std::vector<std::string> details) {
-  return action_failed(std::move(message), nullptr, std::move(details));
-}
-
-ActionOutcome passed(std::string message, json output) {
-  return action_passed(std::move(message), std::move(output));
 }
 
 std::string str_arg(const json& args, const char* key, std::string fallback) {

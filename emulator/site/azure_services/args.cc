@@ -1,8 +1,9 @@
 // The Azure Services wizard's arguments: strict key and type checks (load time and run time).
 
 #include "emulator/core/clock.h"
-#include "emulator/site/azure_services.h"
-#include "emulator/site/azure_services_internal.h"
+#include "emulator/core/json_args.h"
+#include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/azure_services/internal.h"
 
 #include <algorithm>
 #include <set>
@@ -23,9 +24,7 @@ class Reader {
     for (const auto& [key, value] : obj_.items()) {
       if (allowed.count(key) == 0) {
         std::vector<std::string> names(allowed.begin(), allowed.end());
-        std::string msg = prefix_ + key + ": unknown key";
-        if (auto near = nearest_name(key, names)) msg += "; did you mean '" + *near + "'?";
-        return InvalidArgument(msg);
+        return InvalidArgument(prefix_ + key + ": " + unknown_key_message(key, names));
       }
     }
     return Status::Ok();

@@ -5,7 +5,7 @@
 // the operation status every `secondsToWait` (or the service's Retry-After, if longer) in
 // virtual time, give up after `timeoutInMinutes`.
 #include "emulator/core/http/message.h"
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <chrono>

@@ -1,7 +1,8 @@
 // Pure parts of the Create Cloud Management Gateway wizard: VM size labels, the service
 // prefix and deployment name (reference §1.1), and the load-time check of the action's args.
 #include "emulator/core/actions.h"
-#include "emulator/site/cloud_manager.h"
+#include "emulator/core/text.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
 
 #include <algorithm>
 #include <cctype>
@@ -21,12 +22,6 @@ struct VmSize {
 constexpr VmSize kVmSizes[] = {{"Lab (B2s)", "Standard_B2s"},
                                {"Standard (A2_v2)", "Standard_A2_v2"},
                                {"Large (A4_v2)", "Standard_A4_v2"}};
-
-std::string lower(std::string s) {
-  std::transform(s.begin(), s.end(), s.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return s;
-}
 
 // A value that still holds a "${...}" reference (resolved only at run time).
 bool is_ref(const json& v) {
@@ -136,7 +131,7 @@ Status check_scalars(const json& args) {
 
 Result<std::string> vm_size_sku(const std::string& label) {
   for (const VmSize& s : kVmSizes)
-    if (lower(label) == lower(s.label) || lower(label) == lower(s.sku)) return std::string(s.sku);
+    if (iequals(label, s.label) || iequals(label, s.sku)) return std::string(s.sku);
   return InvalidArgument("vm_size: unknown VM size '" + label +
                          "' (expected \"Lab (B2s)\", \"Standard (A2_v2)\", \"Large (A4_v2)\" or "
                          "their ARM names Standard_B2s, Standard_A2_v2, Standard_A4_v2)");
@@ -155,7 +150,7 @@ Result<std::string> service_prefix(const std::string& service_name) {
   if (dot == std::string::npos || dot + 1 >= service_name.size())
     return InvalidArgument("The service name '" + service_name +
                            "' is not a fully qualified domain name.");  // inferred
-  const std::string prefix = lower(service_name.substr(0, dot));
+  const std::string prefix = to_lower(service_name.substr(0, dot));
   // The rule of CheckDnsNameAvailability for cloudapp.azure.com labels (reference §9.2).
   static const std::regex kLabel("^[a-z][a-z0-9-]{1,61}[a-z0-9]$");
   if (!std::regex_match(prefix, kLabel))
@@ -166,7 +161,7 @@ Result<std::string> service_prefix(const std::string& service_name) {
 }
 
 std::string deployment_name(const std::string& prefix, const std::string& region) {
-  return prefix + "." + lower(region) + ".cloudapp.azure.com";
+  return prefix + "." + to_lower(region) + ".cloudapp.azure.com";
 }
 
 Status validate_create_cmg_args(const json& args) {

@@ -1,12 +1,12 @@
 // Internals of the Create Cloud Management Gateway wizard and the cloud service manager
-// (cloud_manager_*.cc): the certificate loader, the ARM session the manager and the wizard
+// (cloud_manager/*.cc): the certificate loader, the ARM session the manager and the wizard
 // share (429 retries, long-running operations in virtual time), the CMG resource set, the
 // task runner and the small helpers they have in common. Not part of the site's API.
 #pragma once
 
 #include "emulator/site/azure_client.h"
-#include "emulator/site/cloud_manager.h"
-#include "emulator/site/site_env.h"
+#include "emulator/site/cloud_manager/cloud_manager.h"
+#include "emulator/site/env.h"
 #include "emulator/sitedb/site_db.h"
 
 #include <nlohmann/json.hpp>
@@ -35,10 +35,8 @@ inline constexpr const char* kProvisionFailed = "Failed to provision the service
 inline constexpr const char* kArmScope = "https://management.azure.com/.default";
 inline constexpr const char* kConsoleScope = "https://management.azure.com/.default offline_access";
 
-// --- outcomes and args ---
+// --- args ---
 
-ActionOutcome failed(std::string message, std::vector<std::string> details = {});
-ActionOutcome passed(std::string message, json output);
 // args[key] as a string when it is one, else `fallback`.
 std::string str_arg(const json& args, const char* key, std::string fallback = "");
 // The console's view of a cloud service (the output of every site.cmg.* action).

@@ -1,7 +1,8 @@
-#include "emulator/site/site_certs.h"
+#include "emulator/site/tokens/signing_certs.h"
 
 #include "certs/issue.h"
 #include "certs/openssl_util.h"
+#include "emulator/core/text.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>
@@ -186,9 +187,7 @@ SiteSigningCert::~SiteSigningCert() = default;
 
 std::string site_signing_cert_base(const std::string& dir, const std::string& site_code,
                                    const std::string& kind) {
-  std::string code = site_code;
-  for (char& c : code) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  return dir + "/site-" + code + "-" + kind;
+  return dir + "/site-" + to_upper(site_code) + "-" + kind;
 }
 
 Result<std::shared_ptr<const SiteSigningCert>> SiteSigningCert::ensure(const std::string& dir,

@@ -3,7 +3,7 @@
 // "Verify" of imported apps. Every step is written to SMSAdminUI.log (wording inferred).
 
 #include "emulator/core/clock.h"
-#include "emulator/site/azure_services_internal.h"
+#include "emulator/site/azure_services/internal.h"
 
 #include <chrono>
 

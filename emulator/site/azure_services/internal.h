@@ -1,10 +1,10 @@
-// Internal to the Azure Services wizard and Azure AD user discovery (azure_services*.cc): the
+// Internal to the Azure Services wizard and Azure AD user discovery (azure_services/*.cc): the
 // parsed wizard arguments, the Graph steps that create or import the two apps, and one
 // discovery pass over a tenant's users. Nothing here writes the site database.
 #pragma once
 
 #include "emulator/site/azure_client.h"
-#include "emulator/site/site_env.h"
+#include "emulator/site/env.h"
 #include "emulator/sitedb/site_db.h"
 
 #include <nlohmann/json.hpp>

@@ -5,7 +5,7 @@
 // Delete removes the CMG's resources one by one in reverse deployment order with the server
 // app's token (Key Vault keeps the name soft-deleted, as Azure does), then the resource group
 // when the wizard created it (it held only the CMG), the lab DNS record and the site record.
-#include "emulator/site/cloud_manager_internal.h"
+#include "emulator/site/cloud_manager/internal.h"
 
 #include <algorithm>
 #include <exception>
@@ -24,7 +24,7 @@ ActionOutcome guarded(F&& fn) {
   try {
     return fn();
   } catch (const std::exception& e) {
-    return cloud::failed(std::string("site.cmg: ") + e.what());
+    return action_failed(std::string("site.cmg: ") + e.what());
   }
 }
 
@@ -32,7 +32,7 @@ ActionOutcome with_service(SiteEnv& env, const json& args,
                            ActionOutcome (*fn)(SiteEnv&, sitedb::CloudService)) {
   return guarded([&] {
     auto s = cloud::find_service(env, str_arg(args, "cmg"));
-    if (!s.ok()) return cloud::failed(s.status().message());
+    if (!s.ok()) return action_failed(s.status().message());
     return fn(env, std::move(s).value());
   });
 }
@@ -40,14 +40,14 @@ ActionOutcome with_service(SiteEnv& env, const json& args,
 ActionOutcome change_state(SiteEnv& env, sitedb::CloudService s, sitedb::CloudServiceState from,
                            sitedb::CloudServiceState to, const std::string& verb) {
   if (s.state != from)  // inferred wording
-    return cloud::failed("Cannot " + verb + " " + s.name + ": its status is " +
+    return action_failed("Cannot " + verb + " " + s.name + ": its status is " +
                          sitedb::state_name(s.state) + ", not " + sitedb::state_name(from) + ".");
   cloud::cloud_log(env, "Received request to " + verb + " service " + s.name + ".~~");  // inferred
   s.state = to;
   if (Status saved = cloud::save_service(env, s); !saved.ok())
-    return cloud::failed(saved.message());
+    return action_failed(saved.message());
   cloud::cloud_log(env, "Service " + s.name + " is " + sitedb::state_name(to) + ".~~");
-  return cloud::passed(s.name + " is " + sitedb::state_name(to), cloud::service_output(s));
+  return action_passed(s.name + " is " + sitedb::state_name(to), cloud::service_output(s));
 }
 
 ActionOutcome stop(SiteEnv& env, sitedb::CloudService s) {
@@ -61,7 +61,7 @@ ActionOutcome start(SiteEnv& env, sitedb::CloudService s) {
 }
 
 ActionOutcome show_status(SiteEnv&, sitedb::CloudService s) {
-  return cloud::passed(s.name + " is " + sitedb::state_name(s.state), cloud::service_output(s));
+  return action_passed(s.name + " is " + sitedb::state_name(s.state), cloud::service_output(s));
 }
 
 ActionOutcome remove_service(SiteEnv& env, sitedb::CloudService s) {
@@ -71,7 +71,7 @@ ActionOutcome remove_service(SiteEnv& env, sitedb::CloudService s) {
     cloud::cloud_log(
         env, "ERROR: Failed to delete service " + s.name + ": " + auth.error->summary() + "~~",
         TraceSeverity::kError);
-    return cloud::failed("Deleting " + s.name + " failed: " + auth.error->summary());
+    return action_failed("Deleting " + s.name + " failed: " + auth.error->summary());
   }
   cloud::ArmSession arm(env, auth.value.token, &cloud::cloud_log);
   std::vector<cloud::CmgResource> resources =
@@ -83,7 +83,7 @@ ActionOutcome remove_service(SiteEnv& env, sitedb::CloudService s) {
     if (!gone.ok()) {
       cloud::cloud_log(env, "ERROR: Failed to delete " + r.id + ": " + gone.error->summary() + "~~",
                        TraceSeverity::kError);
-      return cloud::failed("Deleting " + s.name + " failed: " + gone.error->summary());
+      return action_failed("Deleting " + s.name + " failed: " + gone.error->summary());
     }
   }
   if (s.settings.value("resource_group_created", false)) {
@@ -98,9 +98,9 @@ ActionOutcome remove_service(SiteEnv& env, sitedb::CloudService s) {
   }
   (void)env.dns.remove(s.deployment_name);  // NotFound when it never became Ready
   if (Status removed = env.io([&] { return env.db.remove_cloud_service(s.id); }); !removed.ok())
-    return cloud::failed(removed.message());
+    return action_failed(removed.message());
   cloud::cloud_log(env, "Service " + s.name + " was deleted.~~");  // inferred
-  return cloud::passed(s.name + " deleted", {{"service_name", s.name}, {"status", "Deleted"}});
+  return action_passed(s.name + " deleted", {{"service_name", s.name}, {"status", "Deleted"}});
 }
 
 ActionOutcome maintain_all(SiteEnv& env) {
@@ -108,39 +108,39 @@ ActionOutcome maintain_all(SiteEnv& env) {
   json out = {{"services", json::array()}, {"attempts", 0}};
   for (const sitedb::CloudService& s : services) {
     auto ran = cloud::run_due_task(env, s.name);
-    if (!ran.ok()) return cloud::failed(ran.status().message());
+    if (!ran.ok()) return action_failed(ran.status().message());
     out["attempts"] = out["attempts"].get<int>() + (*ran ? 1 : 0);
     auto now = cloud::find_service(env, s.name);
     if (now.ok()) out["services"].push_back(cloud::service_output(*now));
   }
-  return cloud::passed(std::to_string(out["attempts"].get<int>()) + " task(s) run", out);
+  return action_passed(std::to_string(out["attempts"].get<int>()) + " task(s) run", out);
 }
 
 ActionOutcome maintain(SiteEnv& env, const json& args) {
   const std::string name = str_arg(args, "cmg");
   const std::string want = str_arg(args, "wait_for");
   if (name.empty()) {
-    if (!want.empty()) return cloud::failed("wait_for: needs cmg (the service name)");
+    if (!want.empty()) return action_failed("wait_for: needs cmg (the service name)");
     return maintain_all(env);
   }
   if (want.empty()) {
     auto ran = cloud::run_due_task(env, name);
-    if (!ran.ok()) return cloud::failed(ran.status().message());
+    if (!ran.ok()) return action_failed(ran.status().message());
     auto s = cloud::find_service(env, name);
-    if (!s.ok()) return cloud::failed(s.status().message());
+    if (!s.ok()) return action_failed(s.status().message());
     json out = cloud::service_output(*s);
     out["attempts"] = *ran ? 1 : 0;
-    return cloud::passed(name + " is " + sitedb::state_name(s->state), out);
+    return action_passed(name + " is " + sitedb::state_name(s->state), out);
   }
   cloud::WaitOutcome waited = cloud::wait_for_status(env, name, want);
   json out = cloud::service_output(waited.service);
   out["attempts"] = waited.attempts;
   if (!waited.status.ok()) {
-    ActionOutcome o = cloud::failed(waited.status.message());
+    ActionOutcome o = action_failed(waited.status.message());
     o.output = std::move(out);
     return o;
   }
-  return cloud::passed(name + " is " + want, out);
+  return action_passed(name + " is " + want, out);
 }
 
 }  // namespace
