@@ -68,7 +68,7 @@ struct AccessTokenSpec {
 nlohmann::json access_token_claims(const AccessTokenSpec& spec);
 
 struct IdTokenSpec {
-  std::string issuer;     // origin-based: "https://<host>/<tid>/v2.0" or "https://<host>/adfs"
+  std::string issuer;     // the discovery issuer: v1_issuer, v2_issuer or "https://<host>/adfs"
   std::string client_id;  // aud
   std::string tenant_id;
   User user;

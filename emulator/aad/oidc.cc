@@ -34,23 +34,22 @@ Endpoints endpoints_for(const Call& call, int version) {
     return e;
   }
   // A named tenant (GUID or domain) is published under its GUID, as Entra does; the tenant-less
-  // authorities keep their name and a "{tenantid}" issuer template.
+  // authorities keep their name and a "{tenantid}" issuer template. The endpoints follow the
+  // origin the client used; the issuer is the real-world one, the `iss` of the tenant's tokens
+  // (msal-node accepts it because login.microsoftonline.com is a known Microsoft host).
   std::string path = a.specific() ? a.tenant->id : http::to_lower(a.segment);
   std::string issuer_tenant = a.specific() ? a.tenant->id : "{tenantid}";
   std::string base = call.origin + "/" + path;
   e.kerberos = base + "/kerberos";
   if (version == 2) {
-    // Origin-based, because msal-node requires the issuer to share the authority's origin.
-    e.issuer = call.origin + "/" + issuer_tenant + "/v2.0";
+    e.issuer = v2_issuer(issuer_tenant);
     e.authorize = base + "/oauth2/v2.0/authorize";
     e.token = base + "/oauth2/v2.0/token";
     e.device = base + "/oauth2/v2.0/devicecode";
     e.jwks = base + "/discovery/v2.0/keys";
     e.logout = base + "/oauth2/v2.0/logout";
   } else {
-    // The v1 document names the v1 access tokens' issuer, so relying parties that read it
-    // accept the tokens (the emulator's own choice; the clients in scope use v2).
-    e.issuer = "https://sts.windows.net/" + issuer_tenant + "/";
+    e.issuer = v1_issuer(issuer_tenant);
     e.authorize = base + "/oauth2/authorize";
     e.token = base + "/oauth2/token";
     e.device = base + "/oauth2/devicecode";

@@ -264,7 +264,7 @@ AadOr<http::Response> TokenService::mint(const Call& call, const Issue& issue) {
       id.issuer = v1_issuer(issue.tenant.id);
       id.version = "1.0";
     } else {
-      id.issuer = call.origin + "/" + issue.tenant.id + "/v2.0";
+      id.issuer = v2_issuer(issue.tenant.id);
     }
     id.client_id = issue.client.app.app_id;
     id.tenant_id = issue.tenant.id;
