@@ -13,9 +13,6 @@
 
 namespace emu::aad::internal {
 
-ActionOutcome passed(std::string message, nlohmann::json output);
-ActionOutcome failed(std::string message);
-
 // InvalidArgument "<key>: must be a string" / "must be true or false" for a present key of
 // the wrong type ("must be an object" when `args` is not an object).
 Status check_strings(const nlohmann::json& args, std::initializer_list<const char*> keys);

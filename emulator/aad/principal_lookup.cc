@@ -1,17 +1,10 @@
 // PrincipalLookup over the directory (see principals.h).
 #include "emulator/aad/principal_lookup.h"
 
-#include <algorithm>
+#include "emulator/core/text.h"
 
 namespace emu::aad {
 namespace {
-
-bool iequals(std::string_view a, std::string_view b) {
-  return a.size() == b.size() &&
-         std::equal(a.begin(), a.end(), b.begin(), [](unsigned char x, unsigned char y) {
-           return std::tolower(x) == std::tolower(y);
-         });
-}
 
 PrincipalRef from_sp(const ServicePrincipal& sp) {
   return {sp.id, sp.tenant_id, "ServicePrincipal", sp.display_name, sp.app_id};

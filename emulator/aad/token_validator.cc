@@ -2,6 +2,7 @@
 #include "emulator/aad/token_validator.h"
 
 #include "emulator/aad/token_validator_impl.h"
+#include "emulator/core/text.h"
 
 #include <optional>
 
@@ -18,16 +19,6 @@ TokenCheck failure(TokenError error, std::string message) {
   check.error = error;
   check.message = std::move(message);
   return check;
-}
-
-char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
-
-bool iequals(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  for (size_t i = 0; i < a.size(); ++i) {
-    if (lower(a[i]) != lower(b[i])) return false;
-  }
-  return true;
 }
 
 std::string_view trim(std::string_view s) {
