@@ -5,7 +5,7 @@
 #pragma once
 
 #include "emulator/aad/directory.h"
-#include "emulator/aad/token_validator_impl.h"  // v1_issuer, v2_issuer
+#include "emulator/aad/public/well_known.h"  // v1_issuer, v2_issuer
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 

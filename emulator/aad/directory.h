@@ -5,6 +5,7 @@
 // it through Lab::run_on_io).
 #pragma once
 
+#include "emulator/aad/public/well_known.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/status.h"
@@ -139,11 +140,8 @@ struct DeviceCode {
   bool denied = false;
 };
 
-// Well-known first-party application IDs the directory seeds (as service principals) in every
-// tenant. Sources: Microsoft's published first-party app IDs (ARM, Graph, Azure CLI).
-inline constexpr const char* kAzureCliAppId = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
-inline constexpr const char* kArmAppId = "797f4846-ba00-4fd7-ba43-dac1f8f63013";
-inline constexpr const char* kGraphAppId = "00000003-0000-0000-c000-000000000000";
+// The first-party applications the directory seeds (as service principals) in every tenant
+// are kAzureCliAppId, kArmAppId and kGraphAppId (public/well_known.h).
 // The tenant that owns Microsoft's first-party applications (their SPs' appOwnerOrganizationId).
 inline constexpr const char* kMicrosoftServicesTenantId = "f8cdef31-a31e-4b4a-93e4-5f571e91255a";
 

@@ -6,7 +6,7 @@
 #pragma once
 
 #include "emulator/aad/directory.h"
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/http/router.h"
 #include "emulator/core/ids.h"

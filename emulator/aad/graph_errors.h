@@ -3,7 +3,7 @@
 // azure-clients.md §4). Each factory cites its source or says "inferred".
 #pragma once
 
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/http/message.h"
 

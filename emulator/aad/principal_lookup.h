@@ -2,7 +2,7 @@
 #pragma once
 
 #include "emulator/aad/directory.h"
-#include "emulator/aad/principals.h"
+#include "emulator/aad/public/principals.h"
 
 #include <memory>
 

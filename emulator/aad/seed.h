@@ -23,8 +23,7 @@ struct SeedDeps {
   IdSource& ids;
 };
 
-// Password of seeded users that name none.
-inline constexpr const char* kDefaultUserPassword = "P@ssw0rd!";
+// Seeded users that name no password get kDefaultUserPassword (public/well_known.h).
 
 // Structural checks, no state touched. `path` prefixes every message ("lab.tenant",
 // "lab.tenants[0].users[2]", or "" for a scenario action's args); messages read

@@ -3,8 +3,9 @@
 // tenant, and nbf/exp on the virtual clock.
 #pragma once
 
+#include "emulator/aad/public/token_validator.h"
+#include "emulator/aad/public/well_known.h"  // v1_issuer, v2_issuer
 #include "emulator/aad/signing_keys.h"
-#include "emulator/aad/token_validator.h"
 #include "emulator/core/clock.h"
 
 #include <memory>
@@ -21,11 +22,6 @@ namespace emu::aad {
 // (kWrongTenant), aud in policy.audiences when non-empty (kBadAudience), exp present and
 // numeric (else kMalformed), now <= exp + skew (kExpired), now >= nbf - skew (kNotYetValid).
 std::unique_ptr<TokenValidator> make_token_validator(const SigningKeySet& keys, const Clock& clock);
-
-// The canonical access-token issuers of tenant `tid`:
-// "https://sts.windows.net/<tid>/" (v1) and "https://login.microsoftonline.com/<tid>/v2.0" (v2).
-std::string v1_issuer(std::string_view tid);
-std::string v2_issuer(std::string_view tid);
 
 // Tokens longer than this are refused as kMalformed without being decoded.
 inline constexpr size_t kMaxTokenBytes = 64 * 1024;

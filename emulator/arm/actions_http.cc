@@ -1,6 +1,6 @@
 #include "emulator/arm/actions_http.h"
 
-#include "emulator/aad/seed.h"
+#include "emulator/aad/public/well_known.h"
 
 #include <fstream>
 #include <sstream>

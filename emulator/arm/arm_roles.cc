@@ -1,6 +1,6 @@
 // Role assignments and definitions under Microsoft.Authorization at subscription and
 // resource-group scope (the REST shapes of azure-mgmt-authorization; codes [C-doc] where named).
-#include "emulator/aad/principals.h"
+#include "emulator/aad/public/principals.h"
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/roles.h"
 

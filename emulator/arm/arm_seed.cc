@@ -2,7 +2,7 @@
 // (array). Documented in emulator/arm/README.md ("Lab section").
 #include "emulator/arm/arm_seed.h"
 
-#include "emulator/aad/principals.h"
+#include "emulator/aad/public/principals.h"
 #include "emulator/arm/arm_internal.h"
 #include "emulator/arm/catalog.h"
 #include "emulator/arm/provider_registry.h"

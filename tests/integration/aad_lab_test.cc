@@ -1,8 +1,8 @@
 // The Entra ID party wired into a Lab: seeded from a lab section, served over real loopback
 // HTTPS (discovery, token endpoint, Graph), its tokens checked by Lab::token_validator(), reset
 // by Lab::reset(), and its scenario actions run by the harness.
-#include "emulator/aad/directory.h"
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
+#include "emulator/aad/public/well_known.h"
 #include "emulator/app/lab.h"
 #include "emulator/core/http/message.h"
 #include "harness/lib/generic_actions.h"

@@ -3,13 +3,13 @@
 // emulator's published keys, `kid`, issuer, audience, nbf/exp with skew, tenant.
 #pragma once
 
-#include <string>
-#include <string_view>
-#include <vector>
+#include "emulator/core/clock.h"
 
 #include <nlohmann/json.hpp>
 
-#include "emulator/core/clock.h"
+#include <string>
+#include <string_view>
+#include <vector>
 
 namespace emu::aad {
 
@@ -18,30 +18,30 @@ namespace emu::aad {
 // Graph: InvalidAuthenticationToken, CMG: CMGService_Invalid_Token, ...).
 enum class TokenError {
   kNone = 0,
-  kMissing,        // no bearer token at all
-  kMalformed,      // not three base64url parts of JSON
-  kBadAlgorithm,   // alg is not RS256 (none, HS256, ... are always refused)
-  kUnknownKey,     // kid (or x5t) names no key the emulator publishes
-  kBadSignature,   // signature does not verify with the named key
-  kBadIssuer,      // iss is not an issuer of the token's tenant
-  kBadAudience,    // aud is not one of the caller's audiences
-  kExpired,        // now > exp + skew
-  kNotYetValid,    // now < nbf - skew
-  kWrongTenant,    // tid differs from the tenant the caller requires
+  kMissing,       // no bearer token at all
+  kMalformed,     // not three base64url parts of JSON
+  kBadAlgorithm,  // alg is not RS256 (none, HS256, ... are always refused)
+  kUnknownKey,    // kid (or x5t) names no key the emulator publishes
+  kBadSignature,  // signature does not verify with the named key
+  kBadIssuer,     // iss is not an issuer of the token's tenant
+  kBadAudience,   // aud is not one of the caller's audiences
+  kExpired,       // now > exp + skew
+  kNotYetValid,   // now < nbf - skew
+  kWrongTenant,   // tid differs from the tenant the caller requires
 };
 
 std::string_view token_error_name(TokenError e);
 
 // Who the token speaks for.
 struct Principal {
-  std::string tenant_id;   // tid
-  std::string object_id;   // oid
-  std::string app_id;      // appid (v1) or azp (v2): the client application
-  std::string idtyp;       // "app" or "user"
-  std::string upn;         // users only ("" for apps)
-  std::string audience;    // aud as issued
-  std::string issuer;      // iss as issued
-  std::string version;     // "1.0" or "2.0"
+  std::string tenant_id;            // tid
+  std::string object_id;            // oid
+  std::string app_id;               // appid (v1) or azp (v2): the client application
+  std::string idtyp;                // "app" or "user"
+  std::string upn;                  // users only ("" for apps)
+  std::string audience;             // aud as issued
+  std::string issuer;               // iss as issued
+  std::string version;              // "1.0" or "2.0"
   std::vector<std::string> scopes;  // scp split on spaces (delegated tokens)
   std::vector<std::string> roles;   // app roles (application permissions)
   nlohmann::json claims;            // the whole payload
