@@ -4,7 +4,7 @@
 #include "emulator/aad/actions.h"
 
 #include "emulator/aad/actions_internal.h"
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 #include "emulator/aad/seed.h"
 
 namespace emu::aad {

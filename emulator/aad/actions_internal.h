@@ -2,7 +2,7 @@
 #pragma once
 
 #include "emulator/aad/actions.h"
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 
 #include <nlohmann/json.hpp>
 

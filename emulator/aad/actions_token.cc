@@ -1,7 +1,7 @@
 // aad.keys.roll (signing-key rollover) and aad.token.acquire (a token request over real HTTP
 // to the lab's "aad" endpoint, its answer exposed for expectations).
 #include "emulator/aad/actions_internal.h"
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/http/message.h"
 
 namespace emu::aad::internal {

@@ -4,7 +4,7 @@
 // before anything is written. Not thread-safe: runs on the lab's I/O thread, like Directory.
 #pragma once
 
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/status.h"

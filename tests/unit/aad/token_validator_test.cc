@@ -3,7 +3,7 @@
 // the public key as secret, unknown keys, rolled and removed keys).
 #include "emulator/aad/public/token_validator.h"
 
-#include "emulator/aad/rsa_key.h"
+#include "emulator/aad/keys/rsa_key.h"
 #include "tests/testlib/temp_dir.h"
 #include "tests/unit/aad/token_validator_fixture.h"
 
