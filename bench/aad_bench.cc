@@ -1,7 +1,7 @@
 // Micro-benchmarks of the Entra ID token path: RS256 signing of a typical access token and
 // its full validation. Target (aad brief): <= 0.5 ms CPU per signed token.
-#include "emulator/aad/signing_keys.h"
-#include "emulator/aad/token_validator_impl.h"
+#include "emulator/aad/keys/jws_validator.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/store/database.h"
 
 #include <benchmark/benchmark.h>

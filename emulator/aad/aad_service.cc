@@ -4,13 +4,13 @@
 
 #include "certs/pki.h"
 #include "emulator/aad/actions.h"
-#include "emulator/aad/directory.h"
-#include "emulator/aad/graph.h"
-#include "emulator/aad/principal_lookup.h"
+#include "emulator/aad/directory/directory.h"
+#include "emulator/aad/directory/principal_lookup.h"
+#include "emulator/aad/graph/graph.h"
+#include "emulator/aad/keys/jws_validator.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/aad/seed.h"
-#include "emulator/aad/signing_keys.h"
-#include "emulator/aad/token_service.h"
-#include "emulator/aad/token_validator_impl.h"
+#include "emulator/aad/token/token_service.h"
 #include "emulator/core/store/database.h"
 
 namespace emu::aad {

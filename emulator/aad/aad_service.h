@@ -3,8 +3,8 @@
 // aad.* scenario actions.
 #pragma once
 
-#include "emulator/aad/principals.h"
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/principals.h"
+#include "emulator/aad/public/token_validator.h"
 #include "emulator/core/service.h"
 
 #include <nlohmann/json.hpp>

@@ -5,27 +5,13 @@
 #include "emulator/aad/aad_service.h"
 
 #include "emulator/aad/actions_internal.h"
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 #include "emulator/aad/seed.h"
 
 namespace emu::aad {
 namespace internal {
 
 using nlohmann::json;
-
-ActionOutcome passed(std::string message, json output) {
-  ActionOutcome out;
-  out.message = std::move(message);
-  out.output = std::move(output);
-  return out;
-}
-
-ActionOutcome failed(std::string message) {
-  ActionOutcome out;
-  out.kind = ActionOutcome::Kind::kFailed;
-  out.message = std::move(message);
-  return out;
-}
 
 Status check_strings(const json& args, std::initializer_list<const char*> keys) {
   if (!args.is_object()) return InvalidArgument("must be an object");
@@ -75,12 +61,12 @@ ActionOutcome run_tenant_create(const json& args, ActionContext& ctx, const Acti
   auto summary = on_io(ctx, [&] {
     return seed_tenant(args, "", SeedDeps{deps.directory, ctx.clock(), ctx.ids()});
   });
-  if (!summary.ok()) return failed(summary.status().message());
+  if (!summary.ok()) return action_failed(summary.status().message());
   json out = *summary;
   out["tenant_id"] = out["id"];
   std::string message =
       "tenant " + out["domain"].get<std::string>() + " (" + out["id"].get<std::string>() + ")";
-  return passed(std::move(message), std::move(out));
+  return action_passed(std::move(message), std::move(out));
 }
 
 // ---- aad.user.* ----------------------------------------------------------------------------
@@ -99,9 +85,9 @@ ActionOutcome run_user_create(const json& args, ActionContext& ctx, const Action
     EMU_ASSIGN_OR_RETURN(Tenant tenant, resolve_tenant(deps.directory, scope));
     return seed_user(spec, tenant, "", SeedDeps{deps.directory, ctx.clock(), ctx.ids()});
   });
-  if (!user.ok()) return failed(user.status().message());
-  return passed("user " + user->upn + " (" + user->id + ")",
-                {{"id", user->id}, {"upn", user->upn}, {"tenant_id", user->tenant_id}});
+  if (!user.ok()) return action_failed(user.status().message());
+  return action_passed("user " + user->upn + " (" + user->id + ")",
+                       {{"id", user->id}, {"upn", user->upn}, {"tenant_id", user->tenant_id}});
 }
 
 Status validate_user_change(const json& args) {
@@ -124,17 +110,18 @@ Result<User> change_user(const json& args, ActionContext& ctx, const ActionDeps&
 
 ActionOutcome run_user_disable(const json& args, ActionContext& ctx, const ActionDeps& deps) {
   auto user = change_user(args, ctx, deps, [](User& u) { u.enabled = false; });
-  if (!user.ok()) return failed(user.status().message());
-  return passed("user " + user->upn + " disabled",
-                {{"id", user->id}, {"upn", user->upn}, {"enabled", false}});
+  if (!user.ok()) return action_failed(user.status().message());
+  return action_passed("user " + user->upn + " disabled",
+                       {{"id", user->id}, {"upn", user->upn}, {"enabled", false}});
 }
 
 ActionOutcome run_user_require_mfa(const json& args, ActionContext& ctx, const ActionDeps& deps) {
   const bool required = args.value("required", true);
   auto user = change_user(args, ctx, deps, [&](User& u) { u.mfa_required = required; });
-  if (!user.ok()) return failed(user.status().message());
-  return passed("user " + user->upn + (required ? " requires" : " does not require") + " MFA",
-                {{"id", user->id}, {"upn", user->upn}, {"mfa_required", required}});
+  if (!user.ok()) return action_failed(user.status().message());
+  return action_passed(
+      "user " + user->upn + (required ? " requires" : " does not require") + " MFA",
+      {{"id", user->id}, {"upn", user->upn}, {"mfa_required", required}});
 }
 
 // ---- aad.app.create ------------------------------------------------------------------------
@@ -153,10 +140,10 @@ ActionOutcome run_app_create(const json& args, ActionContext& ctx, const ActionD
     summary["tenant_id"] = tenant.id;
     return summary;
   });
-  if (!app.ok()) return failed(app.status().message());
-  return passed("application " + (*app)["display_name"].get<std::string>() + " (appId " +
-                    (*app)["app_id"].get<std::string>() + ")",
-                *app);
+  if (!app.ok()) return action_failed(app.status().message());
+  return action_passed("application " + (*app)["display_name"].get<std::string>() + " (appId " +
+                           (*app)["app_id"].get<std::string>() + ")",
+                       *app);
 }
 
 // ---- credentials ---------------------------------------------------------------------------
@@ -216,13 +203,13 @@ ActionOutcome run_add_secret(const json& args, ActionContext& ctx, const ActionD
     a.password_credentials.push_back(added);
     return Status::Ok();
   });
-  if (!app.ok()) return failed(app.status().message());
-  return passed("secret " + added.key_id + " added to " + app->display_name,
-                {{"app_id", app->app_id},
-                 {"key_id", added.key_id},
-                 {"secret", added.secret},
-                 {"hint", added.hint},
-                 {"end", format_iso8601(added.end)}});
+  if (!app.ok()) return action_failed(app.status().message());
+  return action_passed("secret " + added.key_id + " added to " + app->display_name,
+                       {{"app_id", app->app_id},
+                        {"key_id", added.key_id},
+                        {"secret", added.secret},
+                        {"hint", added.hint},
+                        {"end", format_iso8601(added.end)}});
 }
 
 ActionOutcome run_add_certificate(const json& args, ActionContext& ctx, const ActionDeps& deps) {
@@ -236,14 +223,14 @@ ActionOutcome run_add_certificate(const json& args, ActionContext& ctx, const Ac
     a.key_credentials.push_back(added);
     return Status::Ok();
   });
-  if (!app.ok()) return failed(app.status().message());
-  return passed("certificate " + added.display_name + " added to " + app->display_name,
-                {{"app_id", app->app_id},
-                 {"key_id", added.key_id},
-                 {"thumbprint", added.thumbprint_b64},
-                 {"display_name", added.display_name},
-                 {"start", format_iso8601(added.start)},
-                 {"end", format_iso8601(added.end)}});
+  if (!app.ok()) return action_failed(app.status().message());
+  return action_passed("certificate " + added.display_name + " added to " + app->display_name,
+                       {{"app_id", app->app_id},
+                        {"key_id", added.key_id},
+                        {"thumbprint", added.thumbprint_b64},
+                        {"display_name", added.display_name},
+                        {"start", format_iso8601(added.start)},
+                        {"end", format_iso8601(added.end)}});
 }
 
 ActionOutcome run_expire_secret(const json& args, ActionContext& ctx, const ActionDeps& deps) {
@@ -263,9 +250,10 @@ ActionOutcome run_expire_secret(const json& args, ActionContext& ctx, const Acti
                           : "app: " + a.display_name + " has no secrets");
     return Status::Ok();
   });
-  if (!app.ok()) return failed(app.status().message());
-  return passed(std::to_string(expired.size()) + " secret(s) of " + app->display_name + " expired",
-                {{"app_id", app->app_id}, {"expired", expired}, {"end", format_iso8601(end)}});
+  if (!app.ok()) return action_failed(app.status().message());
+  return action_passed(
+      std::to_string(expired.size()) + " secret(s) of " + app->display_name + " expired",
+      {{"app_id", app->app_id}, {"expired", expired}, {"end", format_iso8601(end)}});
 }
 
 using RunFn = ActionOutcome (*)(const json&, ActionContext&, const ActionDeps&);
@@ -374,7 +362,7 @@ void register_aad_actions(ActionRegistry& registry, const ActionDeps& deps) {
     auto run = s.run;
     ActionFn fn = [validate, run, deps](const json& args, ActionContext& ctx) {
       // Arguments are checked again after the runner resolved their ${...} references.
-      if (Status st = validate(args); !st.ok()) return failed("args: " + st.message());
+      if (Status st = validate(args); !st.ok()) return action_failed("args: " + st.message());
       return run(args, ctx, deps);
     };
     registry.add({s.name, s.summary, s.required, s.optional, std::move(fn), s.validate});

@@ -2,7 +2,7 @@
 #pragma once
 
 #include "emulator/aad/actions.h"
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 
 #include <nlohmann/json.hpp>
 
@@ -12,9 +12,6 @@
 #include <utility>
 
 namespace emu::aad::internal {
-
-ActionOutcome passed(std::string message, nlohmann::json output);
-ActionOutcome failed(std::string message);
 
 // InvalidArgument "<key>: must be a string" / "must be true or false" for a present key of
 // the wrong type ("must be an object" when `args` is not an object).

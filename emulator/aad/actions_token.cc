@@ -1,7 +1,7 @@
 // aad.keys.roll (signing-key rollover) and aad.token.acquire (a token request over real HTTP
 // to the lab's "aad" endpoint, its answer exposed for expectations).
 #include "emulator/aad/actions_internal.h"
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/http/message.h"
 
 namespace emu::aad::internal {
@@ -40,13 +40,13 @@ ActionOutcome token_outcome(const json& body, const std::string& what) {
   const std::string token = body.value("access_token", "");
   auto jwt = parse_jwt(token);
   if (!jwt.ok())
-    return failed(what + " -> 200 but access_token is not a JWT: " + jwt.status().message());
+    return action_failed(what + " -> 200 but access_token is not a JWT: " + jwt.status().message());
   out["claims"] = jwt->payload;
   out["access_token"] = token;
   for (const char* key : {"refresh_token", "scope", "resource"})
     if (body.contains(key)) out[key] = body[key];
   std::string aud = jwt->payload.value("aud", "");
-  return passed(what + " -> 200 (aud " + aud + ")", std::move(out));
+  return action_passed(what + " -> 200 (aud " + aud + ")", std::move(out));
 }
 
 ActionOutcome error_outcome(int status, const json& body, const std::string& what) {
@@ -58,7 +58,7 @@ ActionOutcome error_outcome(int status, const json& body, const std::string& wha
               {"aadsts", first},
               {"error_description", body.value("error_description", "")}};
   std::string code = first.is_number() ? " AADSTS" + first.dump() : "";
-  return passed(what + " -> " + std::to_string(status) + code, std::move(out));
+  return action_passed(what + " -> " + std::to_string(status) + code, std::move(out));
 }
 
 }  // namespace
@@ -83,10 +83,11 @@ ActionOutcome run_keys_roll(const json& args, ActionContext& ctx, const ActionDe
     }
     return added;
   });
-  if (!kid.ok()) return failed("key rollover failed: " + kid.status().message());
-  return passed("signing key " + *kid + " active" +
-                    (removed.empty() ? "" : ", " + std::to_string(removed.size()) + " removed"),
-                {{"kid", *kid}, {"previous_kid", previous}, {"removed", removed}});
+  if (!kid.ok()) return action_failed("key rollover failed: " + kid.status().message());
+  return action_passed(
+      "signing key " + *kid + " active" +
+          (removed.empty() ? "" : ", " + std::to_string(removed.size()) + " removed"),
+      {{"kid", *kid}, {"previous_kid", previous}, {"removed", removed}});
 }
 
 Status validate_token_acquire(const json& args) {
@@ -109,7 +110,7 @@ ActionOutcome run_token_acquire(const json& args, ActionContext& ctx, const Acti
   std::string tenant = args.value("tenant", "");
   if (tenant.empty()) {
     auto t = on_io(ctx, [&] { return resolve_tenant(deps.directory, args); });
-    if (!t.ok()) return failed(t.status().message());
+    if (!t.ok()) return action_failed(t.status().message());
     tenant = t->domain;
   }
   HttpCall call;
@@ -121,12 +122,12 @@ ActionOutcome run_token_acquire(const json& args, ActionContext& ctx, const Acti
   call.body = form_body(args);
   const std::string what = args.value("grant", kGrants[0]) + " token from " + call.target;
   auto ex = ctx.http(call);
-  if (!ex.ok()) return failed(what + ": " + ex.status().message());
+  if (!ex.ok()) return action_failed(what + ": " + ex.status().message());
   json body = json::parse(ex->body, nullptr, false);
   if (body.is_discarded() || !body.is_object())
-    return failed(what + " -> " + std::to_string(ex->status) +
-                  " with a body that is not a JSON "
-                  "object");
+    return action_failed(what + " -> " + std::to_string(ex->status) +
+                         " with a body that is not a JSON "
+                         "object");
   if (ex->status == 200) return token_outcome(body, what);
   return error_outcome(ex->status, body, what);
 }

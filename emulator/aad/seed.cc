@@ -1,7 +1,7 @@
 // Seeding the Entra ID directory from a scenario's lab section (see seed.h).
 #include "emulator/aad/seed.h"
 
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/http/message.h"
 
 #include <openssl/asn1.h>

@@ -4,7 +4,7 @@
 // before anything is written. Not thread-safe: runs on the lab's I/O thread, like Directory.
 #pragma once
 
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/status.h"
@@ -23,8 +23,7 @@ struct SeedDeps {
   IdSource& ids;
 };
 
-// Password of seeded users that name none.
-inline constexpr const char* kDefaultUserPassword = "P@ssw0rd!";
+// Seeded users that name no password get kDefaultUserPassword (public/well_known.h).
 
 // Structural checks, no state touched. `path` prefixes every message ("lab.tenant",
 // "lab.tenants[0].users[2]", or "" for a scenario action's args); messages read

@@ -1,7 +1,7 @@
 // Strict structural checks of the Entra ID seed specs (see seed.h): every key known, every
 // value of the right type, messages naming the JSON path.
 #include "emulator/aad/seed.h"
-#include "emulator/core/actions.h"
+#include "emulator/core/json_args.h"
 
 #include <cctype>
 #include <span>
@@ -31,12 +31,6 @@ struct Field {
   bool required = false;
 };
 
-std::string join(const std::string& path, std::string_view key) {
-  return path.empty() ? std::string(key) : path + "." + std::string(key);
-}
-
-std::string at(const std::string& path, size_t i) { return path + "[" + std::to_string(i) + "]"; }
-
 bool is_guid(const std::string& s) {
   if (s.size() != 36) return false;
   for (size_t i = 0; i < s.size(); ++i) {
@@ -62,7 +56,8 @@ Status check_value(const json& v, Type type, const std::string& where) {
     case Type::kStrings:
       if (!v.is_array()) return InvalidArgument(where + ": must be an array of strings");
       for (size_t i = 0; i < v.size(); ++i)
-        if (!v[i].is_string()) return InvalidArgument(at(where, i) + ": must be a string");
+        if (!v[i].is_string())
+          return InvalidArgument(json_index_path(where, i) + ": must be a string");
       return Status::Ok();
     case Type::kObject:
       if (!v.is_object()) return InvalidArgument(where + ": must be an object");
@@ -97,16 +92,13 @@ Status check_fields(const json& obj, const std::string& path, std::span<const Fi
     const Field* field = nullptr;
     for (const Field& f : fields)
       if (f.name == key) field = &f;
-    if (field == nullptr) {
-      std::string message = join(path, key) + ": unknown key";
-      if (auto near = nearest_name(key, names)) message += "; did you mean '" + *near + "'?";
-      return InvalidArgument(message);
-    }
-    EMU_RETURN_IF_ERROR(check_value(value, field->type, join(path, key)));
+    if (field == nullptr)
+      return InvalidArgument(json_key_path(path, key) + ": " + unknown_key_message(key, names));
+    EMU_RETURN_IF_ERROR(check_value(value, field->type, json_key_path(path, key)));
   }
   for (const Field& f : fields)
     if (f.required && !obj.contains(f.name))
-      return InvalidArgument(join(path, f.name) + ": required");
+      return InvalidArgument(json_key_path(path, f.name) + ": required");
   return Status::Ok();
 }
 
@@ -116,7 +108,7 @@ Status check_each(const json& obj, std::string_view key, const std::string& path
   auto it = obj.find(key);
   if (it == obj.end()) return Status::Ok();
   for (size_t i = 0; i < it->size(); ++i)
-    EMU_RETURN_IF_ERROR(check((*it)[i], at(join(path, key), i)));
+    EMU_RETURN_IF_ERROR(check((*it)[i], json_index_path(json_key_path(path, key), i)));
   return Status::Ok();
 }
 
@@ -161,8 +153,9 @@ Status check_certificate(const json& cert, const std::string& path) {
   EMU_RETURN_IF_ERROR(check_fields(cert, path, kCertificateFields));
   IdSource scratch(0);
   auto parsed = key_credential_from_pem(cert["pem"].get<std::string>(), scratch);
-  return parsed.ok() ? Status::Ok()
-                     : InvalidArgument(join(path, "pem") + ": " + parsed.status().message());
+  return parsed.ok()
+             ? Status::Ok()
+             : InvalidArgument(json_key_path(path, "pem") + ": " + parsed.status().message());
 }
 
 }  // namespace
@@ -173,7 +166,8 @@ Status validate_user_spec(const json& spec, const std::string& path) {
   const size_t atsign = upn.find('@');
   if (atsign == 0 || atsign == std::string::npos || atsign + 1 == upn.size() ||
       upn.find('@', atsign + 1) != std::string::npos)
-    return InvalidArgument(join(path, "upn") + ": must be <name>@<domain>, got '" + upn + "'");
+    return InvalidArgument(json_key_path(path, "upn") + ": must be <name>@<domain>, got '" + upn +
+                           "'");
   return Status::Ok();
 }
 
@@ -181,7 +175,7 @@ Status validate_app_spec(const json& spec, const std::string& path) {
   EMU_RETURN_IF_ERROR(check_fields(spec, path, kAppFields));
   if (spec.contains("redirect_uris"))
     EMU_RETURN_IF_ERROR(
-        check_fields(spec["redirect_uris"], join(path, "redirect_uris"), kRedirectFields));
+        check_fields(spec["redirect_uris"], json_key_path(path, "redirect_uris"), kRedirectFields));
   EMU_RETURN_IF_ERROR(check_each(spec, "secrets", path, [](const json& s, const std::string& p) {
     return check_fields(s, p, kSecretFields);
   }));
@@ -198,7 +192,7 @@ Status validate_app_spec(const json& spec, const std::string& path) {
       spec.contains("app_permissions") || spec.contains("delegated_permissions");
   if (wants_permissions && !spec.value("service_principal", true))
     return InvalidArgument(
-        join(path, "service_principal") +
+        json_key_path(path, "service_principal") +
         ": permissions are granted to the service principal; it cannot be false");
   return Status::Ok();
 }
@@ -208,7 +202,7 @@ Status validate_tenant_spec(const json& spec, const std::string& path) {
   const std::string domain = spec["domain"].get<std::string>();
   if (domain.find('.') == std::string::npos || domain.find('@') != std::string::npos ||
       domain.find('/') != std::string::npos)
-    return InvalidArgument(join(path, "domain") + ": not a domain name: '" + domain + "'");
+    return InvalidArgument(json_key_path(path, "domain") + ": not a domain name: '" + domain + "'");
   EMU_RETURN_IF_ERROR(check_each(spec, "users", path, validate_user_spec));
   return check_each(spec, "applications", path, validate_app_spec);
 }
@@ -222,7 +216,7 @@ Status validate_lab(const json& lab) {
   if (!many) return Status::Ok();
   if (!lab["tenants"].is_array()) return InvalidArgument("lab.tenants: must be an array");
   for (size_t i = 0; i < lab["tenants"].size(); ++i)
-    EMU_RETURN_IF_ERROR(validate_tenant_spec(lab["tenants"][i], at("lab.tenants", i)));
+    EMU_RETURN_IF_ERROR(validate_tenant_spec(lab["tenants"][i], json_index_path("lab.tenants", i)));
   return Status::Ok();
 }
 

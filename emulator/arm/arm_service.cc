@@ -1,8 +1,8 @@
 // The ARM party: database, router, the request pipeline every route goes through, reset.
 #include "emulator/arm/arm_service.h"
 
-#include "emulator/aad/principals.h"
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/principals.h"
+#include "emulator/aad/public/token_validator.h"
 #include "emulator/arm/actions/actions.h"
 #include "emulator/arm/catalog/catalog.h"
 #include "emulator/arm/handlers/common.h"

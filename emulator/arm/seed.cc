@@ -2,7 +2,7 @@
 // (array). Documented in emulator/arm/README.md ("Lab section").
 #include "emulator/arm/seed.h"
 
-#include "emulator/aad/principals.h"
+#include "emulator/aad/public/principals.h"
 #include "emulator/arm/catalog/catalog.h"
 #include "emulator/arm/handlers/common.h"
 #include "emulator/arm/handlers/roles.h"

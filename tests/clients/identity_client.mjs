@@ -2,6 +2,9 @@
 // endpoint (authorityHost + disableInstanceDiscovery) and verifies the token with jose against
 // the served JWKS. Prints one JSON object: {"ok":true,"claims":{...}} or
 // {"ok":false,"name","errorCodes","message"}. TLS trust: NODE_EXTRA_CA_CERTS (the lab CA).
+// ISS is the expected issuer, or the URL of an OpenID configuration document
+// (".../.well-known/openid-configuration") whose `issuer` is expected, as a standard validator
+// takes it.
 // usage: node identity_client.mjs AUTHORITY_HOST TENANT CLIENT_ID SECRET SCOPE JWKS_URL AUD ISS
 import https from "node:https";
 import { ClientSecretCredential } from "@azure/identity";
@@ -29,7 +32,10 @@ try {
   });
   const token = await credential.getToken(scope);
   const jwks = createLocalJWKSet(await getJson(jwksUrl));
-  const { payload } = await jwtVerify(token.token, jwks, { audience, issuer });
+  const expectedIssuer = issuer.endsWith("/.well-known/openid-configuration")
+    ? (await getJson(issuer)).issuer
+    : issuer;
+  const { payload } = await jwtVerify(token.token, jwks, { audience, issuer: expectedIssuer });
   console.log(JSON.stringify({ ok: true, claims: payload }));
 } catch (e) {
   console.log(JSON.stringify({

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Unmodified real clients against cmgemu's Entra ID: MSAL Python (client credentials and ROPC,
 # tenant and /adfs authorities, instance discovery off), PyJWT verifying the tokens from the
-# JWKS, @azure/identity ClientSecretCredential and jose; a wrong secret must surface as
-# AADSTS7000215 in each client's own error type.
+# JWKS, @azure/identity ClientSecretCredential and jose (also with the issuer taken from the
+# discovery document); a wrong secret must surface as AADSTS7000215 in each client's own error
+# type.
 # usage: aad_clients_test.sh CMGEMU_BINARY PKI_DIR SOURCE_DIR
 set -euo pipefail
 CMGEMU="$1"
@@ -53,11 +54,27 @@ check() {  # check NAME JSON PYTHON-EXPRESSION-over-r
 
 msal() { $PY "$SRC/tests/e2e/clients/msal_client.py" "$@"; }
 V1ISS="https://sts.windows.net/$TENANT/"
+V2ISS="https://login.microsoftonline.com/$TENANT/v2.0"
+V2API=api://cmgemu-e2e-v2
+V2API_ID=22222222-3333-4444-8555-666666666666
 
 OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
   --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$ARM" --issuer "$V1ISS")"
 check "MSAL client credentials, tenant authority" "$OUT" \
   "r['ok'] and r['claims']['appid']=='$APP' and r['claims']['tid']=='$TENANT' and r['claims']['idtyp']=='app'"
+
+# A validator taking the issuer from discovery accepts the tokens: v1 tokens (ARM) against the
+# v1 document, v2 tokens (an API with accessTokenAcceptedVersion 2) against the v2 document.
+OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
+  --scope "$ARM/.default" --jwks "$AAD/$TENANT/discovery/keys" --audience "$ARM" \
+  --issuer "$AAD/$TENANT/.well-known/openid-configuration")"
+check "PyJWT, v1 token, issuer from the v1 discovery document" "$OUT" \
+  "r['ok'] and r['claims']['iss']=='$V1ISS'"
+OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
+  --scope "$V2API/.default" --jwks "$AAD/$TENANT/discovery/v2.0/keys" --audience "$V2API_ID" \
+  --issuer "$AAD/$TENANT/v2.0/.well-known/openid-configuration")"
+check "PyJWT, v2 token, issuer from the v2 discovery document" "$OUT" \
+  "r['ok'] and r['claims']['ver']=='2.0' and r['claims']['iss']=='$V2ISS' and r['claims']['roles']==['Data.Read']"
 
 OUT="$(msal --authority "$AAD/adfs" --client-id "$APP" --secret "$SECRET" \
   --scope "$ARM/.default" --jwks "$AAD/adfs/discovery/keys" --audience "$ARM" --issuer "$V1ISS")"
@@ -117,13 +134,16 @@ OUT="$(msal --authority "$AAD/$TENANT" --client-id "$APP" --secret "$SECRET" \
 check "a token from the new key verifies" "$OUT" "r['ok']"
 
 node() { command node "$SRC/tests/clients/identity_client.mjs" "$@"; }
-# msal-node drops a default port from the authority and then requires the discovery issuer to
-# match it: give it the URL as a browser would write it.
+# msal-node drops a default port from the authority: give it the URL as a browser would write it.
 AAD="${AAD%:443}"
 OUT="$(node "$AAD" "$TENANT" "$APP" "$SECRET" "$ARM/.default" \
   "$AAD/$TENANT/discovery/v2.0/keys" "$ARM" "$V1ISS")"
 check "@azure/identity ClientSecretCredential + jose" "$OUT" \
   "r['ok'] and r['claims']['appid']=='$APP'"
+OUT="$(node "$AAD" "$TENANT" "$APP" "$SECRET" "$V2API/.default" \
+  "$AAD/$TENANT/discovery/v2.0/keys" "$V2API_ID" "$AAD/$TENANT/v2.0/.well-known/openid-configuration")"
+check "@azure/identity + jose jwtVerify, v2 token, issuer from the v2 discovery document" "$OUT" \
+  "r['ok'] and r['claims']['ver']=='2.0' and r['claims']['iss']=='$V2ISS' and r['claims']['azp']=='$APP'"
 
 # @azure/identity 4.13 wraps every MSAL ServerError, this one included, in
 # AuthenticationRequiredError (dist/esm/msal/utils.js handleMsalError).

@@ -1,8 +1,8 @@
 // The Entra ID party wired into a Lab: seeded from a lab section, served over real loopback
 // HTTPS (discovery, token endpoint, Graph), its tokens checked by Lab::token_validator(), reset
 // by Lab::reset(), and its scenario actions run by the harness.
-#include "emulator/aad/directory.h"
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
+#include "emulator/aad/public/well_known.h"
 #include "emulator/app/lab.h"
 #include "emulator/core/http/message.h"
 #include "harness/lib/generic_actions.h"
@@ -111,7 +111,7 @@ TEST_F(AadLabTest, ListensAsLoginAndGraph) {
   EXPECT_EQ(aad->scheme, "https");
 }
 
-TEST_F(AadLabTest, DiscoveryIssuerFollowsTheHostHeader) {
+TEST_F(AadLabTest, DiscoveryEndpointsFollowTheHostHeaderAndTheIssuerDoesNot) {
   HttpCall call;
   call.target = "/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration";
   HttpExchange ex = send("aad", call);
@@ -123,7 +123,9 @@ TEST_F(AadLabTest, DiscoveryIssuerFollowsTheHostHeader) {
   ex = send("aad", call);
   ASSERT_EQ(ex.status, 200) << ex.body;
   doc = json::parse(ex.body, nullptr, false);
-  EXPECT_EQ(doc["issuer"], "https://login.microsoftonline.com:8443/" + tenant_id_ + "/v2.0");
+  EXPECT_EQ(doc["issuer"], "https://login.microsoftonline.com/" + tenant_id_ + "/v2.0");
+  EXPECT_EQ(doc["token_endpoint"],
+            "https://login.microsoftonline.com:8443/" + tenant_id_ + "/oauth2/v2.0/token");
 }
 
 TEST_F(AadLabTest, ClientCredentialsTokenPassesTheLabValidator) {

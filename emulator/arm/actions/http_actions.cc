@@ -1,6 +1,6 @@
 #include "emulator/arm/actions/http_actions.h"
 
-#include "emulator/aad/seed.h"
+#include "emulator/aad/public/well_known.h"
 #include "emulator/core/azure_client.h"
 
 #include <fstream>

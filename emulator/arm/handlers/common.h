@@ -3,7 +3,7 @@
 // arm_*.cc file. Handlers run on the lab's I/O thread; the store is settled before they run.
 #pragma once
 
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
 #include "emulator/arm/arm_service.h"
 #include "emulator/arm/errors.h"
 #include "emulator/arm/store/store.h"

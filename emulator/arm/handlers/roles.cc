@@ -2,7 +2,7 @@
 // resource-group scope (the REST shapes of azure-mgmt-authorization; codes [C-doc] where named).
 #include "emulator/arm/handlers/roles.h"
 
-#include "emulator/aad/principals.h"
+#include "emulator/aad/public/principals.h"
 #include "emulator/arm/handlers/common.h"
 #include "emulator/core/text.h"
 

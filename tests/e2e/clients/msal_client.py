@@ -15,6 +15,9 @@ import requests
 
 
 def verify(token, jwks_url, audience, issuer):
+    if issuer.endswith("/.well-known/openid-configuration"):
+        # The issuer a standard validator expects: the discovery document's.
+        issuer = requests.get(issuer, timeout=30).json()["issuer"]
     jwks = requests.get(jwks_url, timeout=30).json()
     kid = jwt.get_unverified_header(token)["kid"]
     key = next(k for k in jwt.PyJWKSet.from_dict(jwks).keys if k.key_id == kid)
@@ -33,7 +36,8 @@ def main():
     p.add_argument("--print-token", action="store_true")
     p.add_argument("--jwks", required=True)
     p.add_argument("--audience", required=True)
-    p.add_argument("--issuer", required=True)
+    p.add_argument("--issuer", required=True,
+                   help="the expected iss, or an OpenID configuration URL whose issuer is expected")
     a = p.parse_args()
 
     if a.verify:

@@ -1,8 +1,8 @@
 // Claim sets: v1/v2 access tokens for apps and users, id tokens, client_info, the pairwise
 // subject, opaque IDs and directory role template IDs.
-#include "emulator/aad/claims.h"
+#include "emulator/aad/token/claims.h"
 
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>

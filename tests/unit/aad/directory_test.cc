@@ -1,6 +1,6 @@
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
 
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/store/database.h"
 #include "tests/unit/aad/signing_keys_test_util.h"
 

@@ -1,4 +1,4 @@
-#include "emulator/aad/graph.h"
+#include "emulator/aad/graph/graph.h"
 
 #include "emulator/core/store/database.h"
 

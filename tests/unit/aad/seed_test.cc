@@ -2,8 +2,8 @@
 // and the JSON path every malformed section is reported at.
 #include "emulator/aad/seed.h"
 
-#include "emulator/aad/directory.h"
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/directory/directory.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/store/database.h"
 #include "tests/testlib/test_pki.h"
 

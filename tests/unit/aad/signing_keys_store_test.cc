@@ -1,6 +1,6 @@
 // Signing keys over time: generation into the PKI folder (once, under a lock), reuse of the
 // folder's keys by a fresh database, persistence of rolled and removed keys.
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "tests/testlib/temp_dir.h"
 #include "tests/unit/aad/signing_keys_test_util.h"
 

@@ -1,9 +1,9 @@
 // Signing keys: base64url and JWT splitting, key import/generation in the PKI folder, the JWKS
 // checked with OpenSSL independently of the key set, RS256 signatures, rollover, removal and
 // persistence.
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 
-#include "emulator/aad/rsa_key.h"
+#include "emulator/aad/keys/rsa_key.h"
 #include "tests/testlib/temp_dir.h"
 #include "tests/unit/aad/signing_keys_test_util.h"
 

@@ -3,7 +3,7 @@
 // SigningKeySet over a fresh in-memory database that imports them.
 #pragma once
 
-#include "emulator/aad/signing_keys.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/store/database.h"
 

@@ -1,4 +1,4 @@
-// The token service, driven through its router: OIDC discovery (issuer = origin), JWKS,
+// The token service, driven through its router: OIDC discovery (real-world issuers), JWKS,
 // instance discovery, user realm, and the client_credentials grant with a secret or a
 // certificate assertion, including each AADSTS failure and expiry on the virtual clock.
 #include "tests/testlib/test_pki.h"
@@ -19,14 +19,14 @@ class TokenServiceTest : public TokenServiceFixture {};
 // --- discovery -----------------------------------------------------------------------------
 
 TEST_F(TokenServiceTest, OpenIdConfigurationV2UsesTheRequestOriginAndTenantGuid) {
-  // Named by its domain, on a non-default port: the document speaks the tenant GUID and the
-  // origin the client used (msal-node's issuer check).
+  // Named by its domain, on a non-default port: the endpoints speak the tenant GUID and the
+  // origin the client used; the issuer is the real-world one, whatever the origin.
   auto r = get("/contoso.onmicrosoft.com/v2.0/.well-known/openid-configuration",
                "login.microsoftonline.com:8443");
   ASSERT_EQ(r.status, 200) << r.body;
   Json doc = body(r);
   const std::string origin = "https://login.microsoftonline.com:8443";
-  EXPECT_EQ(doc["issuer"], origin + "/" + tenant_.id + "/v2.0");
+  EXPECT_EQ(doc["issuer"], "https://login.microsoftonline.com/" + tenant_.id + "/v2.0");
   EXPECT_EQ(doc["token_endpoint"], origin + "/" + tenant_.id + "/oauth2/v2.0/token");
   EXPECT_EQ(doc["authorization_endpoint"], origin + "/" + tenant_.id + "/oauth2/v2.0/authorize");
   EXPECT_EQ(doc["device_authorization_endpoint"],
@@ -55,6 +55,55 @@ TEST_F(TokenServiceTest, OpenIdConfigurationV1AndAdfs) {
   EXPECT_EQ(adfs["issuer"], "https://127.0.0.1:8443/adfs");
   EXPECT_EQ(adfs["token_endpoint"], "https://127.0.0.1:8443/adfs/oauth2/token");
   EXPECT_EQ(adfs["jwks_uri"], "https://127.0.0.1:8443/adfs/discovery/keys");
+}
+
+// A validator that takes the issuer from discovery (jose, Microsoft.Identity.Web) must accept
+// the tenant's tokens: each document's issuer is the iss of the tokens of its version, on any
+// origin.
+TEST_F(TokenServiceTest, DiscoveryIssuerIsTheIssOfTheTenantsTokens) {
+  Application api;
+  api.tenant_id = tenant_.id;
+  api.display_name = "v2 API";
+  api.identifier_uris = {"api://v2-api"};
+  api.access_token_version = 2;
+  api = dir_->create_application(api).value();
+  ServicePrincipal api_sp;
+  api_sp.app_id = api.app_id;
+  api_sp.tenant_id = tenant_.id;
+  api_sp.display_name = api.display_name;
+  ASSERT_TRUE(dir_->create_service_principal(api_sp).ok());
+
+  for (const std::string host : {"login.microsoftonline.com", "127.0.0.1:8443"}) {
+    SCOPED_TRACE(host);
+    Json v2_doc = body(get("/" + tenant_.id + "/v2.0/.well-known/openid-configuration", host));
+    Json v1_doc = body(get("/" + tenant_.id + "/.well-known/openid-configuration", host));
+
+    http::Request v2_req =
+        request("POST", token_path(2), app_credentials("api://v2-api/.default"), host);
+    auto v2 = router_->dispatch(v2_req);
+    ASSERT_EQ(v2.status, 200) << v2.body;
+    Json v2_claims = claims(body(v2)["access_token"]);
+    ASSERT_EQ(v2_claims["ver"], "2.0");
+    EXPECT_EQ(v2_claims["iss"], v2_doc["issuer"]);
+
+    http::Request v1_req = request("POST", token_path(1),
+                                   {{"grant_type", "client_credentials"},
+                                    {"client_id", app_.app_id},
+                                    {"client_secret", kSecret},
+                                    {"resource", kArmResource}},
+                                   host);
+    auto v1 = router_->dispatch(v1_req);
+    ASSERT_EQ(v1.status, 200) << v1.body;
+    Json v1_claims = claims(body(v1)["access_token"]);
+    ASSERT_EQ(v1_claims["ver"], "1.0");
+    EXPECT_EQ(v1_claims["iss"], v1_doc["issuer"]);
+
+    // ID tokens too: MSAL Python requires their iss to equal the discovery issuer.
+    http::Request ropc = request("POST", token_path(2), cli_password(user_.upn, kPassword), host);
+    auto user = router_->dispatch(ropc);
+    ASSERT_EQ(user.status, 200) << user.body;
+    EXPECT_EQ(claims(body(user)["id_token"])["iss"], v2_doc["issuer"]);
+  }
 }
 
 TEST_F(TokenServiceTest, OpenIdConfigurationOfAnUnknownTenantIs90002) {

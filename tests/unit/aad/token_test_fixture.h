@@ -4,11 +4,11 @@
 // and helpers to drive the router with http::Request objects and check AADSTS replies.
 #pragma once
 
-#include "emulator/aad/directory.h"
+#include "emulator/aad/directory/directory.h"
+#include "emulator/aad/keys/jws_validator.h"
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/aad/seed.h"
-#include "emulator/aad/signing_keys.h"
-#include "emulator/aad/token_service.h"
-#include "emulator/aad/token_validator_impl.h"
+#include "emulator/aad/token/token_service.h"
 #include "emulator/core/store/database.h"
 #include "tests/unit/aad/signing_keys_test_util.h"
 

@@ -1,7 +1,7 @@
 // The token service's user flows, driven through its router: ROPC (v2, v1, /adfs), refresh
 // tokens, the authorize endpoint with authorization code + PKCE, and the device code flow,
 // with their claim sets and each AADSTS failure.
-#include "emulator/aad/claims.h"
+#include "emulator/aad/token/claims.h"
 #include "tests/unit/aad/token_test_fixture.h"
 
 namespace emu::aad::testing {

@@ -1,6 +1,6 @@
 // The token validator's claim checks: issuer, tenant, audience, lifetime with skew, malformed
 // tokens, the order of the checks, the Authorization header, and the error names.
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
 #include "tests/unit/aad/token_validator_fixture.h"
 
 #include <gmock/gmock.h>

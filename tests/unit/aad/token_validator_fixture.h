@@ -2,9 +2,9 @@
 // kNow, a validator with ARM's audiences, and claim sets for a v1 app and a v2 user token.
 #pragma once
 
-#include "emulator/aad/signing_keys.h"
-#include "emulator/aad/token_validator.h"
-#include "emulator/aad/token_validator_impl.h"
+#include "emulator/aad/keys/jws_validator.h"
+#include "emulator/aad/keys/signing_keys.h"
+#include "emulator/aad/public/token_validator.h"
 #include "tests/unit/aad/signing_keys_test_util.h"
 
 #include <gtest/gtest.h>

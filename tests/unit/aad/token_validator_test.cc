@@ -1,9 +1,9 @@
 // The token validator: round trips of v1 app and v2 user tokens into a Principal, and the
 // rejections that concern the JWS itself (forged or tampered signatures, alg none, HS256 with
 // the public key as secret, unknown keys, rolled and removed keys).
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/token_validator.h"
 
-#include "emulator/aad/rsa_key.h"
+#include "emulator/aad/keys/rsa_key.h"
 #include "tests/testlib/temp_dir.h"
 #include "tests/unit/aad/token_validator_fixture.h"
 

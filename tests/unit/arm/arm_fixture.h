@@ -7,8 +7,8 @@
 #pragma once
 
 #include "certs/pki.h"
-#include "emulator/aad/principals.h"
-#include "emulator/aad/token_validator.h"
+#include "emulator/aad/public/principals.h"
+#include "emulator/aad/public/token_validator.h"
 #include "emulator/arm/arm_service.h"
 #include "emulator/arm/seed.h"
 #include "emulator/arm/store/store.h"
