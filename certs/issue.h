@@ -4,7 +4,7 @@
 // safe to call from several threads on distinct objects.
 #pragma once
 
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/status.h"
 

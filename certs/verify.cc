@@ -1,5 +1,5 @@
 // verify_chain: OpenSSL's own chain verification, used by the emulator and the tests.
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 #include "certs/pki.h"
 
 #include <openssl/err.h>

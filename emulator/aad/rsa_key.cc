@@ -1,6 +1,6 @@
 #include "emulator/aad/rsa_key.h"
 
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 #include "emulator/aad/signing_keys.h"
 
 #include <openssl/bio.h>

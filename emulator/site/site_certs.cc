@@ -1,7 +1,7 @@
 #include "emulator/site/site_certs.h"
 
 #include "certs/issue.h"
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 
 #include <openssl/err.h>
 #include <openssl/evp.h>

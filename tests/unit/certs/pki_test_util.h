@@ -3,7 +3,7 @@
 #pragma once
 
 #include "certs/issue.h"
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 #include "certs/pki.h"
 
 #include <gtest/gtest.h>

@@ -1,6 +1,6 @@
 #include "emulator/site/site_certs.h"
 
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 #include "tests/testlib/temp_dir.h"
 
 #include <gmock/gmock.h>

@@ -1,4 +1,4 @@
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/openssl.h"
 
 #include <openssl/err.h>
 #include <openssl/pem.h>
