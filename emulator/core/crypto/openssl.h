@@ -1,12 +1,14 @@
-// OpenSSL plumbing for the lab PKI: RAII owners for OpenSSL objects, error mapping to
-// emu::Status, PEM/DER conversion, SHA-1 thumbprints, ASN.1 time helpers and atomic file
-// writes. Internal to emu::pki (and its tests); everything here is thread-compatible.
+// RAII owners for the OpenSSL objects cmgemu uses, and the mapping of OpenSSL's error queue to
+// emu::Status. Every function of emu::crypto reports an OpenSSL failure through
+// openssl_error(), so its message carries OpenSSL's reasons. OpenSSL's error queue is
+// per thread; the owners are thread-compatible (one object, one thread at a time, unless
+// OpenSSL documents the object as shareable, as it does for EVP_PKEY and X509 read access).
 #pragma once
 
-#include "emulator/core/clock.h"
 #include "emulator/core/status.h"
 
 #include <openssl/bio.h>
+#include <openssl/bn.h>
 #include <openssl/evp.h>
 #include <openssl/pkcs12.h>
 #include <openssl/x509.h>
@@ -15,9 +17,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
 
-namespace emu::pki {
+namespace emu::crypto {
 
 // unique_ptr owners calling the matching OpenSSL free function.
 template <typename T, void (*Free)(T*)>
@@ -37,6 +38,7 @@ using X509StorePtr = OpenSslPtr<X509_STORE, X509_STORE_free>;
 using X509StoreCtxPtr = OpenSslPtr<X509_STORE_CTX, X509_STORE_CTX_free>;
 using EvpPkeyPtr = OpenSslPtr<EVP_PKEY, EVP_PKEY_free>;
 using EvpPkeyCtxPtr = OpenSslPtr<EVP_PKEY_CTX, EVP_PKEY_CTX_free>;
+using EvpMdCtxPtr = OpenSslPtr<EVP_MD_CTX, EVP_MD_CTX_free>;
 using Asn1IntegerPtr = OpenSslPtr<ASN1_INTEGER, ASN1_INTEGER_free>;
 using Asn1TimePtr = OpenSslPtr<ASN1_TIME, ASN1_TIME_free>;
 using Asn1EnumeratedPtr = OpenSslPtr<ASN1_ENUMERATED, ASN1_ENUMERATED_free>;
@@ -52,36 +54,12 @@ struct X509StackDeleter {
 };
 using X509StackPtr = std::unique_ptr<STACK_OF(X509), X509StackDeleter>;
 
-// Internal("<what>: <OpenSSL error queue text>"); drains the calling thread's error queue.
+// Drains the calling thread's error queue into one line: each reason as OpenSSL's
+// ERR_error_string_n text, oldest first, joined by "; ". "" when the queue is empty.
+std::string openssl_errors();
+
+// Internal("<what>: <openssl_errors()>") ("unknown OpenSSL error" when the queue is empty);
+// drains the calling thread's error queue.
 Status openssl_error(std::string_view what);
 
-// PEM text <-> objects. Parsing failures are InvalidArgument with OpenSSL's reason.
-Result<X509Ptr> parse_cert_pem(std::string_view pem);
-// Every certificate in `pem`, in order; InvalidArgument if there is none.
-Result<std::vector<X509Ptr>> parse_certs_pem(std::string_view pem);
-Result<EvpPkeyPtr> parse_key_pem(std::string_view pem);  // unencrypted PKCS#8 or traditional
-Result<X509CrlPtr> parse_crl_pem(std::string_view pem);
-Result<std::string> cert_to_pem(X509* cert);
-Result<std::string> key_to_pem(EVP_PKEY* key);  // unencrypted PKCS#8
-Result<std::string> crl_to_pem(X509_CRL* crl);
-Result<std::string> crl_to_der(X509_CRL* crl);
-Result<std::string> pkcs12_to_der(PKCS12* p12);
-
-// SHA-1 of the certificate's DER, upper-case hex (the Windows thumbprint).
-Result<std::string> thumbprint(X509* cert);
-
-// Whole seconds since the Unix epoch (floor).
-int64_t to_time_t(TimePoint t);
-// Compares an ASN.1 time with `t`: -1 earlier, 0 equal, 1 later; -2 if unparsable.
-int compare_asn1_time(const ASN1_TIME* asn1, TimePoint t);
-
-// True for an IPv4/IPv6 literal (then it belongs in an iPAddress SAN entry).
-bool is_ip_literal(const std::string& name);
-
-// Reads a whole file; NotFound if it does not exist, Internal on another I/O error.
-Result<std::string> read_file(const std::string& path);
-// Writes `data` to a temporary sibling with `mode` permissions and renames it over `path`,
-// so readers see the old or the new content, never a torn file. Internal on I/O error.
-Status write_file_atomic(const std::string& path, std::string_view data, unsigned mode);
-
-}  // namespace emu::pki
+}  // namespace emu::crypto
