@@ -28,6 +28,15 @@ EvpPkeyPtr fixture_key() {
   return key.ok() ? std::move(key).value() : EvpPkeyPtr(EVP_PKEY_new());
 }
 
+// A spec with subject CN `cn`, valid from `from` to `to`, no extensions, random serial.
+CertificateSpec spec_for(const std::string& cn, const char* from, const char* to) {
+  CertificateSpec spec;
+  spec.common_name = cn;
+  spec.not_before = at(from);
+  spec.not_after = at(to);
+  return spec;
+}
+
 std::vector<std::string> extension_values(X509* cert) {
   std::vector<std::string> out;
   for (int i = 0; i < X509_get_ext_count(cert); ++i) {
@@ -82,10 +91,7 @@ TEST(Cert, IpLiterals) {
 
 TEST(Cert, SelfSignedFromKeyIsDeterministicAndCarriesTheSpec) {
   EvpPkeyPtr key = fixture_key();
-  CertificateSpec spec;
-  spec.common_name = "self";
-  spec.not_before = at("2030-01-01T00:00:00.750Z");
-  spec.not_after = at("2035-01-01T00:00:00Z");
+  CertificateSpec spec = spec_for("self", "2030-01-01T00:00:00.750Z", "2035-01-01T00:00:00Z");
   spec.serial_from_key = true;
   spec.extensions = {{NID_basic_constraints, "critical,CA:FALSE", {}},
                      {NID_key_usage, "critical,digitalSignature", {}},
@@ -114,10 +120,7 @@ TEST(Cert, SelfSignedFromKeyIsDeterministicAndCarriesTheSpec) {
 
 TEST(Cert, RandomSerialsDiffer) {
   EvpPkeyPtr key = fixture_key();
-  CertificateSpec spec;
-  spec.common_name = "self";
-  spec.not_before = at("2030-01-01T00:00:00Z");
-  spec.not_after = at("2031-01-01T00:00:00Z");
+  CertificateSpec spec = spec_for("self", "2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z");
   auto a = build_cert(spec, key.get(), nullptr);
   auto b = build_cert(spec, key.get(), nullptr);
   ASSERT_TRUE(a.ok() && b.ok());
@@ -131,21 +134,16 @@ TEST(Cert, CaSignedCarriesIssuerAuthorityKeyAndAltNames) {
   auto ca_key = generate_rsa_key(2048);
   auto leaf_key = generate_rsa_key(2048);
   ASSERT_TRUE(ca_key.ok() && leaf_key.ok()) << ca_key.status().to_string();
-  CertificateSpec ca_spec;
+  CertificateSpec ca_spec = spec_for("Test CA", "2030-01-01T00:00:00Z", "2040-01-01T00:00:00Z");
   ca_spec.organization = "cmgemu test";
-  ca_spec.common_name = "Test CA";
-  ca_spec.not_before = at("2030-01-01T00:00:00Z");
-  ca_spec.not_after = at("2040-01-01T00:00:00Z");
   ca_spec.extensions = {{NID_basic_constraints, "critical,CA:TRUE", {}},
                         {NID_subject_key_identifier, "hash", {}},
                         {NID_authority_key_identifier, "keyid:always", {}}};
   auto ca = build_cert(ca_spec, ca_key->get(), nullptr);
   ASSERT_TRUE(ca.ok()) << ca.status().to_string();
 
-  CertificateSpec leaf_spec;
-  leaf_spec.common_name = "leaf.cmgemu.test";
-  leaf_spec.not_before = at("2030-01-01T00:00:00Z");
-  leaf_spec.not_after = at("2031-01-01T00:00:00Z");
+  CertificateSpec leaf_spec =
+      spec_for("leaf.cmgemu.test", "2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z");
   leaf_spec.extensions = {{NID_authority_key_identifier, "keyid:always", {}},
                           {NID_subject_alt_name, "", {"leaf.cmgemu.test", "127.0.0.1", "::1"}},
                           {NID_crl_distribution_points, "URI:http://crl.test/x.crl", {}}};
@@ -169,10 +167,7 @@ TEST(Cert, CaSignedCarriesIssuerAuthorityKeyAndAltNames) {
 
 TEST(Cert, BadExtensionValueIsInternalWithTheOpensslReason) {
   EvpPkeyPtr key = fixture_key();
-  CertificateSpec spec;
-  spec.common_name = "x";
-  spec.not_before = at("2030-01-01T00:00:00Z");
-  spec.not_after = at("2031-01-01T00:00:00Z");
+  CertificateSpec spec = spec_for("x", "2030-01-01T00:00:00Z", "2031-01-01T00:00:00Z");
   spec.extensions = {{NID_key_usage, "critical,noSuchUsage", {}}};
   auto cert = build_cert(spec, key.get(), nullptr);
   EXPECT_EQ(cert.status().code(), StatusCode::kInternal);
