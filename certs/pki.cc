@@ -1,7 +1,10 @@
 #include "certs/pki.h"
 
 #include "certs/issue.h"
-#include "certs/openssl_util.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/openssl.h"
+#include "emulator/core/crypto/pem.h"
+#include "emulator/core/files.h"
 
 #include <openssl/err.h>
 
@@ -15,6 +18,25 @@
 
 namespace emu::pki {
 namespace {
+
+using crypto::cert_to_pem;
+using crypto::common_name;
+using crypto::compare_asn1_time;
+using crypto::crl_to_der;
+using crypto::crl_to_pem;
+using crypto::EvpPkeyPtr;
+using crypto::generate_rsa_key;
+using crypto::key_to_pem;
+using crypto::make_pfx;
+using crypto::parse_cert_pem;
+using crypto::parse_crl_pem;
+using crypto::parse_key_pem;
+using crypto::pfx_opens_with;
+using crypto::Signer;
+using crypto::thumbprint;
+using crypto::valid_at;
+using crypto::X509CrlPtr;
+using crypto::X509Ptr;
 
 using std::chrono::hours;
 constexpr hours kDay{24};

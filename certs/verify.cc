@@ -1,11 +1,24 @@
 // verify_chain: OpenSSL's own chain verification, used by the emulator and the tests.
-#include "certs/openssl_util.h"
 #include "certs/pki.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/openssl.h"
+#include "emulator/core/crypto/pem.h"
 
 #include <openssl/err.h>
 
 namespace emu::pki {
 namespace {
+
+using crypto::is_ip_literal;
+using crypto::openssl_error;
+using crypto::parse_certs_pem;
+using crypto::parse_crl_pem;
+using crypto::to_time_t;
+using crypto::X509CrlPtr;
+using crypto::X509Ptr;
+using crypto::X509StackPtr;
+using crypto::X509StoreCtxPtr;
+using crypto::X509StorePtr;
 
 Status set_host(X509_VERIFY_PARAM* param, const std::string& host) {
   if (host.empty()) return Status::Ok();

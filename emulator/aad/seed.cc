@@ -2,15 +2,13 @@
 #include "emulator/aad/seed.h"
 
 #include "emulator/aad/keys/signing_keys.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/digest.h"
+#include "emulator/core/crypto/pem.h"
 #include "emulator/core/http/message.h"
 
-#include <openssl/asn1.h>
-#include <openssl/bio.h>
-#include <openssl/evp.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 
-#include <ctime>
 #include <memory>
 
 namespace emu::aad {
@@ -42,22 +40,6 @@ std::vector<std::string> strings(const json& spec, const char* key) {
   if (auto it = spec.find(key); it != spec.end())
     for (const auto& v : *it) out.push_back(v.get<std::string>());
   return out;
-}
-
-TimePoint from_asn1(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return TimePoint{};
-  return std::chrono::time_point_cast<Duration>(
-      std::chrono::system_clock::from_time_t(timegm(&tm)));
-}
-
-std::string rfc2253_subject(X509* cert) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> out(BIO_new(BIO_s_mem()), BIO_free);
-  if (!out || X509_NAME_print_ex(out.get(), X509_get_subject_name(cert), 0, XN_FLAG_RFC2253) < 0)
-    return "";
-  char* data = nullptr;
-  long len = BIO_get_mem_data(out.get(), &data);
-  return std::string(data, static_cast<size_t>(len));
 }
 
 // The application as the spec describes it, credentials included (not yet stored).
@@ -249,28 +231,19 @@ PasswordCredential make_password_credential(std::string secret, std::string disp
 }
 
 Result<KeyCredential> key_credential_from_pem(std::string_view pem, IdSource& ids) {
-  std::unique_ptr<BIO, decltype(&BIO_free)> in(
-      BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())), BIO_free);
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      in ? PEM_read_bio_X509(in.get(), nullptr, nullptr, nullptr) : nullptr, X509_free);
-  if (!cert) return InvalidArgument("no PEM certificate (-----BEGIN CERTIFICATE-----) found");
-  const int len = i2d_X509(cert.get(), nullptr);
-  if (len <= 0) return InvalidArgument("the certificate cannot be encoded as DER");
-  std::string der(static_cast<size_t>(len), '\0');
-  auto* p = reinterpret_cast<unsigned char*>(der.data());
-  i2d_X509(cert.get(), &p);
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int digest_len = 0;
-  if (EVP_Digest(der.data(), der.size(), digest, &digest_len, EVP_sha1(), nullptr) != 1)
-    return Internal("SHA-1 of the certificate failed");
+  auto cert = crypto::parse_cert_pem(pem);
+  if (!cert.ok()) return InvalidArgument("no PEM certificate (-----BEGIN CERTIFICATE-----) found");
+  auto der = crypto::cert_to_der(cert->get());
+  if (!der.ok()) return InvalidArgument("the certificate cannot be encoded as DER");
+  auto x5t = crypto::x5t_of_der(*der);
+  if (!x5t.ok()) return Internal("SHA-1 of the certificate failed");
   KeyCredential k;
   k.key_id = ids.guid();
-  k.display_name = rfc2253_subject(cert.get());
-  k.cert_der = std::move(der);
-  k.thumbprint_b64 =
-      base64url_encode(std::string_view(reinterpret_cast<char*>(digest), digest_len));
-  k.start = from_asn1(X509_get0_notBefore(cert.get()));
-  k.end = from_asn1(X509_get0_notAfter(cert.get()));
+  k.display_name = crypto::name_rfc2253(X509_get_subject_name(cert->get()));
+  k.cert_der = std::move(der).value();
+  k.thumbprint_b64 = std::move(x5t).value();
+  k.start = crypto::asn1_to_time(X509_get0_notBefore(cert->get())).value_or(TimePoint{});
+  k.end = crypto::asn1_to_time(X509_get0_notAfter(cert->get())).value_or(TimePoint{});
   return k;
 }
 

@@ -2,13 +2,12 @@
 // certificate key credentials (keyCredentials in POST/PATCH bodies).
 
 #include "emulator/aad/graph/graph_internal.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/digest.h"
+#include "emulator/core/crypto/pem.h"
 
 #include <openssl/evp.h>
-#include <openssl/sha.h>
 #include <openssl/x509.h>
-
-#include <ctime>
-#include <memory>
 
 namespace emu::aad::graph {
 namespace {
@@ -30,26 +29,6 @@ std::optional<std::string> base64_decode(std::string_view text) {
   size_t padding = clean.size() - clean.find_last_not_of('=') - 1;
   out.resize(static_cast<size_t>(n) - padding);
   return out;
-}
-
-std::string base64url_sha1(std::string_view bytes) {
-  unsigned char digest[SHA_DIGEST_LENGTH];
-  SHA1(reinterpret_cast<const unsigned char*>(bytes.data()), bytes.size(), digest);
-  unsigned char b64[4 * ((SHA_DIGEST_LENGTH + 2) / 3) + 1];
-  int n = EVP_EncodeBlock(b64, digest, SHA_DIGEST_LENGTH);
-  std::string out(reinterpret_cast<char*>(b64), static_cast<size_t>(n));
-  for (char& c : out) {
-    if (c == '+') c = '-';
-    if (c == '/') c = '_';
-  }
-  while (!out.empty() && out.back() == '=') out.pop_back();
-  return out;
-}
-
-std::optional<TimePoint> asn1_time(const ASN1_TIME* t) {
-  std::tm tm{};
-  if (t == nullptr || ASN1_TIME_to_tm(t, &tm) != 1) return std::nullopt;
-  return TimePoint(std::chrono::seconds(timegm(&tm)));
 }
 
 Status invalid_key_credentials() {
@@ -76,10 +55,8 @@ Status read_date(const json& obj, const char* key, TimePoint& out, std::string_v
 Result<KeyCredential> new_key_credential(const json& entry, IdSource& ids) {
   auto der = base64_decode(string_field(entry, "key"));
   if (!der) return invalid_key_credentials();
-  const auto* p = reinterpret_cast<const unsigned char*>(der->data());
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      d2i_X509(nullptr, &p, static_cast<long>(der->size())), X509_free);
-  if (!cert) return invalid_key_credentials();
+  auto cert = crypto::parse_cert_der(*der);
+  if (!cert.ok()) return invalid_key_credentials();
   KeyCredential k;
   k.key_id = string_field(entry, "keyId");
   if (k.key_id.empty()) k.key_id = ids.guid();
@@ -87,10 +64,12 @@ Result<KeyCredential> new_key_credential(const json& entry, IdSource& ids) {
     k.display_name = name->get<std::string>();
   }
   k.cert_der = *der;
-  k.thumbprint_b64 = base64url_sha1(*der);
-  auto not_before = asn1_time(X509_get0_notBefore(cert.get()));
-  auto not_after = asn1_time(X509_get0_notAfter(cert.get()));
-  if (!not_before || !not_after) return invalid_key_credentials();
+  auto x5t = crypto::x5t_of_der(*der);
+  if (!x5t.ok()) return x5t.status();
+  k.thumbprint_b64 = std::move(x5t).value();
+  auto not_before = crypto::asn1_to_time(X509_get0_notBefore(cert->get()));
+  auto not_after = crypto::asn1_to_time(X509_get0_notAfter(cert->get()));
+  if (!not_before.ok() || !not_after.ok()) return invalid_key_credentials();
   k.start = *not_before;
   k.end = *not_after;
   EMU_RETURN_IF_ERROR(read_date(entry, "startDateTime", k.start, "startDateTime"));

@@ -3,12 +3,11 @@
 // the PKCE S256 transform.
 #include "emulator/aad/keys/signing_keys.h"
 #include "emulator/aad/token/token_internal.h"
+#include "emulator/core/crypto/digest.h"
+#include "emulator/core/crypto/jws.h"
+#include "emulator/core/crypto/pem.h"
 
-#include <openssl/evp.h>
-#include <openssl/rsa.h>
 #include <openssl/x509.h>
-
-#include <memory>
 
 namespace emu::aad::internal {
 namespace {
@@ -16,23 +15,6 @@ namespace {
 // Clock skew tolerated on an assertion's exp/nbf (inferred: Entra's exact value is not
 // published; 5 minutes is the customary default of Microsoft's validators).
 constexpr auto kAssertionSkew = std::chrono::minutes(5);
-
-std::string digest(std::string_view data, const EVP_MD* md) {
-  unsigned char out[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (EVP_Digest(data.data(), data.size(), out, &len, md, nullptr) != 1) return {};
-  return std::string(reinterpret_cast<const char*>(out), len);
-}
-
-std::string upper_hex(std::string_view bytes) {
-  static const char* kHex = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : bytes) {
-    out.push_back(kHex[c >> 4]);
-    out.push_back(kHex[c & 15]);
-  }
-  return out;
-}
 
 std::string header_string(const nlohmann::json& header, const char* name) {
   auto it = header.find(name);
@@ -42,23 +24,11 @@ std::string header_string(const nlohmann::json& header, const char* name) {
 // True iff `signature` is an RS256 (or PS256) signature of `input` by the certificate's key.
 bool verify_with_cert(std::string_view cert_der, bool pss, std::string_view input,
                       std::string_view signature) {
-  const auto* p = reinterpret_cast<const unsigned char*>(cert_der.data());
-  std::unique_ptr<X509, decltype(&X509_free)> cert(
-      d2i_X509(nullptr, &p, static_cast<long>(cert_der.size())), X509_free);
-  if (!cert) return false;
-  std::unique_ptr<EVP_PKEY, decltype(&EVP_PKEY_free)> key(X509_get_pubkey(cert.get()),
-                                                          EVP_PKEY_free);
-  if (!key || EVP_PKEY_base_id(key.get()) != EVP_PKEY_RSA) return false;
-  std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)> ctx(EVP_MD_CTX_new(), EVP_MD_CTX_free);
-  EVP_PKEY_CTX* pctx = nullptr;
-  if (!ctx || EVP_DigestVerifyInit(ctx.get(), &pctx, EVP_sha256(), nullptr, key.get()) != 1)
-    return false;
-  if (pss && (EVP_PKEY_CTX_set_rsa_padding(pctx, RSA_PKCS1_PSS_PADDING) != 1 ||
-              EVP_PKEY_CTX_set_rsa_pss_saltlen(pctx, RSA_PSS_SALTLEN_DIGEST) != 1))
-    return false;
-  return EVP_DigestVerify(ctx.get(), reinterpret_cast<const unsigned char*>(signature.data()),
-                          signature.size(), reinterpret_cast<const unsigned char*>(input.data()),
-                          input.size()) == 1;
+  auto cert = crypto::parse_cert_der(cert_der);
+  if (!cert.ok()) return false;
+  EVP_PKEY* key = X509_get0_pubkey(cert->get());
+  return pss ? crypto::ps256_verify(key, input, signature)
+             : crypto::rs256_verify(key, input, signature);
 }
 
 // The token endpoint URLs (and issuer forms) an assertion's aud may name for this call.
@@ -91,7 +61,7 @@ std::optional<TimePoint> numeric_time(const nlohmann::json& payload, const char*
 }  // namespace
 
 std::string pkce_s256(std::string_view verifier) {
-  return base64url_encode(digest(verifier, EVP_sha256()));
+  return base64url_encode(crypto::sha256(verifier).value_or(""));
 }
 
 std::optional<AadError> verify_client_assertion(const Call& call, const Tenant& tenant,
@@ -107,14 +77,15 @@ std::optional<AadError> verify_client_assertion(const Call& call, const Tenant& 
   const std::string kid = header_string(jwt->header, "kid");
   std::string thumbprint = kid;
   if (auto raw = base64url_decode(!x5t.empty() ? x5t : x5t256); raw.ok() && !raw->empty())
-    thumbprint = upper_hex(*raw);
+    thumbprint = crypto::upper_hex(*raw);
   const KeyCredential* key = nullptr;
   for (const auto& kc : app.key_credentials) {
-    bool match = (!x5t.empty() && x5t == kc.thumbprint_b64) ||
-                 (!x5t256.empty() && x5t256 == base64url_encode(digest(kc.cert_der, EVP_sha256())));
+    bool match =
+        (!x5t.empty() && x5t == kc.thumbprint_b64) ||
+        (!x5t256.empty() && x5t256 == base64url_encode(crypto::sha256(kc.cert_der).value_or("")));
     if (x5t.empty() && x5t256.empty() && !kid.empty()) {
       match = kid == kc.thumbprint_b64 ||
-              http::iequals(kid, upper_hex(digest(kc.cert_der, EVP_sha1())));
+              http::iequals(kid, crypto::thumbprint_of_der(kc.cert_der).value_or(""));
     }
     if (match) key = &kc;
   }

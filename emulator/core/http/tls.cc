@@ -1,9 +1,11 @@
 #include "emulator/core/http/tls.h"
 
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/openssl.h"
+#include "emulator/core/crypto/pem.h"
 #include "emulator/core/http/message.h"
 
 #include <openssl/err.h>
-#include <openssl/pem.h>
 #include <openssl/x509.h>
 #include <openssl/x509v3.h>
 
@@ -14,34 +16,7 @@ namespace {
 
 namespace ssl = boost::asio::ssl;
 
-struct BioFree {
-  void operator()(BIO* b) const { BIO_free(b); }
-};
-struct X509Free {
-  void operator()(X509* x) const { X509_free(x); }
-};
-struct CrlFree {
-  void operator()(X509_CRL* c) const { X509_CRL_free(c); }
-};
-struct KeyFree {
-  void operator()(EVP_PKEY* k) const { EVP_PKEY_free(k); }
-};
-using KeyPtr = std::unique_ptr<EVP_PKEY, KeyFree>;
-using BioPtr = std::unique_ptr<BIO, BioFree>;
-using X509Ptr = std::unique_ptr<X509, X509Free>;
-using CrlPtr = std::unique_ptr<X509_CRL, CrlFree>;
-
-// Drains OpenSSL's thread-local error queue into one line ("" when empty).
-std::string openssl_errors() {
-  std::string out;
-  char buf[256];
-  while (unsigned long e = ERR_get_error()) {
-    ERR_error_string_n(e, buf, sizeof buf);
-    if (!out.empty()) out += "; ";
-    out += buf;
-  }
-  return out;
-}
+using crypto::openssl_errors;
 
 Status tls_error(const ListenerConfig& config, std::string_view what, std::string reason = "") {
   if (reason.empty()) reason = openssl_errors();
@@ -49,10 +24,6 @@ Status tls_error(const ListenerConfig& config, std::string_view what, std::strin
   std::string msg = "listener '" + config.name + "': " + std::string(what);
   if (!reason.empty()) msg += ": " + reason;
   return InvalidArgument(std::move(msg));
-}
-
-BioPtr mem_bio(const std::string& pem) {
-  return BioPtr(BIO_new_mem_buf(pem.data(), static_cast<int>(pem.size())));
 }
 
 int verify_record_index() {
@@ -87,27 +58,23 @@ int on_servername(SSL* ssl, int* /*alert*/, void* arg) {
 // Trust store, CA names and CRLs for client certificates, on one context.
 Status load_client_trust(const ListenerConfig& config, SSL_CTX* ctx) {
   X509_STORE* store = SSL_CTX_get_cert_store(ctx);
-  BioPtr bio = mem_bio(config.client_ca_pem);
-  int roots = 0;
-  while (X509Ptr ca{PEM_read_bio_X509(bio.get(), nullptr, nullptr, nullptr)}) {
-    if (X509_STORE_add_cert(store, ca.get()) != 1 || SSL_CTX_add_client_CA(ctx, ca.get()) != 1) {
-      return tls_error(config, "cannot add client CA");
+  if (!config.client_ca_pem.empty()) {
+    auto roots = crypto::parse_certs_pem(config.client_ca_pem);
+    if (!roots.ok()) {
+      return tls_error(config, "client_ca_pem holds no certificate", "no PEM certificate found");
     }
-    ++roots;
-  }
-  ERR_clear_error();  // the loop ends on a "no start line" error
-  if (!config.client_ca_pem.empty() && roots == 0) {
-    return tls_error(config, "client_ca_pem holds no certificate", "no PEM certificate found");
+    for (const crypto::X509Ptr& ca : *roots) {
+      if (X509_STORE_add_cert(store, ca.get()) != 1 || SSL_CTX_add_client_CA(ctx, ca.get()) != 1) {
+        return tls_error(config, "cannot add client CA");
+      }
+    }
   }
   if (config.client_crl_pem.empty()) return Status::Ok();
-  BioPtr crl_bio = mem_bio(config.client_crl_pem);
-  int crls = 0;
-  while (CrlPtr crl{PEM_read_bio_X509_CRL(crl_bio.get(), nullptr, nullptr, nullptr)}) {
+  auto crls = crypto::parse_crls_pem(config.client_crl_pem);
+  if (!crls.ok()) return tls_error(config, "client_crl_pem holds no CRL", "no PEM CRL found");
+  for (const crypto::X509CrlPtr& crl : *crls) {
     if (X509_STORE_add_crl(store, crl.get()) != 1) return tls_error(config, "cannot add CRL");
-    ++crls;
   }
-  ERR_clear_error();
-  if (crls == 0) return tls_error(config, "client_crl_pem holds no CRL", "no PEM CRL found");
   X509_STORE_set_flags(store, X509_V_FLAG_CRL_CHECK);
   return Status::Ok();
 }
@@ -132,10 +99,10 @@ Status configure_context(const ListenerConfig& config, const SniCertificate& cer
   boost::system::error_code ec;
   context.use_certificate_chain(boost::asio::buffer(cert.cert_chain_pem), ec);
   if (ec) return tls_error(config, "bad certificate chain PEM", ec.message());
-  BioPtr key_bio = mem_bio(cert.key_pem);
-  KeyPtr key(PEM_read_bio_PrivateKey(key_bio.get(), nullptr, nullptr, nullptr));
-  if (!key) return tls_error(config, "bad private key PEM");
-  if (SSL_CTX_use_PrivateKey(ctx, key.get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
+  auto key = crypto::parse_key_pem(cert.key_pem, "bad private key PEM");
+  if (!key.ok())
+    return InvalidArgument("listener '" + config.name + "': " + key.status().message());
+  if (SSL_CTX_use_PrivateKey(ctx, key->get()) != 1 || SSL_CTX_check_private_key(ctx) != 1) {
     return tls_error(config, "private key does not match the certificate");
   }
 
@@ -151,37 +118,6 @@ Status configure_context(const ListenerConfig& config, const SniCertificate& cer
       break;
   }
   return load_client_trust(config, ctx);
-}
-
-std::string name_rfc2253(const X509_NAME* name) {
-  BioPtr bio(BIO_new(BIO_s_mem()));
-  if (!bio || X509_NAME_print_ex(bio.get(), name, 0, XN_FLAG_RFC2253) < 0) return "";
-  char* data = nullptr;
-  long len = BIO_get_mem_data(bio.get(), &data);
-  return len > 0 ? std::string(data, static_cast<size_t>(len)) : std::string();
-}
-
-std::string sha1_thumbprint(const X509* cert) {
-  unsigned char md[EVP_MAX_MD_SIZE];
-  unsigned int len = 0;
-  if (X509_digest(cert, EVP_sha1(), md, &len) != 1) return "";
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(len * 2);
-  for (unsigned int i = 0; i < len; ++i) {
-    out += kHex[md[i] >> 4];
-    out += kHex[md[i] & 0xF];
-  }
-  return out;
-}
-
-std::string to_der(X509* cert) {
-  int len = i2d_X509(cert, nullptr);
-  if (len <= 0) return "";
-  std::string der(static_cast<size_t>(len), '\0');
-  auto* p = reinterpret_cast<unsigned char*>(der.data());
-  i2d_X509(cert, &p);
-  return der;
 }
 
 }  // namespace
@@ -254,17 +190,17 @@ void prepare_connection(SSL* ssl, TimePoint now, ClientVerifyRecord* record) {
 ClientCertInfo client_cert_info(SSL* ssl, ClientCertMode mode, const ClientVerifyRecord& record) {
   ClientCertInfo info;
   if (mode == ClientCertMode::kNone) return info;
-  X509Ptr cert(SSL_get1_peer_certificate(ssl));
+  crypto::X509Ptr cert(SSL_get1_peer_certificate(ssl));
   if (!cert) return info;
   info.presented = true;
   long result = SSL_get_verify_result(ssl);
   int error = record.first_error != X509_V_OK ? record.first_error : static_cast<int>(result);
   info.verified = error == X509_V_OK;
   if (!info.verified) info.verify_error = X509_verify_cert_error_string(error);
-  info.subject = name_rfc2253(X509_get_subject_name(cert.get()));
-  info.issuer = name_rfc2253(X509_get_issuer_name(cert.get()));
-  info.thumbprint_sha1 = sha1_thumbprint(cert.get());
-  info.der = to_der(cert.get());
+  info.subject = crypto::name_rfc2253(X509_get_subject_name(cert.get()));
+  info.issuer = crypto::name_rfc2253(X509_get_issuer_name(cert.get()));
+  info.thumbprint_sha1 = crypto::thumbprint(cert.get()).value_or("");
+  info.der = crypto::cert_to_der(cert.get()).value_or("");
   return info;
 }
 

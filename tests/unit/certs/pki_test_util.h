@@ -3,8 +3,10 @@
 #pragma once
 
 #include "certs/issue.h"
-#include "certs/openssl_util.h"
 #include "certs/pki.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/openssl.h"
+#include "emulator/core/crypto/pem.h"
 
 #include <gtest/gtest.h>
 #include <openssl/x509.h>
@@ -12,6 +14,29 @@
 #include <chrono>
 #include <string>
 #include <vector>
+
+namespace emu::pki {
+
+// The emu::crypto names the PKI tests use unqualified.
+using crypto::Asn1EnumeratedPtr;
+using crypto::Asn1TimePtr;
+using crypto::BignumPtr;
+using crypto::cert_to_pem;
+using crypto::common_name;
+using crypto::EvpPkeyPtr;
+using crypto::GeneralNamesPtr;
+using crypto::parse_cert_pem;
+using crypto::parse_crl_pem;
+using crypto::parse_key_pem;
+using crypto::pfx_opens_with;
+using crypto::Pkcs12Ptr;
+using crypto::Signer;
+using crypto::thumbprint;
+using crypto::to_time_t;
+using crypto::X509CrlPtr;
+using crypto::X509Ptr;
+
+}  // namespace emu::pki
 
 namespace emu::pki::testing {
 

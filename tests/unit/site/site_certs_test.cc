@@ -1,5 +1,6 @@
-#include "certs/openssl_util.h"
 #include "emulator/site/tokens/signing_certs.h"
+
+#include "emulator/core/crypto/pem.h"
 #include "tests/testlib/temp_dir.h"
 
 #include <gmock/gmock.h>
@@ -51,7 +52,7 @@ TEST_F(SiteCertsTest, CreatesSelfSignedRsa2048Certificate) {
   EXPECT_EQ(c.x5t(), base64url_encode(hex_to_bytes(c.thumbprint())));
   EXPECT_EQ(c.not_before(), at("2025-12-31T12:00:00Z"));
   EXPECT_EQ(c.not_after(), at("2025-12-31T12:00:00Z") + std::chrono::hours(24 * 1826));
-  auto x509 = pki::parse_cert_pem(c.cert_pem());
+  auto x509 = crypto::parse_cert_pem(c.cert_pem());
   ASSERT_TRUE(x509.ok());
   EXPECT_EQ(EVP_PKEY_get_bits(X509_get0_pubkey(x509->get())), 2048);
   EXPECT_EQ(X509_get_signature_nid(x509->get()), NID_sha256WithRSAEncryption);
