@@ -9,6 +9,7 @@
 #include "emulator/aad/token/claims.h"
 #include "emulator/aad/token/token_service.h"
 #include "emulator/core/http/message.h"
+#include "emulator/core/status.h"
 
 #include <optional>
 #include <string>
@@ -18,20 +19,9 @@
 
 namespace emu::aad::internal {
 
-// A value or the AADSTS error that prevents it.
+// A value or the AADSTS error that prevents it (the core value-or-error type).
 template <typename T>
-class AadOr {
- public:
-  AadOr(T value) : value_(std::move(value)) {}         // NOLINT: implicit by design
-  AadOr(AadError error) : error_(std::move(error)) {}  // NOLINT: implicit by design
-  bool ok() const { return value_.has_value(); }
-  T& value() { return *value_; }
-  const AadError& error() const { return *error_; }
-
- private:
-  std::optional<T> value_;
-  std::optional<AadError> error_;
-};
+using AadOr = Result<T, AadError>;
 
 using Form = std::vector<std::pair<std::string, std::string>>;
 
