@@ -5,13 +5,7 @@
 
 namespace emu::arm {
 
-using nlohmann::json;
 using namespace internal;
-using store::exec_sql;
-using store::or_empty;
-using store::query_one;
-using store::query_rows;
-using Row = store::Statement;
 
 namespace {
 DeletedVault read_deleted_vault(const Row& s) {

@@ -5,11 +5,7 @@
 
 namespace emu::arm {
 
-using nlohmann::json;
 using namespace internal;
-using store::exec_sql;
-using store::query_one;
-using Row = store::Statement;
 
 Status ArmStore::claim_name(const NameClaim& c) {
   auto taken = find_name(c.kind, c.key);

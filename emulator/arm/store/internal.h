@@ -8,6 +8,15 @@
 
 namespace emu::arm::internal {
 
+// The statement helpers every store file uses (`using namespace internal;` brings them in).
+using nlohmann::json;
+using store::exec_sql;
+using store::in_transaction;
+using store::or_empty;
+using store::query_one;
+using store::query_rows;
+using Row = store::Statement;
+
 std::span<const store::Migration> arm_migrations();
 
 inline int64_t time_to_column(TimePoint t) { return t.time_since_epoch().count(); }

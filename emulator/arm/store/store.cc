@@ -8,14 +8,7 @@
 
 namespace emu::arm {
 
-using nlohmann::json;
 using namespace internal;
-using store::exec_sql;
-using store::in_transaction;
-using store::or_empty;
-using store::query_one;
-using store::query_rows;
-using Row = store::Statement;
 
 namespace internal {
 json json_from_column(const std::string& text, json fallback) {
