@@ -11,6 +11,7 @@
 #include "emulator/core/http/server.h"
 #include "emulator/core/ids.h"
 #include "emulator/core/journal.h"
+#include "emulator/core/json_args.h"
 #include "emulator/core/service.h"
 #include "emulator/core/store/database.h"
 #include "emulator/site/site_service.h"
@@ -141,9 +142,7 @@ struct Lab::Impl {
   Result<ActionOutcome> run_admin_action(const std::string& name, const nlohmann::json& args) {
     const ActionDef* def = actions.find(name);
     if (def == nullptr) {
-      auto hint = actions.suggest(name);
-      return NotFound("unknown action '" + name + "'" +
-                      (hint ? "; did you mean '" + *hint + "'?" : ""));
+      return NotFound("unknown action '" + name + "'" + did_you_mean(name, actions.names()));
     }
     if (!def->run) return Unimplemented("action '" + name + "' is planned, not implemented yet");
     for (const auto& key : def->required_args)

@@ -6,6 +6,7 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/journal.h"
+#include "emulator/core/json_args.h"
 #include "harness/lib/generic_actions.h"
 #include "harness/lib/planned_actions.h"
 #include "harness/lib/runner.h"
@@ -157,9 +158,8 @@ ScenarioResult Lab::run_scenario(const std::string& path, bool allow_pending, bo
 ActionResult Lab::run_action(std::string_view action, std::string_view args_json) {
   const emu::ActionDef* def = impl_->lab->actions().find(std::string(action));
   if (def == nullptr) {
-    auto hint = impl_->lab->actions().suggest(std::string(action));
     throw Error("unknown action '" + std::string(action) + "'" +
-                (hint ? "; did you mean '" + *hint + "'?" : ""));
+                emu::did_you_mean(action, impl_->lab->actions().names()));
   }
   json args = parse_json(args_json, std::string(action) + " args");
   if (!args.is_object()) throw Error(std::string(action) + ": args must be a JSON object");
