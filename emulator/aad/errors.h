@@ -1,7 +1,7 @@
 // AADSTS errors: the Entra ID security token service's error replies, as data. One factory per
 // AADSTS code returns an AadError (code, HTTP status, OAuth `error`, message text); the render
-// functions turn it into the real wire shapes: the token endpoint's JSON body (reference
-// azure-clients.md §2.6), the HTML error page of the authorize endpoint, and the redirect
+// functions turn it into the real wire shapes: the token endpoint's JSON body (README
+// Sources [S3]), the HTML error page of the authorize endpoint, and the redirect
 // parameters of an OAuth error sent back to a client's redirect URI.
 #pragma once
 
@@ -62,7 +62,7 @@ nlohmann::json aad_error_body(const AadError& e, const ErrorContext& ctx);
 http::Response aad_error_response(const AadError& e, const ErrorContext& ctx);
 // The sign-in error page ("Sorry, but we're having trouble signing you in." + the AADSTS line,
 // Request Id, Correlation Id, Timestamp), served with status 400 (inferred: the status Entra
-// uses for this page is not recorded in the reference).
+// uses for this page is not recorded in a public source).
 http::Response aad_error_page(const AadError& e, const ErrorContext& ctx);
 // error, error_description (as in the JSON body), error_uri: the parameters of an OAuth error
 // redirect (RFC 6749 §4.1.2.1), in that order.
@@ -73,7 +73,7 @@ std::vector<std::pair<std::string, std::string>> aad_error_params(const AadError
 using emu::html_escape;
 
 // Factories, one per AADSTS code. Texts follow Entra's wording where a source records it;
-// each cites the reference (azure-clients.md §2.6), a public source, or says "inferred".
+// each cites recorded replies (README Sources [S3]), another public source, or says "inferred".
 namespace aadsts {
 
 AadError invalid_client_secret(std::string_view app_id);                           // 7000215

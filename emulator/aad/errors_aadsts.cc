@@ -7,7 +7,7 @@ namespace emu::aad {
 namespace {
 
 // Sources cited below:
-//   [ref]   ../shared/reference/azure-clients.md §2.6 (recorded Entra replies).
+//   [rec]   recorded Entra replies in public Azure SDK test recordings (README Sources [S3]).
 //   [codes] Microsoft Entra authentication and authorization error codes
 //           (learn.microsoft.com/entra/identity-platform/reference-error-codes).
 //   [doc]   other public Microsoft documentation or recorded replies, named where used.
@@ -37,7 +37,7 @@ std::string dotnet_time(TimePoint t) {
 
 namespace aadsts {
 
-// [ref] 401 invalid_client, current wording.
+// [rec] 401 invalid_client, current wording.
 AadError invalid_client_secret(std::string_view app_id) {
   return make(7000215, 401, "invalid_client",
               "Invalid client secret provided. Ensure the secret being sent in the request is the "
@@ -79,7 +79,7 @@ AadError public_client_credentials(std::string_view app_id) {
                   str(app_id) + "'.");
 }
 
-// [ref] 400 unauthorized_client.
+// [rec] 400 unauthorized_client.
 AadError application_not_found(std::string_view app_id, std::string_view tenant) {
   return make(700016, 400, "unauthorized_client",
               "Application with identifier '" + str(app_id) + "' was not found in the directory '" +
@@ -97,7 +97,7 @@ AadError service_principal_missing(std::string_view app_id, std::string_view ten
                   ". See instructions here: https://go.microsoft.com/fwlink/?linkid=2225119");
 }
 
-// [ref] 400; `error` is invalid_request at the token endpoint, invalid_tenant at discovery.
+// [rec] 400; `error` is invalid_request at the token endpoint, invalid_tenant at discovery.
 AadError tenant_not_found(std::string_view tenant, std::string_view oauth_error) {
   return make(90002, 400, str(oauth_error),
               "Tenant '" + str(tenant) +
@@ -106,13 +106,13 @@ AadError tenant_not_found(std::string_view tenant, std::string_view oauth_error)
                   "happen if there are no active subscriptions for the tenant.");
 }
 
-// [ref] 400 invalid_grant.
+// [rec] 400 invalid_grant.
 AadError invalid_username_or_password() {
   return make(50126, 400, "invalid_grant",
               "Error validating credentials due to invalid username or password.");
 }
 
-// [ref] 400 invalid_grant.
+// [rec] 400 invalid_grant.
 AadError user_not_found(std::string_view user, std::string_view tenant) {
   return make(50034, 400, "invalid_grant",
               "The user account " + str(user) + " does not exist in the " + str(tenant) +
@@ -125,7 +125,7 @@ AadError user_disabled() {
   return make(50057, 400, "invalid_grant", "The user account is disabled.");
 }
 
-// [ref] interaction_required (CLI special case); text and suberror "basic_action" from public
+// [rec] interaction_required (CLI special case); text and suberror "basic_action" from public
 // recordings of az login replies.
 AadError mfa_required(std::string_view resource_app_id) {
   return make(50076, 400, "interaction_required",
@@ -141,7 +141,7 @@ AadError login_required() {
               "A silent sign-in request was sent but no user is signed in.");
 }
 
-// [ref] 400 invalid_request.
+// [rec] 400 invalid_request.
 AadError missing_parameter(std::string_view name) {
   return make(900144, 400, "invalid_request",
               "The request body must contain the following parameter: '" + str(name) + "'.");
@@ -345,7 +345,8 @@ AadError unsupported_response_type(std::string_view response_type) {
               "response_type '" + str(response_type) + "' is not enabled for the application.");
 }
 
-// [codes] NoSuchInstanceForDiscovery; error "invalid_instance" per reference §1.3.
+// [codes] NoSuchInstanceForDiscovery; error "invalid_instance" per MSAL Python's
+// msal/authority.py (README Sources [S1]).
 AadError unknown_instance() {
   return make(50049, 400, "invalid_instance", "Unknown or invalid instance.");
 }

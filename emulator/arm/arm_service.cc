@@ -19,7 +19,7 @@ using namespace internal;
 
 namespace {
 
-// Audiences ARM accepts (azure-clients.md §3.8: "allowed audiences ..."), plus the ARM
+// Audiences ARM accepts (its "allowed audiences" list in 401 replies; inferred), plus the ARM
 // application's ID, which v2 tokens carry as aud.
 const std::vector<std::string> kArmAudiences = {
     "https://management.core.windows.net/", "https://management.core.windows.net",
@@ -27,7 +27,7 @@ const std::vector<std::string> kArmAudiences = {
     "797f4846-ba00-4fd7-ba43-dac1f8f63013",
 };
 
-// What ARM names in WWW-Authenticate (azure-clients.md §3.8 [C-doc]).
+// What ARM names in WWW-Authenticate (README Sources [S8]).
 constexpr const char* kAuthority = "https://login.windows.net/";
 
 // The token's payload, decoded without checks (for the wording of refusals only).
@@ -61,7 +61,7 @@ ArmError token_refusal(const aad::TokenCheck& check, std::string_view authorizat
 }
 
 // Remaining-budget headers: a token bucket per kind on the virtual clock (2024 limits,
-// azure-clients.md §3.7: reads 250 refilling 25/s, writes 200 refilling 10/s).
+// README Sources [S3]: reads 250 refilling 25/s, writes 200 refilling 10/s).
 struct Bucket {
   double capacity, refill_per_second, level;
   TimePoint last{};

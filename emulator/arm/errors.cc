@@ -34,7 +34,7 @@ ArmError make(int http_status, std::string code, std::string message, std::strin
 
 namespace {
 
-// WWW-Authenticate as ARM sends it (azure-clients.md §3.8 [C-doc]).
+// WWW-Authenticate as ARM sends it (README Sources [S8]).
 ArmError unauthorized(const std::string& authority, std::string code, std::string message) {
   ArmError e = make(401, std::move(code), std::move(message));
   std::string description = e.message;
@@ -55,7 +55,7 @@ std::string join_quoted(const std::vector<std::string>& items) {
 
 }  // namespace
 
-// [C-doc] azure-clients.md §3.8
+// [C-doc] README Sources [S8]
 ArmError authentication_missing(const std::string& authority) {
   return unauthorized(authority, "AuthenticationFailed",
                       "Authentication failed. The 'Authorization' header is missing.");
@@ -68,7 +68,7 @@ ArmError invalid_token(const std::string& authority, const std::string& reason) 
   return unauthorized(authority, "InvalidAuthenticationToken", message);
 }
 
-// [inferred] azure-clients.md §3.8
+// [inferred]
 ArmError expired_token(const std::string& authority, const std::string& expiry_utc,
                        const std::string& now_utc) {
   return unauthorized(authority, "ExpiredAuthenticationToken",
@@ -76,7 +76,7 @@ ArmError expired_token(const std::string& authority, const std::string& expiry_u
                           "' is earlier than current UTC time '" + now_utc + "'.");
 }
 
-// [inferred] azure-clients.md §3.8
+// [inferred]
 ArmError wrong_audience(const std::string& authority, const std::string& audience) {
   return unauthorized(
       authority, "InvalidAuthenticationTokenAudience",
@@ -100,7 +100,7 @@ ArmError wrong_tenant(const std::string& issuer, const std::string& tenant_id) {
                   "subscription and see this error message, please try back later.");
 }
 
-// [C-doc] azure-clients.md §3.8
+// [C-doc] README Sources [S1]
 ArmError authorization_failed(const std::string& client, const std::string& object_id,
                               const std::string& action, const std::string& scope) {
   return make(403, "AuthorizationFailed",
@@ -196,7 +196,7 @@ ArmError path_not_found(const std::string& path) {
   return make(404, "NotFound", "The requested path '" + path + "' is not found.");
 }
 
-// [inferred] azure-clients.md §3.8
+// [inferred]
 ArmError subscription_not_found(const std::string& subscription_id) {
   return make(404, "SubscriptionNotFound",
               "The subscription '" + subscription_id + "' could not be found.");
@@ -302,7 +302,7 @@ ArmError internal_error_described(const Status& status) {
               "The server encountered an internal error: " + status.to_string());
 }
 
-// [C-doc] azure-clients.md §3.3
+// [C-doc] README Sources [S1]
 ArmError missing_subscription_registration(const std::string& ns) {
   const std::string message = "The subscription is not registered to use namespace '" + ns +
                               "'. See https://aka.ms/rps-not-found for how to register "
@@ -321,7 +321,7 @@ ArmError resource_group_being_deleted(const std::string& name) {
                   "' is in deprovisioning state and cannot perform this operation.");
 }
 
-// [C-doc] azure-clients.md §3.7
+// [C-doc] README Sources [S3]
 ArmError too_many_requests(const std::string& operation_type, int retry_after_seconds) {
   ArmError e = make(429, "TooManyRequests",
                     "The request is being throttled as the limit has been reached for operation "

@@ -57,8 +57,8 @@ std::string format_sms(const TraceRecord& r, const LocalFields& f, int bias) {
   char thread[64];
   std::snprintf(thread, sizeof thread, "thread=%d (0x%X)", r.thread,
                 static_cast<unsigned>(r.thread));
-  // The "~" before the two spaces is optional (reference §8.2): a message that already ends in
-  // "~~" (an embedded line break, as CloudMgr.log's lines do) gets none.
+  // The "~" before the two spaces is optional (top-level README Sources [S1]): a message that
+  // already ends in "~~" (an embedded line break, as CloudMgr.log's lines do) gets none.
   std::string message = sms_message(r.message);
   if (message.empty() || message.back() != '~') message += "~";
   return message + "  $$<" + r.component + "><" + stamp + "><" + thread + ">";

@@ -1,4 +1,4 @@
-// Trace logs in the two CMTrace formats ConfigMgr writes (reference cmg-protocol.md §8):
+// Trace logs in the two CMTrace formats ConfigMgr writes (top-level README Sources [S1]):
 // the legacy SMS format of site-server components (CloudMgr.log, SMS_AZUREAD_DISCOVERY_AGENT.log,
 // SMS_CLOUD_PROXYCONNECTOR.log) and the CCM format of clients and MPs. Timestamps come from the
 // injected (virtual) clock, so transcripts are deterministic.
@@ -36,8 +36,9 @@ struct TraceRecord {
 // (minutes to add to local time to get UTC; 0 for UTC, -540 for Japan); the written clock time
 // is `at` - bias (local time), milliseconds truncated. The bias is written as a sign and
 // decimal minutes, zero-padded [inferred: the rule that reproduces every example]:
-//   SMS: at least 2 digits ("+00", "-60", "+420", "-540"; reference §8.2 shows "+420", "-60",
-//        "+00"); CCM: at least 3 digits ("+000", "-060", "+420"; §8.1 shows "+420").
+//   SMS: at least 2 digits ("+00", "-60", "+420", "-540"; published site-server logs show
+//        "+420", "-60", "+00"); CCM: at least 3 digits ("+000", "-060", "+420"; the smsts.log
+//        excerpt of top-level README Sources [S1] shows "+420").
 // SMS: real line breaks in the message ("\r\n" or "\n") are written as "~~", the format's
 // embedded line break, so a record stays one line. CCM: the message is written as given.
 // Thread id: decimal, and for SMS also "0x" + upper-case hex without padding (2868 -> 0xB34).

@@ -104,7 +104,7 @@ ActionOutcome allow_cmg_traffic(SiteEnv& env, const json& args) {
     const bool allow = entry.value("allow", true);
     if (type == sitedb::kManagementPoint && allow && !role->https && !role->enhanced_http)
       // The MP properties page greys the option out for an HTTP MP; wording inferred from
-      // the docs' requirement (HTTPS or Enhanced HTTP), reference §7 #23.
+      // the docs' requirement (HTTPS or Enhanced HTTP), README Sources [S11].
       return action_failed(
           "The management point " + role->server +
           " is configured for HTTP. To allow Configuration Manager cloud management "

@@ -15,14 +15,14 @@
 
 namespace emu::site {
 
-// Tunables of the emulated site (values the reference marks unknown are inferred here).
+// Tunables of the emulated site (values no public source gives are inferred here).
 struct SiteConfig {
   // Public client the console signs in with (authorization code + PKCE on a loopback redirect).
   // Inferred: the real console's client ID is not documented; the Azure CLI's first-party
   // public client is pre-authorised in every lab tenant for ARM and Graph.
   std::string console_client_id = "04b07795-8ddb-461a-bbee-02f9e1bf7b46";
   std::string console_redirect_uri = "http://localhost";
-  // Deployment Maintenance retry interval (reference §7 #14: "about every 20 min").
+  // Deployment Maintenance retry interval (README Sources [S5]: about every 20 minutes).
   Duration maintenance_retry = std::chrono::minutes(20);
   // How long `wait_for` may advance virtual time before the operation gives up.
   Duration max_wait = std::chrono::hours(4);
@@ -34,7 +34,7 @@ struct SiteConfig {
 inline constexpr const char* kLabUserPassword = "P@ssw0rd!";
 inline constexpr const char* kLabPfxPassword = "cmgemu";
 
-// Site-server log files (reference §2, §7, §8.2).
+// Site-server log files (README Sources [S5], [S9], [S10]; format: top-level README [S1]).
 inline constexpr const char* kCloudMgrLog = "CloudMgr.log";
 inline constexpr const char* kCloudMgrComponent = "SMS_CLOUD_SERVICES_MANAGER";
 inline constexpr const char* kDiscoveryLog = "SMS_AZUREAD_DISCOVERY_AGENT.log";

@@ -111,7 +111,8 @@ Status seed_site(SiteState& s, const json& site, json& summary) {
     created.push_back({{"role", key}, {"server", host}, {"id", std::to_string(added.id)}});
     return Status::Ok();
   };
-  // The site server and SMS Provider come first, so the first MP gets 2^56 + 3 (reference §1.3).
+  // The site server and SMS Provider come first, so the first MP gets 2^56 + 3
+  // (README Sources [S8]).
   EMU_RETURN_IF_ERROR(add("site_server", sitedb::kSiteServer, server, comm == "https"));
   EMU_RETURN_IF_ERROR(add("sms_provider", sitedb::kSmsProvider, server, comm == "https"));
   for (const auto& key : role_keys()) {

@@ -82,7 +82,7 @@ CREATE TABLE dbo.System_DISC(
 )sql";
 
 // vProxy_Roles: the real view's columns other than MutualAuthPath and RoleTypeID are not
-// documented (reference §3, [U]). Inferred identifying columns: the CMG service
+// documented (README Sources [S1]; inferred). Inferred identifying columns: the CMG service
 // (ProxyServiceName/ID), the role (RoleID = SC_SysResUse.ID, RoleTypeID, RoleName), where it
 // runs (SiteCode, ServerName, NALPath) and both proxy prefixes. RoleTypeID is a plain column
 // reference so it keeps INTEGER affinity and `RoleTypeID = '6'` matches.

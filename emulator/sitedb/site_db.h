@@ -2,7 +2,7 @@
 // and roles (SC_SysResUse, keyed by the 64-bit role ID), Azure environments, onboarded tenants
 // and the two Entra ID apps, discovered users, cloud services (the CMG), client settings, bulk
 // registration tokens, site certificates and client records, plus the views over them
-// (vProxy_Roles above all; reference cmg-protocol.md §3).
+// (vProxy_Roles above all; README Sources [S1]).
 //
 // Every object lives in the schema "dbo": the connection opens an empty main database and
 // attaches "<state>/CM_<code>.db" (or a private in-memory database) AS dbo, so that the T-SQL
@@ -27,7 +27,7 @@
 
 namespace emu::sitedb {
 
-// SC_SysResUse.RoleTypeID values. 3, 6, 23 have sources (reference §3); the others are
+// SC_SysResUse.RoleTypeID values. 3, 6, 23 have sources (README Sources [S2]); the others are
 // inferred and only need to be distinct.
 enum RoleTypeId : int {
   kSiteServer = 1,               // inferred
@@ -41,7 +41,7 @@ enum RoleTypeId : int {
 // "SMS Management Point", "SMS Software Update Point", ... for a RoleTypeId; "" if unknown.
 std::string role_name(int role_type);
 
-// Role IDs are 2^56 + n (reference §1.3: 72057594037927939 = first MP with n = 3).
+// Role IDs are 2^56 + n (README Sources [S3]: 72057594037927939 = first MP, n = 3).
 constexpr int64_t kRoleIdBase = 72057594037927936LL;
 
 struct Site {
@@ -50,7 +50,7 @@ struct Site {
   std::string server;        // site server FQDN
   std::string version;       // "2203"
   std::string type;          // "primary" | "cas" | "secondary"
-  std::string hierarchy_id;  // GUID (upper case); the bulk token's TenantId (reference §4)
+  std::string hierarchy_id;  // GUID (upper case); the bulk token's TenantId (README Sources [S4])
 };
 
 struct SiteRole {
@@ -103,7 +103,7 @@ struct AadUser {
   std::string discovered;  // ISO 8601
 };
 
-// Console status of a cloud service (reference §9.4; numeric State values are inferred).
+// Console status of a cloud service (README Sources [S5]; numeric State values are inferred).
 enum class CloudServiceState : int {
   kProvisioning = 0,
   kReady = 1,

@@ -60,7 +60,7 @@ bool write_ready_file(const std::string& path, const app::Lab& lab) {
 }
 
 // How the unmodified Azure CLI 2.45 reaches this lab (tested by tests/e2e/arm_clients_test.sh;
-// the /adfs authority avoids MSAL's instance discovery, azure-clients.md §0 item 2).
+// the /adfs authority avoids MSAL's instance discovery, top-level README Sources [S2]).
 void print_arm_recipe(const app::Lab& lab, const nlohmann::json& summary) {
   auto arm = lab.endpoint("arm");
   auto aad = lab.endpoint("aad");

@@ -28,7 +28,8 @@ ARM=https://management.azure.com
 
 LISTEN=()
 # MSAL Python's user-realm lookup before ROPC on a tenant authority always goes to port 443
-# (azure-clients.md §1.3); as root the Entra ID listener can take that port.
+# (msal/authority.py, emulator/aad/README.md Sources [S1]); as root the Entra ID listener can
+# take that port.
 if [ "$(id -u)" -eq 0 ] && ! (exec 3<>/dev/tcp/127.0.0.1/443) 2>/dev/null; then
   LISTEN=(--listen aad=443)
 fi

@@ -163,7 +163,8 @@ OUT="$(azok "az resource list" resource list -g cmg-rg)"
 check "az resource list -g: both deployed resources" "$OUT" \
   "sorted((x['type'],x['name']) for x in r)==[('Microsoft.Network/publicIPAddresses','pip-cmg-e2e-label'),('Microsoft.Storage/storageAccounts','cmgstore01')]"
 
-# The scale set through az rest (az vmss is broken on Debian, azure-clients.md §1.7).
+# The scale set through az rest (az vmss is broken in Debian's azure-cli 2.45; observed,
+# emulator/arm/README.md Sources [S7]).
 OUT="$(azok "az rest PUT scale set" rest --method put --url "$VMSS_URL" --body "@$WORK/vmss.json")"
 check "az rest PUT scale set" "$OUT" \
   "r['name']=='cmg-vmss' and r['sku']['name']=='Standard_B2s' and r['sku']['capacity']==1"

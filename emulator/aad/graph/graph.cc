@@ -13,8 +13,8 @@ namespace emu::aad {
 namespace graph {
 namespace {
 
-// Audiences Graph accepts: its identifier URIs and its app ID (reference §4, inferred for the
-// trailing-slash variant).
+// Audiences Graph accepts: its identifier URIs and its app ID (README Sources [S6], inferred
+// for the trailing-slash variant).
 const std::vector<std::string>& graph_audiences() {
   static const std::vector<std::string> kAudiences = {"https://graph.microsoft.com",
                                                       "https://graph.microsoft.com/", kGraphAppId};

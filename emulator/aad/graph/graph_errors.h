@@ -1,6 +1,6 @@
 // Microsoft Graph error replies, as data: {"error":{"code","message","innerError":{"date",
-// "request-id","client-request-id"}}} with the status Graph uses for each code (reference
-// azure-clients.md §4). Each factory cites its source or says "inferred".
+// "request-id","client-request-id"}}} with the status Graph uses for each code (README
+// Sources [S6]). Each factory cites its source or says "inferred".
 #pragma once
 
 #include "emulator/aad/public/token_validator.h"
@@ -44,7 +44,7 @@ http::Response resource_not_found(const http::Request& req, TimePoint now, std::
 http::Response access_denied(const http::Request& req, TimePoint now);
 
 // 400 BadRequest "/me request is only valid with delegated authentication flow."
-// [C-probe: reference §4, what az 2.45 receives]
+// [observed: what az 2.45 receives from Graph; README Sources [S7]]
 http::Response me_requires_delegated(const http::Request& req, TimePoint now);
 
 // 400 BadRequest "Resource not found for the segment '<segment>'." [inferred: the OData text

@@ -1,5 +1,5 @@
-// Graph JSON shapes of directory objects (reference azure-clients.md §4; properties beyond
-// the reference follow Graph's v1.0 resource types, with values the emulator does not model
+// Graph JSON shapes of directory objects (README Sources [S6], [S7]: what az 2.45 reads;
+// other properties follow Graph's v1.0 resource types, with values the emulator does not model
 // left null or empty).
 
 #include "emulator/aad/graph/graph_internal.h"

@@ -1,7 +1,7 @@
 // Token claim sets of the emulated Entra ID: pure functions from an issuance description to the
 // JSON payload of a v1/v2 access token or an id_token, plus client_info, opaque IDs
-// and the pairwise `sub`. Shapes follow reference azure-clients.md §2.5 and Microsoft's access
-// token / id token claims references. Signing is the caller's business (SigningKeySet::sign).
+// and the pairwise `sub`. Shapes follow Microsoft's access token / id token claims
+// references (README Sources [S5]). Signing is the caller's business (SigningKeySet::sign).
 #pragma once
 
 #include "emulator/aad/directory/directory.h"

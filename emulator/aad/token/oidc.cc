@@ -172,8 +172,8 @@ http::Response TokenService::instance_discovery(http::Request& req) {
   return cached_json(doc);
 }
 
-// Known domain: "Managed" (reference §1.3); unknown domain: "Unknown", which real Entra answers
-// for domains it does not know (inferred) and which MSAL treats like Managed (plain ROPC).
+// Known domain: "Managed" (README Sources [S1]); unknown domain: "Unknown", which real Entra
+// answers for domains it does not know (inferred) and which MSAL treats like Managed (plain ROPC).
 http::Response TokenService::user_realm(http::Request& req) {
   std::string user = req.param("user");
   size_t at = user.rfind('@');

@@ -5,7 +5,8 @@
 namespace emu::aad::internal {
 namespace {
 
-// Interval clients are told to poll at (seconds), as Entra answers (reference §2; MSAL docs).
+// Interval clients are told to poll at (seconds), as Entra answers (RFC 8628 §3.2 default;
+// Microsoft Learn, "OAuth 2.0 device authorization grant").
 constexpr int kPollInterval = 5;
 
 http::Response page(const std::string& title, const std::string& inner) {

@@ -8,7 +8,7 @@
 // Order: "Recommended" regions first, then "Other", as the real list does.
 //
 // api-versions: the real versions of each provider, newest first, including every version the
-// target clients send (azure-clients.md §3.9); the exact lists Azure returns differ slightly.
+// target clients send (README Sources [S6]); the exact lists Azure returns differ slightly.
 #include "emulator/arm/catalog/catalog.h"
 
 #include "emulator/core/text.h"

@@ -1,6 +1,6 @@
 // The resource providers the emulator serves (declared in catalog/catalog.h): namespaces, resource
 // types, api-versions (newest first) and capabilities. The versions are real versions of each
-// provider and include every version the target clients send (azure-clients.md §3.9:
+// provider and include every version the target clients send (README Sources [S6]:
 // 2019-11-01, 2021-04-01, 2022-09-01, 2022-07-01, 2022-11-01, 2020-06-01, 2025-04-01,
 // 2026-03-01, 2025-05-01, ...); Azure's own lists are longer.
 #include "emulator/arm/catalog/catalog.h"

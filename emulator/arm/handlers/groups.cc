@@ -1,4 +1,4 @@
-// Resource groups (azure-clients.md §1.6, §3.4): PUT 201/200, GET, HEAD 204/404, PATCH tags,
+// Resource groups (README Sources [S5], [S6]): PUT 201/200, GET, HEAD 204/404, PATCH tags,
 // list, DELETE 202 + Location until the group and everything in it is gone.
 #include "emulator/arm/catalog/catalog.h"
 #include "emulator/arm/handlers/common.h"

@@ -1,5 +1,5 @@
 // GET /metadata/endpoints: the cloud description az, the SDKs and Terraform read
-// (azure-clients.md §1.1, §1.2, §3.11). It points at the lab's own parties: ARM as the client
+// (README Sources [S4], [S6]). It points at the lab's own parties: ARM as the client
 // addressed it, Entra ID at the lab's "aad" listener.
 #include "emulator/arm/handlers/common.h"
 
@@ -27,7 +27,7 @@ json suffixes() {
 const json kAudiences = {"https://management.core.windows.net/", "https://management.azure.com/"};
 
 // One cloud in the array form (2019-05-01 / 2020-06-01) and, with `tenant`, the 2022-09-01
-// object. CLI 2.45 needs an /adfs login endpoint to skip instance discovery (§0 item 2).
+// object. CLI 2.45 needs an /adfs login endpoint to skip instance discovery ([S4]).
 json cloud(const Call& call, bool adfs_login) {
   const std::string aad = call.env.deps.endpoint_url ? call.env.deps.endpoint_url("aad") : "";
   const std::string graph = call.env.deps.endpoint_url ? call.env.deps.endpoint_url("graph") : "";
@@ -57,7 +57,7 @@ json cloud(const Call& call, bool adfs_login) {
 
 http::Response metadata(Call& call) {
   const std::string& v = call.api_version;
-  if (v == "2015-01-01") {  // msrestazure auto-detect (§1.1)
+  if (v == "2015-01-01") {  // msrestazure auto-detect ([S4])
     json c = cloud(call, true);
     return json_reply(
         200,
@@ -67,8 +67,8 @@ http::Response metadata(Call& call) {
          {"authentication",
           {{"loginEndpoint", c["authentication"]["loginEndpoint"]}, {"audiences", kAudiences}}}});
   }
-  if (v >= "2022-09-01") return json_reply(200, cloud(call, false));  // one object (§3.11)
-  return json_reply(200, json::array({cloud(call, true)}));           // array of clouds (§1.2)
+  if (v >= "2022-09-01") return json_reply(200, cloud(call, false));  // one object ([S4])
+  return json_reply(200, json::array({cloud(call, true)}));           // array of clouds ([S4])
 }
 
 }  // namespace

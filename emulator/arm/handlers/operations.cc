@@ -1,4 +1,4 @@
-// Long-running operation polling (azure-clients.md §3.6): the Azure-AsyncOperation status
+// Long-running operation polling (README Sources [S2]): the Azure-AsyncOperation status
 // resource ({"status": InProgress|Succeeded|Failed|Canceled, "error"?}) and the Location
 // result (202 while running; 200 when done, with the resource for a PUT).
 #include "emulator/arm/handlers/common.h"

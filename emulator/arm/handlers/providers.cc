@@ -1,4 +1,4 @@
-// Resource providers: list, get, register, unregister (azure-clients.md §1.6, §3.3).
+// Resource providers: list, get, register, unregister (README Sources [S5], [S6]).
 // Registration moves NotRegistered -> Registering -> Registered (and Registered ->
 // Unregistering -> Unregistered) after the subscription's provider delay in virtual time.
 #include "emulator/arm/catalog/catalog.h"

@@ -1,4 +1,4 @@
-// Subscriptions, tenants and locations (azure-clients.md §3.2).
+// Subscriptions, tenants and locations (README Sources [S6]).
 #include "emulator/arm/catalog/catalog.h"
 #include "emulator/arm/handlers/common.h"
 

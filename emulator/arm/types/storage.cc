@@ -125,7 +125,7 @@ class StorageRules final : public ResourceTypeRules {
     b["kind"] = kind;
     fill_properties(b, sku, kind, ctx);
     plan->claims.push_back(NameClaim{"storage", ctx.name, ctx.id});
-    plan->create_status = 202;  // az 2.45 accepts 200 or 202 only (azure-clients.md §1.6)
+    plan->create_status = 202;  // az 2.45 accepts 200 or 202 only (README Sources [S5])
     return plan;
   }
 };

@@ -3,9 +3,11 @@
 // unique names it claims, and what a delete does. One ResourceTypeRules per type; types
 // without rules are stored as sent (generic tracked resources).
 //
-// The checks and error codes follow the real providers (../shared/reference/azure-clients.md
-// §3.8, §3.10; cmg-protocol.md §9): DnsRecordInUse, VaultAlreadyExists, StorageAccountAlreadyTaken,
-// AccountNameInvalid, SkuNotAvailable, QuotaExceeded, InvalidParameter, ...
+// The checks and error codes follow the real providers (README Sources [S1], [S5]; the name
+// rules from memdocs "CMG server authentication certificate"; StorageAccountAlreadyTaken and
+// VaultAlreadyExists wording inferred): DnsRecordInUse, VaultAlreadyExists,
+// StorageAccountAlreadyTaken, AccountNameInvalid, SkuNotAvailable, QuotaExceeded,
+// InvalidParameter, ...
 #pragma once
 
 #include "emulator/arm/errors.h"

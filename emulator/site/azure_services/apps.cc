@@ -1,5 +1,5 @@
 // The Azure Services wizard's Graph steps: creating the web (server) and native (client) apps
-// with their service principals and admin consent (reference cmg-protocol.md §10.1), and the
+// with their service principals and admin consent (README Sources [S7]), and the
 // "Verify" of imported apps. Every step is written to SMSAdminUI.log (wording inferred).
 
 #include "emulator/core/clock.h"

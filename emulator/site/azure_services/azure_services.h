@@ -1,4 +1,4 @@
-// The console's Azure Services wizard for "Cloud Management" (reference §10) and the Azure AD
+// The console's Azure Services wizard for "Cloud Management" (README Sources [S7]) and the Azure AD
 // user discovery that follows it. The admin signs in interactively; the wizard then creates
 // (through Microsoft Graph) or imports the web (server) app and the native (client) app and
 // records the tenant and both apps in the site database; discovery pages through Graph users

@@ -1,6 +1,6 @@
 // Azure AD user discovery (SMS_AZUREAD_DISCOVERY_AGENT): an app-only Graph token with the
 // server app's secret, every page of /v1.0/users, then the users stored per tenant. Log wording
-// is inferred except the secret error line (reference cmg-protocol.md §7 #19).
+// is inferred except the secret error line (README Sources [S9]).
 
 #include "emulator/core/http/message.h"
 #include "emulator/site/azure_services/azure_services.h"

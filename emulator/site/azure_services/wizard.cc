@@ -35,8 +35,8 @@ AzureError wizard_error(std::string code, std::string message) {
   return e;
 }
 
-// The MSAL exception the console reports for a failed sign-in (class names from reference
-// §7 #20; which errors map to which class is inferred).
+// The MSAL exception the console reports for a failed sign-in (class names from README
+// Sources [S10]; which errors map to which class is inferred).
 std::string msal_exception(const AzureError& e) {
   static const char* kUiRequired[] = {"AADSTS50076", "AADSTS50079", "AADSTS50074", "AADSTS65001",
                                       "AADSTS50058"};

@@ -1,7 +1,7 @@
 // ArmSession: how the cloud service manager (and the wizard) talk to ARM. Throttled requests
 // are retried after Retry-After, as the Azure SDK's retry policy does; template deployments
 // are monitored like ConfigMgr's ResourceManager.StartAndMonitorDeployment(resourceGroupName,
-// deploymentName, deploymentContent, secondsToWait, timeoutInMinutes) (reference §7 #14): poll
+// deploymentName, deploymentContent, secondsToWait, timeoutInMinutes) (README Sources [S5]): poll
 // the operation status every `secondsToWait` (or the service's Retry-After, if longer) in
 // virtual time, give up after `timeoutInMinutes`.
 #include "emulator/core/http/message.h"
@@ -118,7 +118,8 @@ CloudOr<json> ArmSession::deploy(const std::string& subscription, const std::str
     retry = retry_after_seconds(got.value.headers.get_or("Retry-After", ""), 0);
   }
   // Failed or Canceled: the deployment's error (DeploymentFailed with the inner errors) comes
-  // with a 200, as in the reference's log ("Status: 200 (OK)~~ErrorCode: DeploymentFailed").
+  // with a 200, as in the published log (README Sources [S5]: "Status: 200 (OK)~~ErrorCode:
+  // DeploymentFailed").
   CloudOr<AzureReply> final_state = request("GET", with_api(path, kDeploymentsApi));
   CloudError e;
   e.status = 200;

@@ -1,9 +1,9 @@
-// The Create Cloud Management Gateway wizard (reference §9.2) and the cloud service manager
-// (SMS_CLOUD_SERVICES_MANAGER on the service connection point, §9.3) that deploys the CMG
-// through ARM with the server app's app-only token, polls the operations, and keeps the
-// console status (Provisioning -> Ready, or Error with a status description) in the site
-// database, retrying failed work as "Deployment Maintenance" every 20 virtual minutes.
-// Everything it does is written to CloudMgr.log.
+// The Create Cloud Management Gateway wizard (README Sources [S1]) and the cloud service
+// manager (SMS_CLOUD_SERVICES_MANAGER on the service connection point, [S4], [S11]) that
+// deploys the CMG through ARM with the server app's app-only token, polls the operations, and keeps
+// the console status (Provisioning -> Ready, or Error with a status description) in the site
+// database, retrying failed work as "Deployment Maintenance" every 20 virtual minutes. Everything
+// it does is written to CloudMgr.log.
 #pragma once
 
 #include "emulator/core/actions.h"
@@ -15,7 +15,7 @@
 
 namespace emu::site {
 
-// VM sizes of the wizard: label -> ARM SKU (reference §9.2, §7 #13).
+// VM sizes of the wizard: label -> ARM SKU (README Sources [S1], [S6]).
 // "Lab (B2s)" -> Standard_B2s, "Standard (A2_v2)" (default) -> Standard_A2_v2,
 // "Large (A4_v2)" -> Standard_A4_v2. The ARM SKU names are accepted too.
 Result<std::string> vm_size_sku(const std::string& label);
@@ -37,9 +37,9 @@ std::string deployment_name(const std::string& prefix, const std::string& region
 // Output: service_name, deployment_name, region, resource_group, vm_size, instances, status,
 // status_description, id (+ subscription_id, next_maintenance, public_ip, fqdn, resources,
 // last_error when known, attempts with wait_for). Validation failures (as the wizard shows
-// them, e.g. the VM-size dialog of §7 #13), a failed sign-in or a failed admin-side Azure step
-// (resource group, role assignments) record nothing in the site database (a resource group the
-// wizard already created stays in Azure). The service prefix is lower-cased.
+// them, e.g. the VM-size dialog, README Sources [S6]), a failed sign-in or a failed admin-side
+// Azure step (resource group, role assignments) record nothing in the site database (a resource
+// group the wizard already created stays in Azure). The service prefix is lower-cased.
 ActionOutcome create_cmg(SiteEnv& env, const nlohmann::json& args);
 Status validate_create_cmg_args(const nlohmann::json& args);
 

@@ -1,5 +1,5 @@
-// The console's actions on an existing CMG (reference §9.4): run due maintenance, Stop service,
-// Start service, Delete, and the status view.
+// The console's actions on an existing CMG (README Sources [S13]): run due maintenance, Stop
+// service, Start service, Delete, and the status view.
 //
 // Stop/Start change the site's view only (the emulated ARM has no scale-set power actions).
 // Delete removes the CMG's resources one by one in reverse deployment order with the server

@@ -20,14 +20,15 @@ namespace emu::site::cloud {
 
 using nlohmann::json;
 
-// Task kinds of the cloud service manager (reference §9.3: "CreateDeployment for service
-// <name>" [C3] and "Deployment Maintenance for service <name>" [C]).
+// Task kinds of the cloud service manager ("CreateDeployment for service <name>" [C3]:
+// community CloudMgr.log posts; "Deployment Maintenance for service <name>" [C]: README
+// Sources [S5]).
 inline constexpr const char* kTaskCreate = "CreateDeployment";
 inline constexpr const char* kTaskMaintenance = "Deployment Maintenance";
 // "<kind> for service <name>".
 std::string task_name(const std::string& kind, const std::string& service);
 
-// Console status descriptions of a failed task: maintenance [C] (reference §7 #14); the first
+// Console status descriptions of a failed task: maintenance [C] (README Sources [S5]); the first
 // deployment's wording is inferred from the docs' "fails to provision the service in Azure".
 inline constexpr const char* kMaintenanceFailed = "Failed to perform maintenance";
 inline constexpr const char* kProvisionFailed = "Failed to provision the service";
@@ -121,7 +122,7 @@ class ArmSession {
 // "<path>?api-version=<v>" (or "&api-version=" when `path` has a query).
 std::string with_api(const std::string& path, const std::string& api_version);
 
-// --- the CMG resource set (reference §9.3) ---
+// --- the CMG resource set (README Sources [S4]) ---
 
 struct CmgPlan {
   std::string prefix;  // the service prefix: VMSS, Key Vault and DNS label name

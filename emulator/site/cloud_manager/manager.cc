@@ -1,9 +1,9 @@
-// The cloud service manager (SMS_CLOUD_SERVICES_MANAGER, reference §9.3): its deployment task
+// The cloud service manager (SMS_CLOUD_SERVICES_MANAGER, README Sources [S4]): its deployment task
 // for one CMG ("CreateDeployment for service <name>" the first time, "Deployment Maintenance
 // for service <name>" after a failure, every env.config.maintenance_retry), run with the server
 // app's app-only token: one ARM deployment per resource in dependency order, each monitored to
 // its end in virtual time; then the console status, the deployment facts and the lab DNS record
-// of the deployment name. Failures are written to CloudMgr.log as the reference shows them.
+// of the deployment name. Failures are written to CloudMgr.log as README Sources [S5] shows them.
 #include "emulator/core/http/message.h"
 #include "emulator/site/cloud_manager/internal.h"
 
@@ -51,7 +51,7 @@ TaskResult deploy_service(SiteEnv& env, const sitedb::CloudService& s) {
   std::string pip_id;
   for (const CmgResource& r : cmg_resources(plan)) {
     const std::string name = r.deployment + env.ctx.ids().guid();
-    // [C] reference §7 #14 for the public IP; the same pattern for the others (inferred).
+    // [C] README Sources [S5] for the public IP; the same pattern for the others (inferred).
     cloud_log(env, "Resource Manager - Creating " + r.display + " " + r.name + " with deployment " +
                        name + "~~");
     CloudOr<json> done = arm.deploy(s.subscription_id, s.resource_group, name, r.resource);
@@ -101,7 +101,7 @@ void log_failure(SiteEnv& env, const sitedb::CloudService& s, const std::string&
                   e.summary() + "~~",
               kError);
   const std::string text = exception_text(e);
-  // [C] reference §7 #14 (the stack trace is shortened to ConfigMgr's frame).
+  // [C] README Sources [S5] (the stack trace is shortened to ConfigMgr's frame).
   std::string where = r.failed_deployment.empty()
                           ? ""
                           : "~~   --- End of inner exception stack trace ---~~   at "

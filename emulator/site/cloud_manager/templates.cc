@@ -1,4 +1,4 @@
-// The resources of a VMSS CMG (reference §9.3), one ARM template resource each, deployed one
+// The resources of a VMSS CMG (README Sources [S4]), one ARM template resource each, deployed one
 // deployment per resource ("Create<Type><GUID>", [C] for the public IP, inferred for the
 // others). Names: the scale set, the Key Vault and the public IP's DNS label are the service
 // prefix ([C] server-auth-cert.md: check those names for global uniqueness); the other
@@ -40,7 +40,7 @@ CmgResource make(const CmgPlan& p, const char* display, const char* deployment, 
 }
 
 json storage(const CmgPlan& p) {
-  return {{"sku", {{"name", "Standard_LRS"}}},  // LRS [C] reference §9.3
+  return {{"sku", {{"name", "Standard_LRS"}}},  // LRS [C] README Sources [S4]
           {"kind", "StorageV2"},
           {"properties",
            {{"minimumTlsVersion", p.enforce_tls12 ? "TLS1_2" : "TLS1_0"},
@@ -48,7 +48,7 @@ json storage(const CmgPlan& p) {
             {"allowBlobPublicAccess", false}}}};
 }
 
-// Only the server app and the scale set's identity may read the vault ([C] reference §9.3);
+// Only the server app and the scale set's identity may read the vault ([C] README Sources [S4]);
 // the identity's policy is added by the VMSS extension in Azure, not modelled here.
 json vault(const CmgPlan& p) {
   json policies = json::array();
@@ -79,7 +79,7 @@ json nsg_rule(const std::string& name, int priority, const std::string& ports) {
 }
 
 // HTTPS from clients; with two or more VMs the CMG connection point also uses 10124-10139
-// ([C] reference §0 #7).
+// ([C] README Sources [S15]).
 json nsg(const CmgPlan& p) {
   json rules = json::array({nsg_rule("HTTPS", 100, "443")});
   if (p.instances > 1) rules.push_back(nsg_rule("CMGConnectionPoint", 110, "10124-10139"));
@@ -98,7 +98,7 @@ json vnet(const CmgPlan& p) {
                     resource_id(p, "Microsoft.Network/networkSecurityGroups", p.prefix)}}}}}}}}}}};
 }
 
-// One Basic, dynamic public IP per CMG ([C] reference §9.3), without availability zone.
+// One Basic, dynamic public IP per CMG ([C] README Sources [S4]), without availability zone.
 json public_ip(const CmgPlan& p) {
   return {{"sku", {{"name", "Basic"}}},
           {"properties",

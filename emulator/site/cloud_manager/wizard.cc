@@ -1,4 +1,4 @@
-// The Create Cloud Management Gateway wizard (reference §9.2): the certificate page (service
+// The Create Cloud Management Gateway wizard (README Sources [S1]): the certificate page (service
 // and deployment names from the .pfx CN), the Azure sign-in, the settings page checks, then the
 // new Azure_CloudService record in state Provisioning, which the cloud service manager picks
 // up ("CreateDeployment for service <name>"). Nothing is recorded when a page fails.

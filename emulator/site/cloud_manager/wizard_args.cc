@@ -1,5 +1,5 @@
 // Pure parts of the Create Cloud Management Gateway wizard: VM size labels, the service
-// prefix and deployment name (reference §1.1), and the load-time check of the action's args.
+// prefix and deployment name (README Sources [S2]), and the load-time check of the action's args.
 #include "emulator/core/actions.h"
 #include "emulator/core/text.h"
 #include "emulator/site/cloud_manager/cloud_manager.h"
@@ -18,7 +18,7 @@ struct VmSize {
   const char* label;
   const char* sku;
 };
-// Reference §9.2 (labels) and §9.5 (sizes).
+// README Sources [S1] (labels) and [S12] (sizes).
 constexpr VmSize kVmSizes[] = {{"Lab (B2s)", "Standard_B2s"},
                                {"Standard (A2_v2)", "Standard_A2_v2"},
                                {"Large (A4_v2)", "Standard_A4_v2"}};
@@ -141,7 +141,7 @@ Result<std::string> service_prefix(const std::string& service_name) {
   if (service_name.empty()) return InvalidArgument("The service name is empty.");
   if (service_name[0] == '*') {
     // Inferred wording (the docs say: replace '*' in the wizard's Service name with a globally
-    // unique prefix, reference §1.1).
+    // unique prefix, README Sources [S2]).
     return InvalidArgument("The certificate '" + service_name +
                            "' is a wildcard certificate. Replace the asterisk (*) in the service "
                            "name with a globally unique prefix (service_name).");
@@ -151,7 +151,7 @@ Result<std::string> service_prefix(const std::string& service_name) {
     return InvalidArgument("The service name '" + service_name +
                            "' is not a fully qualified domain name.");  // inferred
   const std::string prefix = to_lower(service_name.substr(0, dot));
-  // The rule of CheckDnsNameAvailability for cloudapp.azure.com labels (reference §9.2).
+  // The rule of CheckDnsNameAvailability for cloudapp.azure.com labels (README Sources [S14]).
   static const std::regex kLabel("^[a-z][a-z0-9-]{1,61}[a-z0-9]$");
   if (!std::regex_match(prefix, kLabel))
     return InvalidArgument("The service name prefix '" + prefix +

@@ -1,6 +1,6 @@
-// The Azure pages of the Create Cloud Management Gateway wizard (reference §9.1, §9.2), run with
-// the signed-in administrator's ARM token. Checks the wizard could not make (a provider that is
-// not registered yet answers the SKU or DNS check with MissingSubscriptionRegistration) are
+// The Azure pages of the Create Cloud Management Gateway wizard (README Sources [S1], [S7]),
+// run with the signed-in administrator's ARM token. Checks the wizard could not make (a provider
+// that is not registered yet answers the SKU or DNS check with MissingSubscriptionRegistration) are
 // skipped with a warning in SMSAdminUI.log: the deployment reports the problem later (inferred).
 #include "emulator/core/http/message.h"
 #include "emulator/core/text.h"
@@ -32,7 +32,7 @@ bool skipped(WizardState& w, const CloudError& e, const std::string& check) {
   return true;
 }
 
-// "Standard_A2_V2": the wizard's dialog writes the size part in upper case (reference §7 #13).
+// "Standard_A2_V2": the wizard's dialog writes the size part in upper case (README Sources [S6]).
 std::string dialog_size(const std::string& sku) {
   const std::string prefix = "Standard_";
   return prefix + to_upper(sku.rfind(prefix, 0) == 0 ? sku.substr(prefix.size()) : sku);
@@ -118,7 +118,7 @@ Status check_vm_size(WizardState& w, ArmSession& arm) {
     if (str_arg(sku, "resourceType", "virtualMachines") != "virtualMachines") continue;
     if (!restricted_in(sku, w.region)) return Status::Ok();
   }
-  // The wizard's dialog, verbatim ([C] reference §7 #13).
+  // The wizard's dialog, verbatim ([C] README Sources [S6]).
   return FailedPrecondition("The VM size " + dialog_size(w.vm_size) +
                             " is currently not available in the region " + w.region_display +
                             " for this subscription. Please deploy the service in other regions "
@@ -136,7 +136,7 @@ Status check_service_name(WizardState& w, ArmSession& arm) {
     return azure_failure("Checking the service name " + w.prefix, *got.error);
   }
   if (got.value.body.value("available", true)) return Status::Ok();
-  // Inferred wording: the real dialog text is not published (reference §11 #5).
+  // Inferred wording: the real dialog text is not published.
   return AlreadyExists("The service name " + w.prefix + "." + w.region +
                        ".cloudapp.azure.com is already in use. Specify a different, globally "
                        "unique service name.");
@@ -167,7 +167,7 @@ Status prepare_resource_group(WizardState& w, ArmSession& arm) {
 }
 
 // Since 1810 the server app gets Contributor on the resource group and Reader on the
-// subscription ([C] reference §9.1).
+// subscription ([C] README Sources [S7]).
 Status assign_server_app_roles(WizardState& w, ArmSession& arm) {
   const std::string sub = "/subscriptions/" + w.subscription;
   EMU_RETURN_IF_ERROR(put_role(w, arm, sub + "/resourceGroups/" + w.resource_group,

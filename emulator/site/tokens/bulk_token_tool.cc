@@ -65,7 +65,7 @@ std::string us_datetime(TimePoint t) {
 }
 
 // "MM/dd/yyyy HH:mm:ss" in UTC, as the IDX10223 message prints ValidTo and Current time
-// (reference §4: "ValidTo: '10/01/2020 22:03:24'").
+// (README Sources [S3]: "ValidTo: '10/01/2020 22:03:24'").
 std::string idx_datetime(TimePoint t) {
   const UtcFields f = utc_fields(t);
   char buf[64];

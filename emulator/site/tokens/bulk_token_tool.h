@@ -1,8 +1,9 @@
-// BulkRegistrationTokenTool.exe (reference §4): its command line (`/new`, `/lifetime <minutes>`,
-// `/?`; a space, not a colon, before the minutes), the token it issues (an RS256 JWT signed by
-// the SMS Token Signing Certificate, claims SCCMTokenCategory/Authority/License/Type/TenantId/
-// UniqueId/iss/aud/nbf/exp) and what it prints. Pure functions; the site service stores the
-// tracking GUID and lifetime (never the token) and handles block/unblock.
+// BulkRegistrationTokenTool.exe (README Sources [S3]): its command line (`/new`,
+// `/lifetime <minutes>`, `/?`; a space, not a colon, before the minutes), the token it issues
+// (an RS256 JWT signed by the SMS Token Signing Certificate, claims
+// SCCMTokenCategory/Authority/License/Type/TenantId/UniqueId/iss/aud/nbf/exp) and what it prints.
+// Pure functions; the site service stores the tracking GUID and lifetime (never the token) and
+// handles block/unblock.
 #pragma once
 
 #include "emulator/core/clock.h"
@@ -59,7 +60,7 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
                                          TimePoint now, int lifetime_minutes);
 
 // Checks a bulk registration token as the site's token service does before registration
-// (CCM_STS, reference §4): RS256 signature by `signer`, Type "BulkRegistration", aud
+// (CCM_STS, README Sources [S3]): RS256 signature by `signer`, Type "BulkRegistration", aud
 // "urn:sccm:service", and nbf/exp at `now` with a 5-minute clock skew (the .NET JWT handler's
 // default [inferred]). Returns the claims; PermissionDenied whose message is CCM_STS.log's
 // description, e.g. "PreAuth token validation failed, System.IdentityModel.Tokens.

@@ -1,4 +1,4 @@
-// The site's own certificates (reference §4): the SMS Token Signing Certificate, which signs
+// The site's own certificates (README Sources [S3]): the SMS Token Signing Certificate, which signs
 // bulk registration tokens and site-issued client tokens, and the site signing certificate.
 // Both are self-signed RSA-2048 (the token signer named "SMS Issuing"), created by the emulated
 // Certificate Manager on first use and kept (key and certificate) in the PKI folder so that a
@@ -22,7 +22,7 @@ class SiteSigningCert {
  public:
   // Loads "<dir>/site-<CODE>-<kind>.{crt,key}" ("token-signing" / "site-signing"; the site
   // code upper-cased), or creates them (valid from now - 1 day for 5 years [inferred]; subject
-  // CN "SMS Issuing" for kind "token-signing" [C: reference §4 names the root], "Site Server
+  // CN "SMS Issuing" for kind "token-signing" [C: README Sources [S3] names the root], "Site Server
   // Signing Certificate" otherwise [inferred]; RSA-2048, SHA-256, CA:FALSE, keyUsage
   // digitalSignature). Existing files are reused only when both parse, the key is RSA >= 2048
   // and belongs to the certificate, the CN is the expected one and `now` is inside the

@@ -9,7 +9,7 @@ using nlohmann::json;
 
 constexpr const char* kVault = "Microsoft.KeyVault/vaults";
 
-// The body `az keyvault create` sends (azure-clients.md §1.6).
+// The body `az keyvault create` sends (emulator/arm/README Sources [S6]).
 json vault_body() {
   return {{"location", "japaneast"},
           {"properties",

@@ -9,7 +9,7 @@ using nlohmann::json;
 
 constexpr const char* kStorage = "Microsoft.Storage/storageAccounts";
 
-// The body `az storage account create` sends (azure-clients.md §1.6).
+// The body `az storage account create` sends (emulator/arm/README Sources [S6]).
 json storage_body(const std::string& sku = "Standard_LRS") {
   json encryption = {{"services", {{"blob", json::object()}}}, {"keySource", "Microsoft.Storage"}};
   return {{"sku", {{"name", sku}}},

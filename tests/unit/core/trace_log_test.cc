@@ -23,7 +23,7 @@ TraceRecord rec(std::string component, std::string message, int thread,
 }
 
 TEST(FormatTraceTest, SmsMatchesReferenceExamples) {
-  // Reference §8.2: "<08-22-2016 04:15:01.917+420><thread=2868 (0xB34)>" (UTC-7).
+  // top-level README Sources [S1]: "<08-22-2016 04:15:01.917+420><thread=2868 (0xB34)>" (UTC-7).
   EXPECT_EQ(format_trace(TraceFormat::kSms, rec("Configuration Manager Setup", "Done", 2868),
                          at("2016-08-22T11:15:01.917Z"), 420),
             "Done~  $$<Configuration Manager Setup><08-22-2016 04:15:01.917+420>"
@@ -54,7 +54,8 @@ TEST(FormatTraceTest, SmsWritesLineBreaksAsDoubleTilde) {
 }
 
 TEST(FormatTraceTest, SmsMessageEndingInLineBreakGetsNoExtraTilde) {
-  // CloudMgr.log: "... status is Faulted~~  $$<SMS_CLOUD_SERVICES_MANAGER>..." (reference §7 #14).
+  // CloudMgr.log: "... status is Faulted~~  $$<SMS_CLOUD_SERVICES_MANAGER>..."
+  // (top-level README Sources [S3]).
   EXPECT_EQ(format_trace(TraceFormat::kSms, rec("C", "status is Faulted~~", 7),
                          at("2026-01-01T00:00:00Z"), 0),
             "status is Faulted~~  $$<C><01-01-2026 00:00:00.000+00><thread=7 (0x7)>");
@@ -67,7 +68,7 @@ TEST(FormatTraceTest, MillisecondsAreTruncatedNotRounded) {
 }
 
 TEST(FormatTraceTest, CcmMatchesReferenceExample) {
-  // Reference §8.1 (smsts.log, UTC-7).
+  // top-level README Sources [S1] (smsts.log, UTC-7).
   EXPECT_EQ(format_trace(TraceFormat::kCcm,
                          rec("ApplyOperatingSystem", "Hello", 1256, TraceSeverity::kInfo,
                              "downloadcontent.cpp:1626"),
