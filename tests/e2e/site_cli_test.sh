@@ -87,11 +87,16 @@ sqlite3 :memory: "ATTACH '$STATE/CM_P01.db' AS dbo;" \
   grep -qx 1 || fail "token $GUID not recorded in the site database"
 
 # Identifiers come from the --lab file's seed (7 here) unless --seed overrides it: a fresh lab
-# with no --seed matches one with --seed 7, and differs from one with --seed 8.
-fresh_token() { "$CMGEMU" site --state "$WORK/$1" --lab "$LAB" "${@:2}" bulkregistrationtokentool.exe /new; }
+# with no --seed matches one with --seed 7 (same token GUID and claims; each state folder has
+# its own signing keys), and differs from one with --seed 8.
+fresh_token() {
+  "$CMGEMU" site --state "$WORK/$1" --lab "$LAB" "${@:2}" bulkregistrationtokentool.exe /new |
+    sed -E 's/^([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)\.([A-Za-z0-9_-]+)$/claims: \2/'
+}
 fresh_token seeded-by-file >"$WORK/t-file.txt"
 fresh_token seeded-7 --seed 7 >"$WORK/t-7.txt"
 fresh_token seeded-8 --seed 8 >"$WORK/t-8.txt"
+grep -q "^claims: " "$WORK/t-file.txt" || fail "no token in: $(cat "$WORK/t-file.txt")"
 cmp -s "$WORK/t-file.txt" "$WORK/t-7.txt" || fail "the lab file's seed was not used"
 if cmp -s "$WORK/t-file.txt" "$WORK/t-8.txt"; then fail "--seed did not override the file's seed"; fi
 echo "site CLI e2e: ok"

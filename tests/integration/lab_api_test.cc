@@ -79,8 +79,8 @@ TEST_F(LabApiTest, VirtualClock) {
 
 TEST_F(LabApiTest, FaultsAnswerRequests) {
   lab().clear_journal();
-  std::string id = lab().add_fault(R"({"listener": "admin", "path": "/_cmgemu/endpoints",
-                                       "status": 503})");
+  std::string id = lab().add_fault(R"({"effect": "status", "listener": "admin",
+                                       "path": "/_cmgemu/endpoints", "status": 503})");
   EXPECT_FALSE(id.empty());
   cmgemu::ActionResult r = lab().run_action(
       "http", R"({"endpoint": "admin", "method": "GET", "path": "/_cmgemu/endpoints"})");
@@ -134,10 +134,10 @@ TEST_F(LabPerTestApi, ResetEmptiesThePartiesAndStateStays) {
                    .empty());
   EXPECT_TRUE(std::filesystem::exists(lab().state_dir() + "/aad.db"));
   lab().reset();
+  EXPECT_TRUE(lab().journal().empty());
   EXPECT_THROW(lab().app_token("contoso.onmicrosoft.com", "11111111-2222-3333-4444-555555555555",
                                "tool-secret", "https://graph.microsoft.com/.default"),
                cmgemu::Error);
-  EXPECT_TRUE(lab().journal().empty());
 }
 
 TEST_F(LabPerTestApi, RunsAScenarioFileOnTheLab) {
