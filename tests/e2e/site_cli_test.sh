@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# `cmgemu site` on a saved lab, then stock tools on what it wrote: the Azure Services wizard,
+# `cmgemu site` (and `cmgemu run --state`) on a saved lab, then stock tools on what it wrote:
+# the Azure Services wizard,
 # the CMG wizard (deployed through the emulated ARM), CMG traffic on the MP, the seed's T-SQL
 # query verbatim in `cmgemu site sql` and in the stock sqlite3 shell after the documented
 # ATTACH, and BulkRegistrationTokenTool.exe /new whose JWT PyJWT verifies against the SMS Token
@@ -99,4 +100,17 @@ fresh_token seeded-8 --seed 8 >"$WORK/t-8.txt"
 grep -q "^claims: " "$WORK/t-file.txt" || fail "no token in: $(cat "$WORK/t-file.txt")"
 cmp -s "$WORK/t-file.txt" "$WORK/t-7.txt" || fail "the lab file's seed was not used"
 if cmp -s "$WORK/t-file.txt" "$WORK/t-8.txt"; then fail "--seed did not override the file's seed"; fi
+# `cmgemu run --state DIR` keeps what the seed scenario built: the README's query in the stock
+# shell prints the CMG URL; a folder that already holds a lab is refused (exit 2).
+( cd "$WORK" && "$CMGEMU" run "$SRC/scenarios/lab-site-token.json" --allow-pending --state run-lab \
+    --pki "$WORK/run-pki" >"$WORK/run.txt" ) || fail "run --state: $(tail -5 "$WORK/run.txt")"
+shell=$(sqlite3 :memory: "ATTACH '$WORK/run-lab/CM_P01.db' AS dbo;" "$QUERY")
+[ "$shell" = "$EXPECTED" ] || fail "run --state, sqlite3: '$shell'"
+set +e
+"$CMGEMU" run "$SRC/scenarios/lab-site-token.json" --allow-pending --state "$WORK/run-lab" \
+  >"$WORK/again.txt" 2>&1
+code=$?
+set -e
+[ "$code" = 2 ] || fail "a state folder holding a lab must be refused by run (exit $code)"
+grep -q "already holds a lab" "$WORK/again.txt" || fail "$(cat "$WORK/again.txt")"
 echo "site CLI e2e: ok"
