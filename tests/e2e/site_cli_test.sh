@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # `cmgemu site` (and `cmgemu run --state`) on a saved lab, then stock tools on what it wrote:
 # the Azure Services wizard, the CMG wizard (deployed through the emulated ARM), CMG traffic on
-# the MP, the seed's T-SQL query verbatim in `cmgemu site sql` and in the stock sqlite3 shell after the documented
-# ATTACH, and BulkRegistrationTokenTool.exe /new whose JWT PyJWT verifies against the SMS Token
-# Signing Certificate (openssl checks that certificate's thumbprint against the header's x5t).
+# the MP, the seed's T-SQL query verbatim in `cmgemu site sql` and in the stock sqlite3 shell
+# after the documented ATTACH, and BulkRegistrationTokenTool.exe /new whose JWT PyJWT verifies
+# against the SMS Token Signing Certificate (openssl checks that certificate's thumbprint
+# against the header's x5t).
 # usage: site_cli_test.sh CMGEMU_BINARY SOURCE_DIR
 set -euo pipefail
 CMGEMU="$1"
