@@ -32,8 +32,9 @@ struct AzureError {
   std::string text() const;  // "<code>: <message>" (or "HTTP <status>")
 };
 
-// A value or the service's error. Not emu::Result: callers need the HTTP status, service code
-// and Retry-After of a failure, which a Status cannot carry.
+// A value and, when the call failed, the service's error. Not emu::Result<T, AzureError>: an
+// answer with an HTTP error status carries both (call() fills `value` with the reply and
+// `error` with the code, message and Retry-After parsed from it), and callers read both.
 template <class T>
 struct AzureResult {
   bool ok() const { return error.status == 0 && error.code.empty(); }
