@@ -1,5 +1,7 @@
 #include "emulator/core/http/message.h"
 
+#include "emulator/core/json_limits.h"
+
 #include <nlohmann/json.hpp>
 
 namespace emu::http {
@@ -129,11 +131,7 @@ std::vector<std::pair<std::string, std::string>> parse_form(std::string_view bod
 Result<nlohmann::json> parse_json_body(const Request& req) {
   if (req.body.empty())
     return InvalidArgument("request body is empty; a JSON document is required");
-  try {
-    return nlohmann::json::parse(req.body);
-  } catch (const nlohmann::json::parse_error& e) {
-    return InvalidArgument("malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
-  }
+  return parse_json_limited(req.body);
 }
 
 std::string_view reason_phrase(int status) {

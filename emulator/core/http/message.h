@@ -102,8 +102,9 @@ std::string url_decode(std::string_view s, bool plus_as_space = false);
 std::string url_encode(std::string_view s);
 // Parses "a=1&b=two" (application/x-www-form-urlencoded or a query string), in order.
 std::vector<std::pair<std::string, std::string>> parse_form(std::string_view body);
-// Parses the request body as JSON (comments not allowed). InvalidArgument with the parser's
-// message and byte offset on malformed input or an empty body.
+// Parses the request body as JSON with kDefaultJsonLimits (core/json_limits.h; comments not
+// allowed). InvalidArgument with the parser's message and byte offset on malformed input or an
+// empty body; ResourceExhausted when the body is too large or too deep.
 Result<nlohmann::json> parse_json_body(const Request& req);
 // Case-insensitive ASCII comparison and lower-casing (emu::iequals, emu::to_lower).
 using emu::iequals;
