@@ -23,6 +23,13 @@ if(EMU_SANITIZE)
   endif()
   set(EMU_SANITIZE_LINK -fsanitize=${EMU_SANITIZE})
 endif()
+if(EMU_FUZZ)
+  if(NOT CMAKE_CXX_COMPILER_ID STREQUAL "Clang")
+    message(FATAL_ERROR "EMU_FUZZ needs clang (use the fuzz preset)")
+  endif()
+  # Coverage feedback for every library; the fuzz targets add libFuzzer's main at link time.
+  list(APPEND EMU_SANITIZE_COMPILE -fsanitize=fuzzer-no-link)
+endif()
 
 # emu_target_options(TARGET): the options above, PRIVATE, plus the source root as a PUBLIC
 # include directory of the build tree; executables also get the sanitizer link flags.

@@ -4,6 +4,11 @@
 #   bash scripts/dev.sh run    install what is missing, build (release), run the seed scenario
 #   bash scripts/dev.sh test   install what is missing, build (ASan+UBSan, -Werror), run all tests
 #   bash scripts/dev.sh bench  release build, micro-benchmarks, then a wrk load on `serve`
+# Long campaigns, not part of the test command:
+#   bash scripts/dev.sh fuzz [SECONDS] [TARGET...]  libFuzzer campaigns (clang; default 600 s
+#                              each, every target), two at a time; prints executions/coverage
+#   bash scripts/dev.sh soak [MINUTES]   mixed traffic against `serve` (default 60 min); RSS,
+#                              open files and p99 every minute; fails unless both stay flat
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -83,8 +88,31 @@ case "${1:-}" in
     bash bench/http_wrk.sh ./build/release/harness/cmgemu 10 16
     exec bash bench/arm_wrk.sh ./build/release/harness/cmgemu 10 16
     ;;
+  fuzz)
+    PACKAGES+=(clang libclang-rt-14-dev googletest libgtest-dev libgmock-dev)
+    install_missing
+    cmake --preset fuzz >/dev/null
+    cmake --build --preset fuzz --target fuzz_targets -j "$(jobs)"
+    shift
+    seconds="${1:-600}"
+    [ $# -gt 0 ] && shift
+    targets=("$@")
+    if [ ${#targets[@]} -eq 0 ]; then
+      for f in tests/fuzz/*_fuzz.cc; do targets+=("$(basename "$f" .cc)"); done
+    fi
+    export FUZZ_SECONDS="$seconds"
+    printf '%s\n' "${targets[@]}" | xargs -P "$(jobs)" -I{} bash scripts/fuzz_campaign.sh {}
+    for t in "${targets[@]}"; do tail -n 1 "build/fuzz/campaign/$t/summary.txt"; done
+    ;;
+  soak)
+    PACKAGES+=(python3)
+    install_missing
+    cmake --preset release -DEMU_BUILD_TESTS=OFF -DEMU_BUILD_BENCH=OFF >/dev/null
+    cmake --build --preset release --target cmgemu -j "$(jobs)"
+    exec python3 scripts/soak.py --cmgemu ./build/release/harness/cmgemu --minutes "${2:-60}"
+    ;;
   *)
-    echo "usage: bash scripts/dev.sh run|test|bench" >&2
+    echo "usage: bash scripts/dev.sh run|test|bench|fuzz|soak" >&2
     exit 2
     ;;
 esac

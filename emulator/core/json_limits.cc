@@ -6,11 +6,25 @@
 
 namespace emu {
 
-size_t json_depth_violation(std::string_view text, int max_depth) {
+size_t json_depth_violation(std::string_view text, int max_depth, JsonSyntax syntax) {
+  const bool comments = syntax == JsonSyntax::kWithComments;
   int depth = 0;
   bool in_string = false;
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
+    if (!in_string && comments && c == '/' && i + 1 < text.size()) {
+      if (text[i + 1] == '/') {
+        i = text.find('\n', i + 2);
+        if (i == std::string_view::npos) break;
+        continue;
+      }
+      if (text[i + 1] == '*') {
+        i = text.find("*/", i + 2);
+        if (i == std::string_view::npos) break;
+        ++i;
+        continue;
+      }
+    }
     if (in_string) {
       if (c == '\\') {
         ++i;  // the escaped character cannot end the string
@@ -39,16 +53,23 @@ size_t json_depth_violation(std::string_view text, int max_depth) {
 }
 
 Result<nlohmann::json> parse_json_limited(std::string_view text, const JsonLimits& limits) {
+  return parse_json_limited(text, limits, JsonSyntax::kStrict);
+}
+
+Result<nlohmann::json> parse_json_limited(std::string_view text, const JsonLimits& limits,
+                                          JsonSyntax syntax) {
   if (text.size() > limits.max_bytes) {
     return ResourceExhausted("JSON document is " + std::to_string(text.size()) +
                              " bytes; the limit is " + std::to_string(limits.max_bytes) + " bytes");
   }
-  if (size_t at = json_depth_violation(text, limits.max_depth); at != std::string_view::npos) {
+  if (size_t at = json_depth_violation(text, limits.max_depth, syntax);
+      at != std::string_view::npos) {
     return ResourceExhausted("JSON nesting deeper than " + std::to_string(limits.max_depth) +
                              " levels at byte " + std::to_string(at));
   }
   try {
-    return nlohmann::json::parse(text);
+    return nlohmann::json::parse(text, nullptr, /*allow_exceptions=*/true,
+                                 /*ignore_comments=*/syntax == JsonSyntax::kWithComments);
   } catch (const nlohmann::json::parse_error& e) {
     return InvalidArgument("malformed JSON at byte " + std::to_string(e.byte) + ": " + e.what());
   } catch (const nlohmann::json::exception& e) {

@@ -30,10 +30,18 @@ inline constexpr JsonLimits kDefaultJsonLimits{};
 Result<nlohmann::json> parse_json_limited(std::string_view text,
                                           const JsonLimits& limits = kDefaultJsonLimits);
 
+// Whether // and /* */ comments are allowed (scenario and lab files are JSON with comments).
+enum class JsonSyntax { kStrict, kWithComments };
+
+// Strict JSON, or JSON with comments for kWithComments; otherwise as above.
+Result<nlohmann::json> parse_json_limited(std::string_view text, const JsonLimits& limits,
+                                          JsonSyntax syntax);
+
 // The byte offset where the nesting of `text` first exceeds `max_depth`, or npos. Brackets
-// inside string literals do not count; the text need not be valid JSON (comments are not
-// understood: a bracket inside a comment counts, which only makes the check stricter).
-size_t json_depth_violation(std::string_view text, int max_depth);
+// inside string literals (and, with kWithComments, inside comments) do not count; the text
+// need not be valid JSON.
+size_t json_depth_violation(std::string_view text, int max_depth,
+                            JsonSyntax syntax = JsonSyntax::kStrict);
 
 // Depth of an already-built document (iterative; safe on any value).
 int json_depth(const nlohmann::json& value);

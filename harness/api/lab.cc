@@ -7,6 +7,7 @@
 #include "emulator/core/faults.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/json_args.h"
+#include "emulator/core/json_limits.h"
 #include "harness/lib/generic_actions.h"
 #include "harness/lib/planned_actions.h"
 #include "harness/lib/runner.h"
@@ -36,9 +37,10 @@ void check(const emu::Status& status) {
 }
 
 json parse_json(std::string_view text, const std::string& what) {
-  json value = json::parse(text, nullptr, /*allow_exceptions=*/false, /*ignore_comments=*/true);
-  if (value.is_discarded()) throw Error(what + ": not valid JSON");
-  return value;
+  auto value =
+      emu::parse_json_limited(text, emu::kDefaultJsonLimits, emu::JsonSyntax::kWithComments);
+  if (!value.ok()) throw Error(what + ": not valid JSON (" + value.status().message() + ")");
+  return std::move(value).value();
 }
 
 Endpoint to_public(const emu::app::Endpoint& e) {

@@ -4,6 +4,7 @@
 // a one-step scenario, prints its result and saves the lab again.
 #include "emulator/core/actions.h"
 #include "emulator/core/json_args.h"
+#include "emulator/core/json_limits.h"
 #include "emulator/core/text.h"
 #include "harness/cli/args.h"
 #include "harness/cli/commands.h"
@@ -79,8 +80,8 @@ void set_path(json& args, const std::string& key, json value) {
 }
 
 json parse_value(const std::string& text) {
-  json v = json::parse(text, nullptr, false);
-  return v.is_discarded() ? json(text) : v;
+  auto v = emu::parse_json_limited(text);
+  return v.ok() ? std::move(v).value() : json(text);
 }
 
 void print_actions(const ActionRegistry& registry) {

@@ -3,6 +3,7 @@
 #include "emulator/core/faults.h"
 #include "emulator/core/http/message.h"
 #include "emulator/core/journal.h"
+#include "emulator/core/json_limits.h"
 #include "harness/lib/planned_actions.h"
 
 namespace emu::harness {
@@ -73,7 +74,8 @@ json exchange_output(const HttpExchange& ex) {
       headers[key] = value;
   }
   json out = {{"status", ex.status}, {"headers", std::move(headers)}};
-  json body = ex.body.empty() ? json() : json::parse(ex.body, nullptr, false);
+  auto parsed = ex.body.empty() ? Result<json>(json()) : parse_json_limited(ex.body);
+  json body = parsed.ok() ? std::move(parsed).value() : json::value_t::discarded;
   if (body.is_discarded() || (body.is_null() && !ex.body.empty())) {
     out["json"] = nullptr;
     out["body"] = ex.body;

@@ -3,6 +3,7 @@
 #include "emulator/core/clock.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/json_args.h"
+#include "emulator/core/json_limits.h"
 #include "harness/lib/expectations.h"
 #include "harness/lib/interpolate.h"
 #include "harness/lib/json_locator.h"
@@ -19,6 +20,8 @@ namespace {
 using nlohmann::json;
 
 constexpr size_t kMaxErrors = 20;
+// A scenario (with its lab section and templates) is a hand-written file: generous but finite.
+constexpr JsonLimits kScenarioLimits{.max_bytes = 8 * 1024 * 1024, .max_depth = 64};
 const std::vector<std::string> kTopKeys = {"$schema", "format", "name",   "description", "seed",
                                            "start",   "lab",    "faults", "steps"};
 const std::vector<std::string> kStepKeys = {"id",   "name",   "action",
@@ -340,6 +343,18 @@ class Loader {
 
 Result<Scenario> load_scenario_text(std::string_view text, const std::string& display_name,
                                     const ActionRegistry& registry) {
+  if (text.size() > kScenarioLimits.max_bytes) {
+    return InvalidArgument(display_name + ": the file is " + std::to_string(text.size()) +
+                           " bytes; a scenario may be at most " +
+                           std::to_string(kScenarioLimits.max_bytes) + " bytes");
+  }
+  if (size_t at = json_depth_violation(text, kScenarioLimits.max_depth, JsonSyntax::kWithComments);
+      at != std::string_view::npos) {
+    TextPosition pos = position_at(text, at);
+    return InvalidArgument(display_name + ":" + std::to_string(pos.line) + ":" +
+                           std::to_string(pos.column) + ": JSON nested deeper than " +
+                           std::to_string(kScenarioLimits.max_depth) + " levels");
+  }
   try {
     return Loader(text, display_name, registry).load();
   } catch (const std::exception& e) {

@@ -45,7 +45,8 @@ struct Scenario {
 // Parses and validates `text`. On failure returns InvalidArgument whose message holds one line
 // per problem (at most 20), each "<display_name>:<line>: <key>: <what>" for top-level problems,
 // "<display_name>:<line>: step <n> (\"<id>\"): <key>: <what>" for a step's, or
-// "<display_name>:<line>:<column>: <what>" for a JSON syntax error.
+// "<display_name>:<line>:<column>: <what>" for a JSON syntax error or nesting deeper than 64
+// levels; a file over 8 MiB is refused whole.
 Result<Scenario> load_scenario_text(std::string_view text, const std::string& display_name,
                                     const ActionRegistry& registry);
 

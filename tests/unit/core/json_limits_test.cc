@@ -62,6 +62,17 @@ TEST(JsonLimits, SyntaxErrorNamesTheByte) {
   EXPECT_EQ(doc.status().message().rfind("malformed JSON at byte ", 0), 0u);
 }
 
+TEST(JsonLimits, CommentsAreSkippedOnlyWhenAllowed) {
+  JsonLimits limits;
+  limits.max_depth = 1;
+  const std::string text = "// a \"quote and [[[\n[1 /* ]]] [[ */, 2]";
+  EXPECT_EQ(json_depth_violation(text, 1, JsonSyntax::kWithComments), std::string::npos);
+  auto doc = parse_json_limited(text, limits, JsonSyntax::kWithComments);
+  ASSERT_TRUE(doc.ok()) << doc.status().message();
+  EXPECT_EQ(doc->size(), 2u);
+  EXPECT_FALSE(parse_json_limited(text, limits).ok());
+}
+
 TEST(JsonLimits, DepthOfBuiltValues) {
   EXPECT_EQ(json_depth(nlohmann::json(3)), 0);
   EXPECT_EQ(json_depth(nlohmann::json::parse(R"({"a":[[1]],"b":{}})")), 3);
