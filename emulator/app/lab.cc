@@ -287,7 +287,8 @@ Status Lab::start() {
   m.server = std::make_unique<http::Server>(http::ServerDeps{*m.clock, m.ids, m.journal, m.faults});
   m.endpoints.clear();
   const auto specs = m.all_listeners();
-  for (const auto& [name, port] : m.options.ports) {
+  for (const auto& pinned : m.options.ports) {
+    const std::string& name = pinned.first;
     if (std::none_of(specs.begin(), specs.end(), [&](const auto& l) { return l.name == name; })) {
       std::string known;
       for (const auto& l : specs) known += (known.empty() ? "" : ", ") + l.name;
