@@ -254,7 +254,7 @@ TEST(JournalTest, Finding6_CutBodiesKeepTheirOriginalSize) {
   EXPECT_FALSE(to_json(held[1]).contains("request_body_bytes"));
 }
 
-TEST(JournalTest, Finding6_DeepJsonBodyIsNotParsedRecursively) {
+TEST(JournalTest, DeepJsonBodyIsPlaceholderNotParsedRecursively) {
   Journal journal(1);
   JournalEntry e = entry("arm", "PUT", "/", 400);
   e.request_headers.add("Content-Type", "application/json");
