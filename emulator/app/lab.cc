@@ -17,11 +17,11 @@
 #include "emulator/core/text.h"
 #include "emulator/site/site_service.h"
 
-#include <arpa/inet.h>
 #include <nlohmann/json.hpp>
 #include <openssl/rand.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
 #include <cstring>
 
 #ifndef CMGEMU_VERSION
@@ -98,8 +98,8 @@ Result<std::string> random_token() {
 // RFC 6750 §2.1 b64token, and long enough not to be guessed.
 Status check_admin_token(const std::string& token) {
   const bool chars = std::all_of(token.begin(), token.end(), [](char c) {
-    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
-           c == '-' || c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
   });
   if (!chars || token.size() < 16)
     return InvalidArgument(

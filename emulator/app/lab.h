@@ -40,7 +40,7 @@ struct LabOptions {
   // persistent lab, else in memory only.
   std::string logs_dir;
   std::string bind_address = "127.0.0.1";
-  size_t journal_capacity = 10000;             // entries
+  size_t journal_capacity = 10000;              // entries
   size_t journal_max_bytes = 64 * 1024 * 1024;  // all entries together (JournalLimits)
   // Admin API access (core/admin_api.h). A token, when set, is required from every admin
   // request ("Authorization: Bearer <token>"). A lab bound beyond loopback without one gets a

@@ -8,12 +8,11 @@
 
 #include <nlohmann/json.hpp>
 
-#include <fcntl.h>
-#include <unistd.h>
-
 #include <csignal>
 #include <cstdio>
+#include <fcntl.h>
 #include <iostream>
+#include <unistd.h>
 
 namespace emu::cli {
 namespace {
@@ -28,8 +27,7 @@ const std::vector<FlagSpec> kServeFlags = {
     {"--cmg-name", true, "NAME  also issue a server certificate for NAME (repeatable)"},
     {"--listen", true, "NAME=PORT  fixed port for listener NAME, e.g. aad=443 (repeatable)"},
     {"--journal-size", true, "N  requests kept in the journal (default 10000)"},
-    {"--journal-bytes", true,
-     "N  bytes the journal may hold, e.g. 64M (default 64M; at least 1M)"},
+    {"--journal-bytes", true, "N  bytes the journal may hold, e.g. 64M (default 64M; at least 1M)"},
     {"--admin-token", true,
      "TOKEN  require \"Authorization: Bearer TOKEN\" on the admin API (16+ characters; "
      "generated when --bind is not loopback)"},
@@ -197,9 +195,8 @@ int cmd_serve(const std::vector<std::string>& raw) {
               << e.url() << "  (" << e.host << ")\n";
   std::cout << "  lab CA  " << (*lab)->ca_path() << "\n  admin   " << (*lab)->admin_url() << "\n";
   if (o.admin_token.empty() && !(*lab)->admin_token().empty())
-    std::cout << "  admin token  " << (*lab)->admin_token()
-              << "  (generated: --bind " << o.bind_address
-              << " is not loopback; send \"Authorization: Bearer <token>\")\n";
+    std::cout << "  admin token  " << (*lab)->admin_token() << "  (generated: --bind "
+              << o.bind_address << " is not loopback; send \"Authorization: Bearer <token>\")\n";
   else if (!o.admin_token.empty())
     std::cout << "  admin token  as given with --admin-token\n";
   if (args->has("--lab")) print_seeded(seeded);

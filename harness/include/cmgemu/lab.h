@@ -129,10 +129,10 @@ class Lab {
 
   std::vector<Endpoint> endpoints() const;
   Endpoint endpoint(std::string_view name) const;  // Error for an unknown name
-  std::string ca_path() const;    // PEM of the lab root CA every served certificate chains to
-  std::string admin_url() const;  // "https://127.0.0.1:<port>/_cmgemu"
+  std::string ca_path() const;      // PEM of the lab root CA every served certificate chains to
+  std::string admin_url() const;    // "https://127.0.0.1:<port>/_cmgemu"
   std::string admin_token() const;  // LabOptions::admin_token ("" = none)
-  std::string state_dir() const;  // "" for an in-memory lab
+  std::string state_dir() const;    // "" for an in-memory lab
 
   // An app-only access token from the lab's Entra ID (client credentials over HTTPS), for
   // `scope` such as "https://management.azure.com/.default". Error with the AADSTS text.
