@@ -26,6 +26,20 @@ json answer_json(const DnsAnswer& a) {
 
 using ZoneFn = std::function<ActionOutcome(DnsZone&, const json&)>;
 
+// Names and addresses are strings; "ttl" is seconds (a non-negative integer, or a "${...}"
+// reference). Checked at load time and again on the resolved args before each run.
+Status check_dns_args(const json& args) {
+  for (const auto& [key, value] : args.items()) {
+    if (key == "expect") continue;
+    if (key == "ttl") {
+      if (value.is_string() || (value.is_number_integer() && value >= 0)) continue;
+      return InvalidArgument("ttl: must be a non-negative integer (seconds)");
+    }
+    if (!value.is_string()) return InvalidArgument(key + ": must be a string");
+  }
+  return Status::Ok();
+}
+
 // With `zone` null, declarations only (no run), and names already registered are kept.
 void add_dns_actions(DnsZone* zone, ActionRegistry& registry) {
   auto def = [&](const char* name, const char* summary, std::vector<std::string> required,
@@ -35,10 +49,11 @@ void add_dns_actions(DnsZone* zone, ActionRegistry& registry) {
     ActionFn run;
     if (zone != nullptr)
       run = [zone, fn = std::move(fn)](const json& args, ActionContext&) {
+        if (Status s = check_dns_args(args); !s.ok()) return outcome(s, "", nullptr);
         return fn(*zone, args);
       };
     registry.add(
-        {name, summary, std::move(required), std::move(optional), std::move(run), nullptr});
+        {name, summary, std::move(required), std::move(optional), std::move(run), check_dns_args});
   };
   def("lab.dns.cname", "Add a CNAME record to the lab DNS (outputs: name, target)",
       {"name", "target"}, {"ttl"}, [](DnsZone& z, const json& args) {

@@ -14,11 +14,15 @@
 #include "emulator/core/json_args.h"
 #include "emulator/core/service.h"
 #include "emulator/core/store/database.h"
+#include "emulator/core/text.h"
 #include "emulator/site/site_service.h"
 
 #include <nlohmann/json.hpp>
+#include <openssl/rand.h>
 
 #include <algorithm>
+#include <arpa/inet.h>
+#include <cstring>
 
 #ifndef CMGEMU_VERSION
 #define CMGEMU_VERSION "0.1.0"
@@ -83,7 +87,38 @@ class AdminActionContext final : public ActionContext {
   nlohmann::json vars_ = nlohmann::json::object();
 };
 
+// 32 bytes from OpenSSL's CSPRNG, base64url: a bearer token no one can guess (deliberately not
+// from the seeded IdSource, whose output is reproducible).
+Result<std::string> random_token() {
+  unsigned char bytes[32];
+  if (RAND_bytes(bytes, sizeof bytes) != 1) return Internal("RAND_bytes failed");
+  return base64url_encode(std::string_view(reinterpret_cast<const char*>(bytes), sizeof bytes));
+}
+
+// RFC 6750 §2.1 b64token, and long enough not to be guessed.
+Status check_admin_token(const std::string& token) {
+  const bool chars = std::all_of(token.begin(), token.end(), [](char c) {
+    return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' ||
+           c == '.' || c == '_' || c == '~' || c == '+' || c == '/' || c == '=';
+  });
+  if (!chars || token.size() < 16)
+    return InvalidArgument(
+        "the admin token must be at least 16 characters of A-Z a-z 0-9 - . _ ~ + / = "
+        "(RFC 6750 b64token)");
+  return Status::Ok();
+}
+
 }  // namespace
+
+bool is_loopback_address(const std::string& address) {
+  unsigned char buf[16];
+  if (inet_pton(AF_INET, address.c_str(), buf) == 1) return buf[0] == 127;
+  if (inet_pton(AF_INET6, address.c_str(), buf) != 1) return false;
+  static const unsigned char kLoopback[16] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  static const unsigned char kMapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+  return std::memcmp(buf, kLoopback, 16) == 0 ||
+         (std::memcmp(buf, kMapped, 12) == 0 && buf[12] == 127);
+}
 
 std::string Endpoint::url() const {
   bool v6 = address.find(':') != std::string::npos;
@@ -113,10 +148,17 @@ struct Lab::Impl {
   std::vector<Endpoint> endpoints;
   bool started = false;
 
+  static JournalLimits journal_limits(const LabOptions& o) {
+    JournalLimits limits;
+    limits.max_entries = o.journal_capacity;
+    limits.max_bytes = o.journal_max_bytes;
+    return limits;
+  }
+
   explicit Impl(const LabOptions& o)
       : options(o),
         ids(o.seed),
-        journal(o.journal_capacity),
+        journal(journal_limits(o)),
         faults(fault_seed(o.seed)),
         state(o.state_dir) {}
 
@@ -250,12 +292,24 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   if (!pki.ok()) return pki.status().with_context("lab PKI in " + options.pki_dir);
   m.pki = std::move(pki).value();
 
+  AdminAccess access;
+  access.host_names = options.admin_hosts;
+  const bool wildcard = options.bind_address == "0.0.0.0" || options.bind_address == "::";
+  if (!wildcard && !is_loopback_address(options.bind_address))
+    access.host_names.push_back(options.bind_address);
+  access.token = options.admin_token;
+  if (!access.token.empty()) EMU_RETURN_IF_ERROR(check_admin_token(access.token));
+  if (access.token.empty() && !is_loopback_address(options.bind_address)) {
+    EMU_ASSIGN_OR_RETURN(access.token, random_token());
+  }
+  m.options.admin_token = access.token;
   m.admin_router = make_admin_router(
       AdminDeps{*m.clock, m.journal, m.faults, [raw = lab.get()] { return raw->reset(); },
                 [&m] { return m.endpoints_json(); }, CMGEMU_VERSION,
                 [&m](const std::string& name, const nlohmann::json& args) {
                   return m.run_admin_action(name, args);
-                }});
+                }},
+      std::move(access));
   m.crl_router = make_crl_router(m.pki, m.pki_options.crl_path);
   std::string logs_dir = options.logs_dir;
   if (logs_dir.empty() && m.state.persistent()) logs_dir = m.state.dir() + "/logs";
@@ -330,6 +384,8 @@ std::string Lab::admin_url() const {
   auto admin = endpoint("admin");
   return admin.ok() ? admin->url() + std::string(kAdminPrefix) : std::string();
 }
+
+std::string Lab::admin_token() const { return impl_->options.admin_token; }
 
 Clock& Lab::clock() { return *impl_->clock; }
 IdSource& Lab::ids() { return impl_->ids; }

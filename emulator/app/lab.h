@@ -40,11 +40,22 @@ struct LabOptions {
   // persistent lab, else in memory only.
   std::string logs_dir;
   std::string bind_address = "127.0.0.1";
-  size_t journal_capacity = 10000;
+  size_t journal_capacity = 10000;              // entries
+  size_t journal_max_bytes = 64 * 1024 * 1024;  // all entries together (JournalLimits)
+  // Admin API access (core/admin_api.h). A token, when set, is required from every admin
+  // request ("Authorization: Bearer <token>"). A lab bound beyond loopback without one gets a
+  // random token (admin_token() tells it), so no one on the network drives it unasked.
+  std::string admin_token;
+  // Host names the admin API answers for besides localhost, 127.0.0.1 and ::1 (the bind
+  // address, when it is not a wildcard, is added).
+  std::vector<std::string> admin_hosts;
   std::vector<std::string> cmg_names;  // extra server-certificate names (CMG service names)
   // Fixed ports by listener name ("aad" -> 443); listeners not named here take a free port.
   std::map<std::string, uint16_t> ports;
 };
+
+// True for an address that only this machine reaches: 127.0.0.0/8, ::1 (or ::ffff:127.x.x.x).
+bool is_loopback_address(const std::string& address);
 
 // A named endpoint clients reach. `host` is the real-world name a client sends as Host/SNI
 // (e.g. "management.azure.com"); `address`:`port` is where it really listens.
@@ -76,6 +87,9 @@ class Lab {
   std::string state_dir() const;
   // Admin API base URL, e.g. "https://127.0.0.1:41234/_cmgemu".
   std::string admin_url() const;
+  // The bearer token the admin API requires ("" = none): LabOptions::admin_token, or the one
+  // generated for a lab bound beyond loopback.
+  std::string admin_token() const;
 
   Clock& clock();
   IdSource& ids();

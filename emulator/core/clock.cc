@@ -3,6 +3,7 @@
 #include "emulator/core/text.h"
 
 #include <charconv>
+#include <cmath>
 #include <cstdio>
 
 namespace emu {
@@ -112,6 +113,13 @@ Result<Duration> parse_duration(std::string_view text) {
                            "' (use ISO 8601 like PT12M, or 90s, 12m, 2h, 3d, 250ms)");
   };
   if (text.empty()) return bad();
+  // A Duration holds int64 microseconds; a larger value has no Duration (and casting it
+  // would be undefined behaviour).
+  auto micros = [&](double us) -> Result<Duration> {
+    if (!std::isfinite(us) || std::fabs(us) >= 9.2e18)
+      return InvalidArgument("duration out of range: '" + std::string(text) + "'");
+    return Duration(static_cast<int64_t>(us));
+  };
   // Reads a decimal number at `p`; returns microseconds-scaled value via unit multiplier.
   auto read_number = [&](size_t& p, double& out) {
     size_t start = p;
@@ -152,7 +160,7 @@ Result<Duration> parse_duration(std::string_view text) {
       any = true;
     }
     if (!any) return bad();
-    return Duration(static_cast<int64_t>(total_us));
+    return micros(total_us);
   }
   size_t p = 0;
   double v;
@@ -171,7 +179,7 @@ Result<Duration> parse_duration(std::string_view text) {
     mult = 86400e6;
   else
     return bad();
-  return Duration(static_cast<int64_t>(v * mult));
+  return micros(v * mult);
 }
 
 }  // namespace emu

@@ -1,6 +1,7 @@
 #include "emulator/core/journal.h"
 
 #include "emulator/core/faults.h"
+#include "emulator/core/json_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -165,8 +166,8 @@ json headers_json(const http::Headers& headers) {
   for (const auto& [name, value] : headers.items()) {
     const std::string key = valid_utf8(name);
     const std::string text = valid_utf8(value);
-    if (out.contains(key)) {
-      out[key] = out[key].get<std::string>() + ", " + text;
+    if (auto it = out.find(key); it != out.end()) {
+      it->get_ref<std::string&>().append(", ").append(text);  // amortised: no quadratic copy
     } else {
       out[key] = text;
     }
@@ -203,30 +204,49 @@ std::string mask_body(std::string_view content_type, const std::string& body) {
   const std::string media = media_type(content_type);
   if (media == "application/x-www-form-urlencoded") return mask_pairs(body);
   if (!is_json_media(media, body)) return body;
-  json doc = json::parse(body, nullptr, /*allow_exceptions=*/false);
-  if (doc.is_discarded()) return body;
+  auto parsed = parse_json_limited(body, JsonLimits{body.size(), kMaxJsonDepth});
+  if (!parsed.ok()) {
+    if (parsed.status().code() == StatusCode::kResourceExhausted) return std::string(kTooDeep);
+    return body;  // not JSON after all (or a number out of range): nothing to mask
+  }
+  json& doc = *parsed;
   bool too_deep = false;
   const bool changed = mask_json(doc, 0, too_deep);
   if (too_deep) return std::string(kTooDeep);  // unchecked: may hide a secret
   return changed ? doc.dump() : body;
 }
 
-Journal::Journal(size_t capacity) : capacity_(capacity) {}
+Journal::Journal(size_t capacity)
+    : Journal([capacity] {
+        JournalLimits limits;
+        limits.max_entries = capacity;
+        return limits;
+      }()) {}
+
+Journal::Journal(const JournalLimits& limits) : limits_(limits) {}
 
 uint64_t Journal::record(JournalEntry entry) {
   const std::string content_type = entry.request_headers.get_or("Content-Type", "");
+  entry.request_body_bytes = entry.request_body.size();
   entry.target = mask_target(entry.target);
   entry.request_body = mask_body(content_type, entry.request_body);
-  entry.request_body_truncated = truncate_utf8(entry.request_body, kMaxBodyBytes);
+  entry.request_body_truncated = truncate_utf8(entry.request_body, limits_.max_body_bytes);
+  entry.request_body.shrink_to_fit();
   entry.request_headers = mask_headers(entry.request_headers);
   entry.response_headers = mask_headers(entry.response_headers);
+  const size_t bytes = journal_entry_bytes(entry);
 
   std::lock_guard lock(mu_);
   entry.seq = next_seq_++;
   const uint64_t seq = entry.seq;
-  if (capacity_ == 0) return seq;
+  if (limits_.max_entries == 0) return seq;
   entries_.push_back(std::move(entry));
-  while (entries_.size() > capacity_) entries_.pop_front();
+  bytes_ += bytes;
+  while (!entries_.empty() &&
+         (entries_.size() > limits_.max_entries || bytes_ > limits_.max_bytes)) {
+    bytes_ -= journal_entry_bytes(entries_.front());
+    entries_.pop_front();
+  }
   return seq;
 }
 
@@ -237,10 +257,51 @@ std::vector<JournalEntry> Journal::query(const JournalQuery& q) const {
   for (auto it = entries_.rbegin(); it != entries_.rend(); ++it) {
     if (q.limit != 0 && out.size() >= q.limit) break;
     if (it->seq <= q.after_seq) break;  // seqs only decrease from here
+    if (q.until_seq != 0 && it->seq > q.until_seq) continue;
     if (matches(*it, q)) out.push_back(*it);
   }
   std::reverse(out.begin(), out.end());
   return out;
+}
+
+JournalPage Journal::page(const JournalQuery& q, size_t max_entries, size_t max_bytes) const {
+  JournalPage page;
+  std::lock_guard lock(mu_);
+  page.last_seq = next_seq_ - 1;
+  const uint64_t until = q.until_seq == 0 ? page.last_seq : std::min(q.until_seq, page.last_seq);
+  auto in_range = [&](const JournalEntry& e) {
+    return e.seq > q.after_seq && e.seq <= until && matches(e, q);
+  };
+  // The selection starts at the first entry after after_seq, or (with `limit`) at the oldest of
+  // the newest `limit` matches.
+  const auto first =
+      std::upper_bound(entries_.begin(), entries_.end(), q.after_seq,
+                       [](uint64_t seq, const JournalEntry& e) { return seq < e.seq; });
+  auto start = first;
+  if (q.limit != 0) {
+    start = entries_.end();
+    size_t found = 0;
+    for (auto it = entries_.end(); it != first && found < q.limit;) {
+      --it;
+      if (in_range(*it)) {
+        ++found;
+        start = it;
+      }
+    }
+  }
+  size_t bytes = 0;
+  for (auto it = start; it != entries_.end() && it->seq <= until; ++it) {
+    if (!in_range(*it)) continue;
+    const size_t size = journal_entry_bytes(*it);
+    if (page.entries.size() >= std::max<size_t>(max_entries, 1) ||
+        (!page.entries.empty() && bytes + size > max_bytes)) {
+      page.more = true;
+      break;
+    }
+    page.entries.push_back(*it);
+    bytes += size;
+  }
+  return page;
 }
 
 size_t Journal::size() const {
@@ -253,27 +314,46 @@ uint64_t Journal::total_recorded() const {
   return next_seq_ - 1;
 }
 
+size_t Journal::bytes() const {
+  std::lock_guard lock(mu_);
+  return bytes_;
+}
+
 void Journal::clear() {
   std::lock_guard lock(mu_);
   entries_.clear();
+  entries_.shrink_to_fit();
+  bytes_ = 0;
+}
+
+size_t journal_entry_bytes(const JournalEntry& e) {
+  size_t n = sizeof(JournalEntry);
+  for (const std::string* s :
+       {&e.listener, &e.method, &e.target, &e.host, &e.request_id, &e.request_body, &e.fault_id})
+    n += s->size();
+  for (const http::Headers* headers : {&e.request_headers, &e.response_headers})
+    for (const auto& [name, value] : headers->items())
+      n += sizeof(std::pair<std::string, std::string>) + name.size() + value.size();
+  return n;
 }
 
 json to_json(const JournalEntry& entry) {
-  return json{
-      {"seq", entry.seq},
-      {"time", format_iso8601(entry.time)},
-      {"listener", valid_utf8(entry.listener)},
-      {"method", valid_utf8(entry.method)},
-      {"target", valid_utf8(entry.target)},
-      {"host", valid_utf8(entry.host)},
-      {"request_id", valid_utf8(entry.request_id)},
-      {"status", entry.status},
-      {"request_headers", headers_json(entry.request_headers)},
-      {"request_body", valid_utf8(entry.request_body)},
-      {"request_body_truncated", entry.request_body_truncated},
-      {"response_headers", headers_json(entry.response_headers)},
-      {"response_bytes", entry.response_bytes},
-      {"fault_id", entry.fault_id.empty() ? json(nullptr) : json(valid_utf8(entry.fault_id))}};
+  json j{{"seq", entry.seq},
+         {"time", format_iso8601(entry.time)},
+         {"listener", valid_utf8(entry.listener)},
+         {"method", valid_utf8(entry.method)},
+         {"target", valid_utf8(entry.target)},
+         {"host", valid_utf8(entry.host)},
+         {"request_id", valid_utf8(entry.request_id)},
+         {"status", entry.status},
+         {"request_headers", headers_json(entry.request_headers)},
+         {"request_body", valid_utf8(entry.request_body)},
+         {"request_body_truncated", entry.request_body_truncated},
+         {"response_headers", headers_json(entry.response_headers)},
+         {"response_bytes", entry.response_bytes},
+         {"fault_id", entry.fault_id.empty() ? json(nullptr) : json(valid_utf8(entry.fault_id))}};
+  if (entry.request_body_truncated) j["request_body_bytes"] = entry.request_body_bytes;
+  return j;
 }
 
 }  // namespace emu

@@ -101,6 +101,7 @@ std::unique_ptr<Lab> Lab::start(LabOptions options) {
   o.state_dir = options.state_dir;
   o.logs_dir = options.logs_dir;
   o.cmg_names = options.cmg_names;
+  o.admin_token = options.admin_token;
   if (options.pki_dir.empty()) {
     m.scratch = std::make_unique<ScratchDir>();
     o.pki_dir = m.scratch->path();
@@ -198,6 +199,7 @@ Endpoint Lab::endpoint(std::string_view name) const {
 
 std::string Lab::ca_path() const { return impl_->lab->ca_path(); }
 std::string Lab::admin_url() const { return impl_->lab->admin_url(); }
+std::string Lab::admin_token() const { return impl_->lab->admin_token(); }
 std::string Lab::state_dir() const { return impl_->lab->state_dir(); }
 
 std::string Lab::app_token(const std::string& tenant, const std::string& client_id,

@@ -86,6 +86,35 @@ Result<uint64_t> parse_u64(const std::string& text, const std::string& what) {
   return v;
 }
 
+Result<uint64_t> parse_byte_size(const std::string& text, const std::string& what) {
+  auto bad = [&] {
+    return InvalidArgument(what + " must be a byte count such as 67108864, 64M or 1G, got '" +
+                           text + "'");
+  };
+  size_t digits = 0;
+  while (digits < text.size() && text[digits] >= '0' && text[digits] <= '9') ++digits;
+  if (digits == 0) return bad();
+  uint64_t v = 0;
+  auto r = std::from_chars(text.data(), text.data() + digits, v);
+  if (r.ec != std::errc()) return bad();
+  std::string unit = text.substr(digits);
+  for (char& c : unit) c = static_cast<char>(c >= 'a' && c <= 'z' ? c - 32 : c);
+  int shift = 0;
+  if (unit.empty() || unit == "B") {
+    shift = 0;
+  } else if (unit == "K" || unit == "KB" || unit == "KIB") {
+    shift = 10;
+  } else if (unit == "M" || unit == "MB" || unit == "MIB") {
+    shift = 20;
+  } else if (unit == "G" || unit == "GB" || unit == "GIB") {
+    shift = 30;
+  } else {
+    return bad();
+  }
+  if (shift > 0 && v > (UINT64_MAX >> shift)) return bad();
+  return v << shift;
+}
+
 std::string default_pki_dir() {
   if (const char* d = std::getenv("CMGEMU_PKI_DIR"); d && *d) return d;
   if (const char* x = std::getenv("XDG_CACHE_HOME"); x && *x) return std::string(x) + "/cmgemu/pki";

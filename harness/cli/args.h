@@ -36,6 +36,11 @@ std::string flags_help(const std::vector<FlagSpec>& specs);
 // Parses a non-negative integer; InvalidArgument naming `what`.
 Result<uint64_t> parse_u64(const std::string& text, const std::string& what);
 
+// Parses a byte count: a non-negative integer, optionally followed by K, M or G (KiB, MiB, GiB;
+// case-insensitive, an optional "iB"/"B" after it). InvalidArgument naming `what`, also on
+// overflow.
+Result<uint64_t> parse_byte_size(const std::string& text, const std::string& what);
+
 // Folder for the lab PKI when none is given: $CMGEMU_PKI_DIR, else
 // $XDG_CACHE_HOME/cmgemu/pki, else $HOME/.cache/cmgemu/pki, else ./.cmgemu/pki.
 std::string default_pki_dir();

@@ -9,8 +9,10 @@
 #include <nlohmann/json.hpp>
 
 #include <csignal>
-#include <fstream>
+#include <cstdio>
+#include <fcntl.h>
 #include <iostream>
+#include <unistd.h>
 
 namespace emu::cli {
 namespace {
@@ -25,6 +27,12 @@ const std::vector<FlagSpec> kServeFlags = {
     {"--cmg-name", true, "NAME  also issue a server certificate for NAME (repeatable)"},
     {"--listen", true, "NAME=PORT  fixed port for listener NAME, e.g. aad=443 (repeatable)"},
     {"--journal-size", true, "N  requests kept in the journal (default 10000)"},
+    {"--journal-bytes", true, "N  bytes the journal may hold, e.g. 64M (default 64M; at least 1M)"},
+    {"--admin-token", true,
+     "TOKEN  require \"Authorization: Bearer TOKEN\" on the admin API (16+ characters; "
+     "generated when --bind is not loopback)"},
+    {"--admin-host", true,
+     "NAME  host name the admin API also answers for (repeatable; loopback always)"},
     {"--ready-file", true, "FILE  write endpoints, CA and admin URL as JSON once listening"},
     {"--lab", true, "FILE  seed the lab from the \"lab\" section of a scenario file"},
     {"--help", false, "show this help"},
@@ -46,17 +54,31 @@ int usage_error(const std::string& command, const std::string& message) {
 bool write_ready_file(const std::string& path, const app::Lab& lab) {
   nlohmann::json endpoints = nlohmann::json::object();
   for (const auto& e : lab.endpoints()) endpoints[e.name] = {{"url", e.url()}, {"host", e.host}};
+  const std::string token = lab.admin_token();
   nlohmann::json j = {{"endpoints", endpoints},
                       {"ca", lab.ca_path()},
                       {"admin", lab.admin_url()},
+                      {"admin_token", token.empty() ? nlohmann::json() : nlohmann::json(token)},
                       {"pki", lab.pki_dir()}};
+  const std::string text = j.dump(2) + "\n";
+  // 0600: the file may hold the admin token. Written aside, then renamed: readers never see
+  // half a file.
   std::string tmp = path + ".tmp";
-  {
-    std::ofstream out(tmp, std::ios::trunc);
-    out << j.dump(2) << "\n";
-    if (!out) return false;
+  std::remove(tmp.c_str());
+  int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+  if (fd < 0) return false;
+  size_t done = 0;
+  while (done < text.size()) {
+    ssize_t n = ::write(fd, text.data() + done, text.size() - done);
+    if (n <= 0) break;
+    done += static_cast<size_t>(n);
   }
-  return std::rename(tmp.c_str(), path.c_str()) == 0;  // readers never see half a file
+  const bool ok = ::close(fd) == 0 && done == text.size();
+  if (!ok) {
+    std::remove(tmp.c_str());
+    return false;
+  }
+  return std::rename(tmp.c_str(), path.c_str()) == 0;
 }
 
 // How the unmodified Azure CLI 2.45 reaches this lab (tested by tests/e2e/arm_clients_test.sh;
@@ -117,8 +139,16 @@ int cmd_serve(const std::vector<std::string>& raw) {
   auto journal = parse_u64(args->get("--journal-size", "10000"), "--journal-size");
   if (!seed.ok()) return usage_error("serve", seed.status().message());
   if (!journal.ok() || *journal == 0) return usage_error("serve", "--journal-size must be >= 1");
+  auto journal_bytes = parse_byte_size(args->get("--journal-bytes", "64M"), "--journal-bytes");
+  if (!journal_bytes.ok()) return usage_error("serve", journal_bytes.status().message());
+  if (*journal_bytes < (1u << 20)) return usage_error("serve", "--journal-bytes must be >= 1M");
   o.seed = *seed;
   o.journal_capacity = *journal;
+  o.journal_max_bytes = *journal_bytes;
+  o.admin_token = args->get("--admin-token");
+  if (args->has("--admin-token") && o.admin_token.empty())
+    return usage_error("serve", "--admin-token needs a value");
+  o.admin_hosts = args->all("--admin-host");
   o.realtime_clock = !args->has("--manual-clock");
   o.start_time = args->get("--start");
   o.state_dir = args->get("--state");
@@ -164,6 +194,11 @@ int cmd_serve(const std::vector<std::string>& raw) {
     std::cout << "  " << e.name << std::string(e.name.size() < 8 ? 8 - e.name.size() : 1, ' ')
               << e.url() << "  (" << e.host << ")\n";
   std::cout << "  lab CA  " << (*lab)->ca_path() << "\n  admin   " << (*lab)->admin_url() << "\n";
+  if (o.admin_token.empty() && !(*lab)->admin_token().empty())
+    std::cout << "  admin token  " << (*lab)->admin_token() << "  (generated: --bind "
+              << o.bind_address << " is not loopback; send \"Authorization: Bearer <token>\")\n";
+  else if (!o.admin_token.empty())
+    std::cout << "  admin token  as given with --admin-token\n";
   if (args->has("--lab")) print_seeded(seeded);
   if (args->has("--lab") && !seeded["arm"]["subscriptions"].empty())
     print_arm_recipe(**lab, seeded);

@@ -34,6 +34,12 @@ class RunContext final : public ActionContext {
     HttpClientOptions options;
     options.ca_file = lab_.ca_path();
     options.verify_time = lab_.clock().now();
+    if (call.endpoint == "admin" && !lab_.admin_token().empty() &&
+        !call.headers.has("Authorization")) {
+      HttpCall with_token = call;  // the lab's own admin token, unless the step sets one
+      with_token.headers.set("Authorization", "Bearer " + lab_.admin_token());
+      return send_http(endpoint, with_token, options);
+    }
     return send_http(endpoint, call, options);
   }
   const json& lab() const override { return lab_section_; }

@@ -111,6 +111,24 @@ TEST_F(LabApiTest, ErrorsNameTheProblem) {
   }
 }
 
+// Issue 11 finding 10: LabOptions::admin_token guards the admin API; the lab's own scenario
+// steps carry it, a request without it is refused.
+TEST(LabApiAdminToken, Finding10_ScenarioStepsCarryTheAdminToken) {
+  cmgemu::LabOptions options;
+  options.admin_token = "lab-api-admin-token-42";
+  auto lab = cmgemu::Lab::start(options);
+  EXPECT_EQ(lab->admin_token(), "lab-api-admin-token-42");
+  cmgemu::ActionResult r = lab->run_action(
+      "http", R"({"endpoint": "admin", "method": "GET", "path": "/_cmgemu/health"})");
+  EXPECT_TRUE(r.passed) << r.message;
+  EXPECT_EQ(nlohmann::json::parse(r.output_json)["status"], 200);
+  r = lab->run_action("http", R"({"endpoint": "admin", "method": "GET", "path": "/_cmgemu/health",
+                                  "headers": {"Authorization": "Bearer not-the-token"}})");
+  EXPECT_EQ(nlohmann::json::parse(r.output_json)["status"], 401);
+  EXPECT_THAT(lab->journal(),
+              Contains(testing::AllOf(RequestTo("GET", "/_cmgemu/health"), AnsweredWith(401))));
+}
+
 // A fresh lab per test, kept in a state folder that outlives it.
 class LabPerTestApi : public cmgemu::testing::LabPerTest<LabPerTestApi> {
  public:

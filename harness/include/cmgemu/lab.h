@@ -49,6 +49,10 @@ struct LabOptions {
   // Extra names the lab's server certificates carry (a CMG's service name such as
   // "cmg.contoso.com"); start_from_scenario adds the scenario's lab.pki.cmg_certificates.
   std::vector<std::string> cmg_names;
+  // When set, every admin API request must carry "Authorization: Bearer <admin_token>"
+  // (scenario steps calling the "admin" endpoint get it added). The admin API always refuses
+  // foreign Host and Origin headers and non-JSON writes (README, "Admin API").
+  std::string admin_token;
 };
 
 // A lab endpoint. `host` is the real-world name clients send as Host/SNI
@@ -125,9 +129,10 @@ class Lab {
 
   std::vector<Endpoint> endpoints() const;
   Endpoint endpoint(std::string_view name) const;  // Error for an unknown name
-  std::string ca_path() const;    // PEM of the lab root CA every served certificate chains to
-  std::string admin_url() const;  // "https://127.0.0.1:<port>/_cmgemu"
-  std::string state_dir() const;  // "" for an in-memory lab
+  std::string ca_path() const;      // PEM of the lab root CA every served certificate chains to
+  std::string admin_url() const;    // "https://127.0.0.1:<port>/_cmgemu"
+  std::string admin_token() const;  // LabOptions::admin_token ("" = none)
+  std::string state_dir() const;    // "" for an in-memory lab
 
   // An app-only access token from the lab's Entra ID (client credentials over HTTPS), for
   // `scope` such as "https://management.azure.com/.default". Error with the AADSTS text.

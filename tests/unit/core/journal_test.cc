@@ -200,5 +200,112 @@ TEST(JournalTest, ToJsonIsStable) {
   EXPECT_EQ(to_json(e)["fault_id"], "fault-1");
 }
 
+// ---- Finding 6: the journal is bounded in bytes, not only in entries ----
+
+JournalEntry large_entry(size_t body_bytes, size_t header_bytes) {
+  JournalEntry e = entry("arm", "PUT", "/subscriptions/1?api-version=1", 201);
+  e.request_headers.add("Content-Type", "application/octet-stream");
+  e.request_headers.add("x-pad", std::string(header_bytes, 'h'));
+  e.request_body = std::string(body_bytes, 'b');
+  return e;
+}
+
+TEST(JournalTest, Finding6_TotalBytesStayUnderTheBudget) {
+  JournalLimits limits;
+  limits.max_entries = 10000;
+  limits.max_bytes = 1024 * 1024;
+  limits.max_body_bytes = 64 * 1024;
+  Journal journal(limits);
+  for (int i = 0; i < 300; ++i) {
+    journal.record(large_entry(1024 * 1024, 12 * 1024));  // 1 MiB bodies, 12 KiB headers
+    ASSERT_LE(journal.bytes(), limits.max_bytes);
+  }
+  EXPECT_EQ(journal.total_recorded(), 300u);
+  const auto held = journal.query({});
+  ASSERT_FALSE(held.empty());
+  EXPECT_LT(held.size(), 20u);  // ~77 KiB each
+  EXPECT_EQ(held.back().seq, 300u);
+  size_t sum = 0;
+  for (const auto& e : held) sum += journal_entry_bytes(e);
+  EXPECT_EQ(sum, journal.bytes());
+  // Oldest went first: what is held is the newest, contiguous.
+  EXPECT_EQ(held.front().seq, 300u - held.size() + 1);
+  journal.clear();
+  EXPECT_EQ(journal.bytes(), 0u);
+}
+
+TEST(JournalTest, Finding6_CutBodiesKeepTheirOriginalSize) {
+  JournalLimits limits;
+  limits.max_body_bytes = 64 * 1024;
+  Journal journal(limits);
+  journal.record(large_entry(3 * 1024 * 1024, 0));
+  journal.record(large_entry(100, 0));
+  auto held = journal.query({});
+  ASSERT_EQ(held.size(), 2u);
+  EXPECT_EQ(held[0].request_body.size(), 64u * 1024);
+  EXPECT_TRUE(held[0].request_body_truncated);
+  EXPECT_EQ(held[0].request_body_bytes, 3u * 1024 * 1024);
+  EXPECT_LT(journal_entry_bytes(held[0]), 66u * 1024);
+  nlohmann::json cut = to_json(held[0]);
+  EXPECT_EQ(cut["request_body_truncated"], true);
+  EXPECT_EQ(cut["request_body_bytes"], 3 * 1024 * 1024);
+  // An uncut body keeps the old JSON form (no request_body_bytes key).
+  EXPECT_FALSE(held[1].request_body_truncated);
+  EXPECT_FALSE(to_json(held[1]).contains("request_body_bytes"));
+}
+
+TEST(JournalTest, DeepJsonBodyIsPlaceholderNotParsedRecursively) {
+  Journal journal(1);
+  JournalEntry e = entry("arm", "PUT", "/", 400);
+  e.request_headers.add("Content-Type", "application/json");
+  e.request_body = std::string(100000, '[') + std::string(100000, ']');
+  journal.record(std::move(e));
+  auto held = journal.query({});
+  ASSERT_EQ(held.size(), 1u);
+  EXPECT_EQ(held[0].request_body.rfind("(JSON body nested too deeply", 0), 0u);
+  EXPECT_EQ(held[0].request_body_bytes, 200000u);
+}
+
+TEST(JournalTest, Finding6_PagesCoverTheSelectionOnceWhileEntriesArrive) {
+  Journal journal(1000);
+  for (int i = 0; i < 50; ++i) journal.record(entry(i % 2 ? "arm" : "aad", "GET", "/x", 200));
+  JournalQuery q;
+  q.listener = "arm";
+  std::vector<uint64_t> seen;
+  for (int round = 0;; ++round) {
+    JournalPage page = journal.page(q, 4, SIZE_MAX);
+    for (const auto& e : page.entries) seen.push_back(e.seq);
+    if (round == 1)
+      for (int i = 0; i < 10; ++i) journal.record(entry("arm", "GET", "/y", 200));
+    if (!page.more) break;
+    EXPECT_EQ(page.entries.size(), 4u);
+    q.after_seq = page.entries.back().seq;
+  }
+  std::vector<uint64_t> want;
+  for (const auto& e : journal.query({}))
+    if (e.listener == "arm") want.push_back(e.seq);
+  EXPECT_EQ(seen, want);
+  EXPECT_EQ(want.size(), 35u);
+
+  // A byte bound: one large entry still makes progress; smaller pages follow it.
+  Journal sized(100);
+  sized.record(large_entry(4000, 0));
+  for (int i = 0; i < 5; ++i) sized.record(entry("arm", "GET", "/z", 200));
+  JournalPage first = sized.page({}, 100, 100);
+  ASSERT_EQ(first.entries.size(), 1u);
+  EXPECT_TRUE(first.more);
+  JournalQuery rest;
+  rest.limit = 3;
+  JournalPage newest = sized.page(rest, 2, SIZE_MAX);
+  EXPECT_THAT(seqs(newest.entries), ElementsAre(4, 5));
+  EXPECT_TRUE(newest.more);
+  EXPECT_EQ(newest.last_seq, 6u);
+  rest = JournalQuery{};
+  rest.after_seq = 5;
+  rest.until_seq = newest.last_seq;
+  sized.record(entry("arm", "GET", "/late", 200));  // seq 7: outside the selection
+  EXPECT_THAT(seqs(sized.page(rest, 2, SIZE_MAX).entries), ElementsAre(6));
+}
+
 }  // namespace
 }  // namespace emu
