@@ -75,7 +75,7 @@ json exchange_output(const HttpExchange& ex) {
   }
   json out = {{"status", ex.status}, {"headers", std::move(headers)}};
   auto parsed = ex.body.empty() ? Result<json>(json()) : parse_json_limited(ex.body);
-  json body = parsed.ok() ? std::move(parsed).value() : json::value_t::discarded;
+  json body = parsed.ok() ? std::move(parsed).value() : json(json::value_t::discarded);
   if (body.is_discarded() || (body.is_null() && !ex.body.empty())) {
     out["json"] = nullptr;
     out["body"] = ex.body;
