@@ -68,6 +68,11 @@ class Loader {
       TextPosition at = position_at(text_, e.byte == 0 ? 0 : e.byte - 1);
       return InvalidArgument(file_ + ":" + std::to_string(at.line) + ":" +
                              std::to_string(at.column) + ": " + parse_error_text(e.what()));
+    } catch (const json::exception& e) {  // out_of_range 406: "number overflow parsing '1e999'"
+      std::string what = e.what();
+      size_t bracket = what.find("] ");
+      return InvalidArgument(file_ + ": " +
+                             (bracket == std::string::npos ? what : what.substr(bracket + 2)));
     }
     doc_ = &doc;
     if (!doc.is_object()) {

@@ -85,6 +85,17 @@ TEST_F(LoaderTest, SyntaxErrorAfterCommentsCountsTheirLines) {
             "expected ']'");
 }
 
+// Found by the scenario_loader_fuzz campaign (tests/fuzz/regressions/scenario_loader_fuzz).
+TEST_F(LoaderTest, NumberOverflowIsASyntaxErrorNotAnInternalError) {
+  EXPECT_EQ(error("{\"format\": \"cmgemu/scenario@1\", \"seed\": 1e999999}"),
+            "t.json: number overflow parsing '1e999999'");
+}
+
+TEST_F(LoaderTest, NestingDeeperThan64LevelsIsRefusedWithItsPosition) {
+  std::string deep = "{\n  \"lab\": " + std::string(70, '[') + std::string(70, ']') + "}";
+  EXPECT_EQ(error(deep), "t.json:2:73: JSON nested deeper than 64 levels");
+}
+
 TEST_F(LoaderTest, UnknownTopLevelKey) {
   EXPECT_EQ(error("{\n  \"format\": \"cmgemu/scenario@1\",\n  \"name\": \"t\",\n"
                   "  \"colour\": \"red\",\n  \"steps\": [{\"action\": \"fault.clear\"}]\n}"),
