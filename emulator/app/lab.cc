@@ -137,6 +137,11 @@ struct Lab::Impl {
   bool started = false;
   // The state folder held a lab seeded by an earlier start (lab_state "seeded").
   bool resumed = false;
+  // A persistent lab no seed() has completed on yet (lab_state "awaiting_seed"), and one where
+  // a seed began but did not complete (lab_state "seed_started": killed or failed half-way),
+  // which seed() resets first so that it is redone from scratch.
+  bool awaiting_seed = false;
+  bool redo_seed = false;
 
   // Guards lab_db and saved_clock: the clock's observer, the clock saver thread, reset() and
   // stop() may run on different threads.
@@ -332,8 +337,9 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
     // A folder is new until seed() completes on it ("awaiting_seed" marks a new one, so a
     // start killed before its seed finished seeds again); folders saved before that marker
     // existed count as seeded once they have had a session.
-    const bool awaiting = m.load_state("awaiting_seed").ok();
-    m.resumed = m.load_state("seeded").ok() || (session > 0 && !awaiting);
+    m.awaiting_seed = session == 0 || m.load_state("awaiting_seed").ok();
+    m.redo_seed = m.awaiting_seed && m.load_state("seed_started").ok();
+    m.resumed = m.load_state("seeded").ok() || !m.awaiting_seed;
     store::Transaction tx(*m.lab_db);
     EMU_RETURN_IF_ERROR(m.save_state("sessions", std::to_string(session + 1)));
     if (session == 0) EMU_RETURN_IF_ERROR(m.save_state("awaiting_seed", "1"));
@@ -467,28 +473,41 @@ Status Lab::reset() {
     std::lock_guard lock(m.state_mu);
     store::Transaction tx(*m.lab_db);
     EMU_RETURN_IF_ERROR(m.erase_state("seeded"));
+    EMU_RETURN_IF_ERROR(m.erase_state("seed_started"));
     EMU_RETURN_IF_ERROR(m.save_state("awaiting_seed", "1"));
     EMU_RETURN_IF_ERROR(tx.commit());
+    m.awaiting_seed = true;
+    m.redo_seed = false;
   }
   return Status::Ok();
 }
 
 Status Lab::seed(const nlohmann::json& lab, nlohmann::json* summary) {
+  Impl& m = *impl_;
   Status status;
+  if (m.state.persistent() && m.awaiting_seed) {
+    std::lock_guard lock(m.state_mu);
+    status = m.save_state("seed_started", "1");
+    if (!status.ok()) return status.with_context("lab state in " + m.state.dir());
+  }
   run_on_io([&] {
-    for (auto& s : impl_->services) {
-      status = s->seed(lab).with_context(s->name());
+    for (auto& s : m.services) {
+      if (m.redo_seed) status = s->reset().with_context("reset " + s->name());
+      if (status.ok()) status = s->seed(lab).with_context(s->name());
       if (!status.ok()) return;
     }
   });
-  if (status.ok() && impl_->state.persistent()) {
-    Impl& m = *impl_;
+  if (!status.ok() && m.state.persistent() && m.awaiting_seed) m.redo_seed = true;
+  if (status.ok() && m.state.persistent()) {
     std::lock_guard lock(m.state_mu);
     store::Transaction tx(*m.lab_db);
     status = m.erase_state("awaiting_seed");
+    if (status.ok()) status = m.erase_state("seed_started");
     if (status.ok()) status = m.save_state("seeded", lab_digest(lab));
     if (status.ok()) status = tx.commit();
     if (!status.ok()) return status.with_context("lab state in " + m.state.dir());
+    m.awaiting_seed = false;
+    m.redo_seed = false;
   }
   if (summary != nullptr && status.ok()) {
     (*summary)["aad"] = impl_->aad->last_seed();

@@ -171,6 +171,28 @@ TEST(LabRestart, ResumedOnlyOnceASeedCompletedOnTheFolder) {
   EXPECT_TRUE(lab->seed(section).ok());
 }
 
+TEST(LabRestart, ASeedThatDidNotCompleteIsRedoneFromScratch) {
+  test::TempDir dir;
+  const app::LabOptions o = options_for(dir, /*realtime=*/false);
+  const json good = {{"tenant", {{"domain", "contoso.onmicrosoft.com"}}},
+                     {"subscription",
+                      {{"id", "6a1d7b8f-2c3e-4d5f-9a6b-0c9d8e7f6a51"},
+                       {"name", "Lab"},
+                       {"tenant", "contoso.onmicrosoft.com"}}}};
+  json half = good;  // Entra ID takes its part, then ARM refuses its own: a seed cut half-way
+  half["subscription"]["no_such_key"] = 1;
+  ASSERT_TRUE(run_then_kill([&] {
+    auto lab = app::Lab::create(o);
+    return lab.ok() && !(*lab)->seed(half).ok();
+  }));
+  auto lab = create(o);
+  ASSERT_NE(lab, nullptr);
+  EXPECT_FALSE(lab->resumed());
+  Status seeded = lab->seed(good);  // not "tenant ... already exists"
+  EXPECT_TRUE(seeded.ok()) << seeded.to_string();
+  EXPECT_TRUE(lab->seeded_with(good));
+}
+
 TEST(LabRestart, InMemoryLabIsNeverResumed) {
   app::LabOptions o;
   o.pki_dir = test::shared_pki().dir;
