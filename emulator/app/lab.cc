@@ -6,6 +6,7 @@
 #include "emulator/arm/arm_service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
+#include "emulator/core/crypto/digest.h"
 #include "emulator/core/dns_zone.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/http/server.h"
@@ -22,7 +23,12 @@
 
 #include <algorithm>
 #include <arpa/inet.h>
+#include <condition_variable>
 #include <cstring>
+#include <iostream>
+#include <mutex>
+#include <optional>
+#include <thread>
 
 #ifndef CMGEMU_VERSION
 #define CMGEMU_VERSION "0.1.0"
@@ -34,6 +40,23 @@ namespace {
 // Seeds of the fault plan's private generator are derived from the lab seed so that adding a
 // probabilistic fault does not shift the identifiers the services issue.
 uint64_t fault_seed(uint64_t seed) { return seed ^ 0x6661756c74736565ULL; }
+
+// What lab_state "seeded" keeps of the lab section that seeded a folder: its SHA-256 (the
+// section holds secrets, the state folder need not), "" if the digest is unavailable.
+std::string lab_digest(const nlohmann::json& lab) {
+  auto digest = crypto::sha256(lab.dump());
+  return digest.ok() ? crypto::upper_hex(*digest) : std::string();
+}
+
+// Crash safety of virtual time (lab_state key "clock"). A manual clock is saved on every
+// advance()/set(), before the call returns. A real-time clock is saved ahead of itself: the saved
+// value is at least kClockLeadMin past now (a background thread checks every kClockCheck and
+// saves now + kClockLead when the lead has shrunk below kClockLeadMin, i.e. once per virtual
+// second), so a lab killed at any moment restarts at or after every time a client saw. A
+// graceful stop saves the exact time.
+constexpr Duration kClockLead = std::chrono::seconds(3);
+constexpr Duration kClockLeadMin = std::chrono::seconds(2);
+constexpr std::chrono::milliseconds kClockCheck{200};
 
 constexpr store::Migration kLabMigrations[] = {
     {1, "lab_state", "CREATE TABLE lab_state (key TEXT PRIMARY KEY, value TEXT NOT NULL);"},
@@ -147,6 +170,23 @@ struct Lab::Impl {
   std::unique_ptr<http::Server> server;
   std::vector<Endpoint> endpoints;
   bool started = false;
+  // The state folder held a lab seeded by an earlier start (lab_state "seeded").
+  bool resumed = false;
+  // A persistent lab no seed() has completed on yet (lab_state "awaiting_seed"), and one where
+  // a seed began but did not complete (lab_state "seed_started": killed or failed half-way),
+  // which seed() resets first so that it is redone from scratch.
+  bool awaiting_seed = false;
+  bool redo_seed = false;
+
+  // Guards lab_db and saved_clock: the clock's observer, the clock saver thread, reset() and
+  // stop() may run on different threads.
+  std::mutex state_mu;
+  std::optional<TimePoint> saved_clock;  // the value of "clock" last written by this process
+  bool clock_save_failed = false;        // reported once on stderr
+  std::thread clock_saver;
+  std::mutex saver_mu;
+  std::condition_variable saver_cv;
+  bool saver_stop = false;  // guarded by saver_mu
 
   static JournalLimits journal_limits(const LabOptions& o) {
     JournalLimits limits;
@@ -171,6 +211,13 @@ struct Lab::Impl {
     return st->column_text(0);
   }
 
+  Status erase_state(const std::string& key) {
+    EMU_ASSIGN_OR_RETURN(store::Statement * st,
+                         lab_db->cached("DELETE FROM lab_state WHERE key = ?1"));
+    EMU_RETURN_IF_ERROR(st->bind(1, key));
+    return st->run();
+  }
+
   Status save_state(const std::string& key, const std::string& value) {
     EMU_ASSIGN_OR_RETURN(store::Statement * st,
                          lab_db->cached("INSERT INTO lab_state(key, value) VALUES (?1, ?2) "
@@ -178,6 +225,52 @@ struct Lab::Impl {
     EMU_RETURN_IF_ERROR(st->bind(1, key));
     EMU_RETURN_IF_ERROR(st->bind(2, value));
     return st->run();
+  }
+
+  // Saves the virtual time (see kClockLead): `exact` for a graceful stop, else now (manual) or
+  // now + kClockLead (real time). With `only_if_due`, a real-time clock is saved only when the
+  // saved lead has shrunk below kClockLeadMin. Errors go to stderr once: the clock's observer
+  // has no caller to return them to.
+  void save_clock(bool exact, bool only_if_due) {
+    if (!state.persistent()) return;
+    std::lock_guard lock(state_mu);
+    const TimePoint now = clock->now();
+    if (only_if_due && saved_clock && *saved_clock - now >= kClockLeadMin) return;
+    // Rounded up to what format_iso8601 keeps (ms), so a resumed clock is never behind.
+    const TimePoint value = std::chrono::ceil<std::chrono::milliseconds>(
+        (clock->realtime() && !exact) ? now + kClockLead : now);
+    Status s = save_state("clock", format_iso8601(value));
+    if (s.ok()) {
+      saved_clock = value;
+    } else if (!clock_save_failed) {
+      clock_save_failed = true;
+      std::cerr << "cmgemu: cannot save the virtual clock in " << state.dir() << ": " << s.message()
+                << "\n";
+    }
+  }
+
+  void start_clock_saver() {
+    if (!state.persistent() || !clock->realtime() || clock_saver.joinable()) return;
+    saver_stop = false;
+    clock_saver = std::thread([this] {
+      std::unique_lock lock(saver_mu);
+      while (!saver_stop) {
+        lock.unlock();
+        save_clock(false, true);
+        lock.lock();
+        saver_cv.wait_for(lock, kClockCheck, [this] { return saver_stop; });
+      }
+    });
+  }
+
+  void stop_clock_saver() {
+    if (!clock_saver.joinable()) return;
+    {
+      std::lock_guard lock(saver_mu);
+      saver_stop = true;
+    }
+    saver_cv.notify_all();
+    clock_saver.join();
   }
 
   // Runs a registered action for the admin API, on the I/O thread.
@@ -255,14 +348,22 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   lab->impl_ = std::make_unique<Impl>(options);
   Impl& m = *lab->impl_;
 
-  // Virtual time: an explicit start wins, then the time saved in the state folder, then the
-  // default (manual) or the real time (real-time mode).
+  // Virtual time never goes back on a saved lab: it resumes at the time saved in the state
+  // folder, or at an explicit start when that is later. A new lab starts at the explicit start,
+  // else the default (manual) or the real time (real-time mode).
   EMU_ASSIGN_OR_RETURN(m.lab_db, m.state.open("lab"));
   EMU_RETURN_IF_ERROR(store::migrate(*m.lab_db, kLabMigrations));
+  std::optional<TimePoint> saved_time;
+  if (auto saved = m.load_state("clock"); saved.ok()) {
+    auto t = parse_iso8601(*saved);
+    if (!t.ok()) return t.status().with_context("the saved virtual clock in " + m.state.dir());
+    saved_time = *t;
+  }
   if (!options.start_time.empty()) {
     EMU_ASSIGN_OR_RETURN(m.start_time, parse_iso8601(options.start_time));
-  } else if (auto saved = m.load_state("clock"); saved.ok()) {
-    EMU_ASSIGN_OR_RETURN(m.start_time, parse_iso8601(*saved));
+    if (saved_time && *saved_time > m.start_time) m.start_time = *saved_time;
+  } else if (saved_time) {
+    m.start_time = *saved_time;
   } else if (options.realtime_clock) {
     m.start_time = system_now();
   } else {
@@ -275,11 +376,24 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
     if (auto saved = m.load_state("sessions"); saved.ok())
       session = std::strtoull(saved->c_str(), nullptr, 10);
     if (session > 0) m.ids.reseed(options.seed + session * 0x9e3779b97f4a7c15ULL);
+    // A folder is new until seed() completes on it ("awaiting_seed" marks a new one, so a
+    // start killed before its seed finished seeds again); folders saved before that marker
+    // existed count as seeded once they have had a session.
+    m.awaiting_seed = session == 0 || m.load_state("awaiting_seed").ok();
+    m.redo_seed = m.awaiting_seed && m.load_state("seed_started").ok();
+    m.resumed = m.load_state("seeded").ok() || !m.awaiting_seed;
+    store::Transaction tx(*m.lab_db);
     EMU_RETURN_IF_ERROR(m.save_state("sessions", std::to_string(session + 1)));
+    if (session == 0) EMU_RETURN_IF_ERROR(m.save_state("awaiting_seed", "1"));
+    EMU_RETURN_IF_ERROR(tx.commit());
   }
   m.clock = std::make_unique<VirtualClock>(
       options.realtime_clock ? VirtualClock::Mode::kRealtime : VirtualClock::Mode::kManual,
       m.start_time);
+  if (m.state.persistent()) {
+    m.clock->set_observer([&m](TimePoint) { m.save_clock(false, false); });
+    m.save_clock(false, false);
+  }
 
   if (options.pki_dir.empty()) options.pki_dir = m.state.persistent() ? m.state.dir() + "/pki" : "";
   if (options.pki_dir.empty())
@@ -356,6 +470,7 @@ Status Lab::start() {
   }
   EMU_RETURN_IF_ERROR(m.server->start());
   m.started = true;
+  m.start_clock_saver();
   return Status::Ok();
 }
 
@@ -363,8 +478,8 @@ void Lab::stop() {
   if (!impl_ || !impl_->started) return;
   impl_->server->stop();
   impl_->started = false;
-  if (impl_->state.persistent())
-    (void)impl_->save_state("clock", format_iso8601(impl_->clock->now()));
+  impl_->stop_clock_saver();
+  impl_->save_clock(true, false);
 }
 
 const std::vector<Endpoint>& Lab::endpoints() const { return impl_->endpoints; }
@@ -408,27 +523,64 @@ Status Lab::reset() {
   m.dns.clear();
   m.faults.reseed(fault_seed(m.options.seed));
   m.ids.reseed(m.options.seed);
-  m.clock->set(m.start_time);
+  m.clock->set(m.start_time);  // saved by the clock's observer
   for (auto& s : m.services) EMU_RETURN_IF_ERROR(s->reset().with_context("reset " + s->name()));
-  if (m.state.persistent())
-    EMU_RETURN_IF_ERROR(m.save_state("clock", format_iso8601(m.start_time)));
+  if (m.state.persistent()) {
+    // The folder holds an empty lab again: the next start seeds it as a new one.
+    std::lock_guard lock(m.state_mu);
+    store::Transaction tx(*m.lab_db);
+    EMU_RETURN_IF_ERROR(m.erase_state("seeded"));
+    EMU_RETURN_IF_ERROR(m.erase_state("seed_started"));
+    EMU_RETURN_IF_ERROR(m.save_state("awaiting_seed", "1"));
+    EMU_RETURN_IF_ERROR(tx.commit());
+    m.awaiting_seed = true;
+    m.redo_seed = false;
+  }
   return Status::Ok();
 }
 
 Status Lab::seed(const nlohmann::json& lab, nlohmann::json* summary) {
+  Impl& m = *impl_;
   Status status;
+  if (m.state.persistent() && m.awaiting_seed) {
+    std::lock_guard lock(m.state_mu);
+    status = m.save_state("seed_started", "1");
+    if (!status.ok()) return status.with_context("lab state in " + m.state.dir());
+  }
   run_on_io([&] {
-    for (auto& s : impl_->services) {
-      status = s->seed(lab).with_context(s->name());
+    for (auto& s : m.services) {
+      if (m.redo_seed) status = s->reset().with_context("reset " + s->name());
+      if (status.ok()) status = s->seed(lab).with_context(s->name());
       if (!status.ok()) return;
     }
   });
+  if (!status.ok() && m.state.persistent() && m.awaiting_seed) m.redo_seed = true;
+  if (status.ok() && m.state.persistent()) {
+    std::lock_guard lock(m.state_mu);
+    store::Transaction tx(*m.lab_db);
+    status = m.erase_state("awaiting_seed");
+    if (status.ok()) status = m.erase_state("seed_started");
+    if (status.ok()) status = m.save_state("seeded", lab_digest(lab));
+    if (status.ok()) status = tx.commit();
+    if (!status.ok()) return status.with_context("lab state in " + m.state.dir());
+    m.awaiting_seed = false;
+    m.redo_seed = false;
+  }
   if (summary != nullptr && status.ok()) {
     (*summary)["aad"] = impl_->aad->last_seed();
     (*summary)["arm"] = impl_->arm->last_seed();
     (*summary)["site"] = impl_->site->last_seed();
   }
   return status;
+}
+
+bool Lab::resumed() const { return impl_->resumed; }
+
+bool Lab::seeded_with(const nlohmann::json& lab) const {
+  if (!impl_->state.persistent()) return false;
+  std::lock_guard lock(impl_->state_mu);
+  auto saved = impl_->load_state("seeded");
+  return saved.ok() && *saved == lab_digest(lab);
 }
 
 DnsZone& Lab::dns() { return impl_->dns; }

@@ -68,6 +68,12 @@ struct Endpoint {
   std::string url() const;  // scheme://address:port
 };
 
+// Crash safety of a persistent lab (state_dir set): virtual time is saved in state_dir on
+// every advance/set before it returns, and at least once per virtual second while a real-time
+// clock runs (ahead of it, so a lab killed at any moment resumes no earlier than any time a
+// client saw); a saved lab resumes at its saved time, or at options.start_time when later, so
+// its clock never goes back across restarts. What parties schedule in virtual time (ARM
+// deployments and other long-running operations) is stored with that time and resumes with it.
 class Lab {
  public:
   // Prepares the PKI (reusing keys in pki_dir), opens the stores and builds the routers.
@@ -85,6 +91,12 @@ class Lab {
   std::string pki_dir() const;
   // Where the parties' databases are ("" for an in-memory lab).
   std::string state_dir() const;
+  // True when state_dir held a lab that an earlier start had seeded (a seed() that completed,
+  // with any lab section, and no reset() since): its databases are the lab, so a lab section
+  // must not be applied again. False for a new or in-memory lab.
+  bool resumed() const;
+  // Whether `lab` is the lab section (same JSON) of the last seed() completed on state_dir.
+  bool seeded_with(const nlohmann::json& lab) const;
   // Admin API base URL, e.g. "https://127.0.0.1:41234/_cmgemu".
   std::string admin_url() const;
   // The bearer token the admin API requires ("" = none): LabOptions::admin_token, or the one

@@ -28,15 +28,23 @@ TimePoint VirtualClock::now() const {
 
 void VirtualClock::advance(Duration d) {
   if (d.count() <= 0) return;
-  std::lock_guard lock(mu_);
-  base_ += d;
+  {
+    std::lock_guard lock(mu_);
+    base_ += d;
+  }
+  if (observer_) observer_(now());
 }
 
 void VirtualClock::set(TimePoint t) {
-  std::lock_guard lock(mu_);
-  base_ = t;
-  steady_base_ = std::chrono::steady_clock::now();
+  {
+    std::lock_guard lock(mu_);
+    base_ = t;
+    steady_base_ = std::chrono::steady_clock::now();
+  }
+  if (observer_) observer_(now());
 }
+
+void VirtualClock::set_observer(Observer observer) { observer_ = std::move(observer); }
 
 TimePoint system_now() {
   return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());

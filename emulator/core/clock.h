@@ -5,6 +5,7 @@
 #include "emulator/core/status.h"
 
 #include <chrono>
+#include <functional>
 #include <mutex>
 #include <string>
 #include <string_view>
@@ -33,6 +34,12 @@ class Clock {
 class VirtualClock final : public Clock {
  public:
   enum class Mode { kManual, kRealtime };
+  // Called after every advance() that moved the clock and every set(), on the caller's thread
+  // and before that call returns, with the time just reached. It runs outside the clock's lock
+  // (it may call now(); it must not call advance() or set()); calls from several threads may
+  // overlap, so an observer that stores the time re-reads now() under its own lock.
+  using Observer = std::function<void(TimePoint)>;
+
   VirtualClock(Mode mode, TimePoint start);
 
   TimePoint now() const override;
@@ -40,11 +47,15 @@ class VirtualClock final : public Clock {
   void set(TimePoint t) override;
   bool realtime() const override { return mode_ == Mode::kRealtime; }
 
+  // Installs the observer (empty = none). Call it before the clock is shared between threads.
+  void set_observer(Observer observer);
+
  private:
   const Mode mode_;
   mutable std::mutex mu_;
   TimePoint base_;                                     // guarded by mu_
   std::chrono::steady_clock::time_point steady_base_;  // guarded by mu_
+  Observer observer_;                                  // set before sharing, then read-only
 };
 
 // Default start of a scenario's virtual time when it names none.

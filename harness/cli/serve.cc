@@ -22,7 +22,9 @@ const std::vector<FlagSpec> kServeFlags = {
     {"--pki", true, "DIR  lab PKI folder (default: <state>/pki, else the user cache)"},
     {"--seed", true, "N  seed for identifiers (default 1)"},
     {"--bind", true, "ADDR  address to listen on (default 127.0.0.1)"},
-    {"--start", true, "TIME  virtual start time, ISO 8601 (default: now, or the saved time)"},
+    {"--start", true,
+     "TIME  virtual start time, ISO 8601 (default: now; a saved lab resumes at its saved time, "
+     "or at TIME when later)"},
     {"--manual-clock", false, "virtual time moves only through the admin API"},
     {"--cmg-name", true, "NAME  also issue a server certificate for NAME (repeatable)"},
     {"--listen", true, "NAME=PORT  fixed port for listener NAME, e.g. aad=443 (repeatable)"},
@@ -34,7 +36,9 @@ const std::vector<FlagSpec> kServeFlags = {
     {"--admin-host", true,
      "NAME  host name the admin API also answers for (repeatable; loopback always)"},
     {"--ready-file", true, "FILE  write endpoints, CA and admin URL as JSON once listening"},
-    {"--lab", true, "FILE  seed the lab from the \"lab\" section of a scenario file"},
+    {"--lab", true,
+     "FILE  seed a new lab from the \"lab\" section of a scenario file (a saved lab in --state "
+     "resumes as it is; FILE is then only checked)"},
     {"--help", false, "show this help"},
 };
 
@@ -184,12 +188,28 @@ int cmd_serve(const std::vector<std::string>& raw) {
     std::cerr << "cmgemu serve: " << s.message() << "\n";
     return 1;
   }
+  // A saved lab resumes as it is: the lab file seeds only a new state folder.
+  const bool resumed = (*lab)->resumed();
   nlohmann::json seeded;
-  if (Status s = (*lab)->seed(lab_section, &seeded); !s.ok())
-    return usage_error("serve", args->get("--lab") + ": " + s.message());
+  if (!resumed) {
+    if (Status s = (*lab)->seed(lab_section, &seeded); !s.ok())
+      return usage_error("serve", args->get("--lab") + ": " + s.message());
+  }
   std::cout << "cmgemu lab is up (seed " << o.seed << ", clock "
             << (o.realtime_clock ? "real-time" : "manual") << ", virtual time "
             << format_iso8601((*lab)->clock().now()) << ")\n";
+  if (resumed) {
+    std::cout << "  resumed the lab saved in " << o.state_dir << "\n";
+    if (args->has("--lab")) {
+      std::cout << "  --lab " << args->get("--lab")
+                << " not applied: it seeds only a new state folder\n";
+      if (!(*lab)->seeded_with(lab_section))
+        std::cerr << "cmgemu serve: warning: the lab section of " << args->get("--lab")
+                  << " is not the one " << o.state_dir
+                  << " was seeded with; the saved lab is kept (give a new --state folder to "
+                     "seed it afresh)\n";
+    }
+  }
   for (const auto& e : (*lab)->endpoints())
     std::cout << "  " << e.name << std::string(e.name.size() < 8 ? 8 - e.name.size() : 1, ' ')
               << e.url() << "  (" << e.host << ")\n";
@@ -199,8 +219,8 @@ int cmd_serve(const std::vector<std::string>& raw) {
               << o.bind_address << " is not loopback; send \"Authorization: Bearer <token>\")\n";
   else if (!o.admin_token.empty())
     std::cout << "  admin token  as given with --admin-token\n";
-  if (args->has("--lab")) print_seeded(seeded);
-  if (args->has("--lab") && !seeded["arm"]["subscriptions"].empty())
+  if (args->has("--lab") && !resumed) print_seeded(seeded);
+  if (args->has("--lab") && !resumed && !seeded["arm"]["subscriptions"].empty())
     print_arm_recipe(**lab, seeded);
   std::cout.flush();
   if (args->has("--ready-file") && !write_ready_file(args->get("--ready-file"), **lab)) {

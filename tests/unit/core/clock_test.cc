@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 namespace emu {
 namespace {
 
@@ -31,6 +34,27 @@ TEST(VirtualClock, RealtimeClockIncludesAdvances) {
   auto after = clock.now();
   EXPECT_GE(after - before, hours(2));
   EXPECT_LT(after - before, hours(2) + minutes(1));
+}
+
+TEST(VirtualClock, ObserverSeesEveryAdvanceAndSetBeforeTheyReturn) {
+  VirtualClock clock(VirtualClock::Mode::kManual, at("2026-01-01T00:00:00Z"));
+  std::vector<std::string> seen;
+  clock.set_observer([&](TimePoint t) {
+    seen.push_back(format_iso8601(t));
+    EXPECT_EQ(clock.now(), t);  // may read the clock: it runs outside the clock's lock
+  });
+  clock.advance(hours(2));
+  ASSERT_EQ(seen.size(), 1u);
+  EXPECT_EQ(seen[0], "2026-01-01T02:00:00Z");
+  clock.advance(Duration(0));  // no move, no call
+  clock.advance(Duration(-5));
+  EXPECT_EQ(seen.size(), 1u);
+  clock.set(at("2025-12-31T23:00:00Z"));
+  ASSERT_EQ(seen.size(), 2u);
+  EXPECT_EQ(seen[1], "2025-12-31T23:00:00Z");
+  clock.set_observer(nullptr);
+  clock.advance(minutes(1));
+  EXPECT_EQ(seen.size(), 2u);
 }
 
 TEST(Iso8601, FormatsWholeSecondsAndMilliseconds) {
