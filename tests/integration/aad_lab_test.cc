@@ -1,10 +1,12 @@
 // The Entra ID party wired into a Lab: seeded from a lab section, served over real loopback
 // HTTPS (discovery, token endpoint, Graph), its tokens checked by Lab::token_validator(), reset
 // by Lab::reset(), and its scenario actions run by the harness.
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/aad/public/token_validator.h"
 #include "emulator/aad/public/well_known.h"
 #include "emulator/app/lab.h"
 #include "emulator/core/http/message.h"
+#include "emulator/core/store/database.h"
 #include "harness/lib/generic_actions.h"
 #include "harness/lib/http_client.h"
 #include "harness/lib/runner.h"
@@ -217,6 +219,50 @@ TEST_F(AadLabTest, SeedErrorsNameTheServiceAndPath) {
 }
 
 // The aad.* actions through the harness runner: a scenario with an inline lab section.
+// Finding 3 of issue 11: an access token whose aud is an array (legal JWT, RFC 7519 §4.1.3)
+// reached ARM's refusal path, which read aud as a string: 500 "type must be string". It is a
+// 401 InvalidAuthenticationTokenAudience when ARM is not among the values, and accepted when
+// it is. The tokens carry valid signatures (the lab's own signing keys).
+TEST_F(AadLabTest, Finding3_ArrayAudienceTokenIsA401AtArmNotA500) {
+  auto db = store::Database::open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec(aad::kSigningKeysDdl).ok());
+  auto keys = aad::SigningKeySet::open(**db, lab_->pki_dir(), 1, lab_->clock());
+  ASSERT_TRUE(keys.ok()) << keys.status().to_string();
+  const int64_t now = unix_seconds(lab_->clock().now());
+  json claims = {{"iss", aad::v1_issuer(tenant_id_)},
+                 {"tid", tenant_id_},
+                 {"oid", "6f1c2a70-0d1c-4c8e-9f43-2a1b3c4d5e6f"},
+                 {"appid", app_id_},
+                 {"idtyp", "app"},
+                 {"iat", now},
+                 {"nbf", now},
+                 {"exp", now + 3600}};
+  auto arm_get = [&](const json& aud) {
+    json c = claims;
+    c["aud"] = aud;
+    auto token = (*keys)->sign(c);
+    EXPECT_TRUE(token.ok());
+    HttpCall call;
+    call.target = "/subscriptions?api-version=2022-12-01";
+    call.headers.set("Authorization", "Bearer " + token.value_or(""));
+    return send("arm", call);
+  };
+  HttpExchange wrong = arm_get({"https://graph.microsoft.com", "api://other"});
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  json body = json::parse(wrong.body, nullptr, false);
+  EXPECT_EQ(body["error"]["code"], "InvalidAuthenticationTokenAudience") << wrong.body;
+  EXPECT_THAT(body["error"]["message"].get<std::string>(),
+              HasSubstr("wrong audience or resource 'https://graph.microsoft.com,api://other'"));
+
+  HttpExchange right = arm_get({"https://graph.microsoft.com", "https://management.azure.com/"});
+  EXPECT_EQ(right.status, 200) << right.body;
+
+  HttpExchange odd = arm_get({"https://management.azure.com/", 7});
+  EXPECT_EQ(odd.status, 401) << odd.body;
+  EXPECT_EQ(json::parse(odd.body, nullptr, false)["error"]["code"], "InvalidAuthenticationToken");
+}
+
 // Finding 9 of issue 11: after a Lab run with a state folder, the folder is 0700 and every file
 // that holds a private key or a secret (the parties' databases with their SQLite companions,
 // the PKI's keys and PFX files) is 0600, even under a permissive umask.
