@@ -278,7 +278,7 @@ Status apply_user_body(const json& body, User& u) {
   if (u.upn.find('@') != std::string::npos && u.upn.find('@') > l.upn_local_part) {
     return invalid_value("userPrincipalName", "User");
   }
-  if (auto it = body.find("mailNickname"); it != body.end()) {
+  if (auto it = body.find("mailNickname"); it != body.end() && !it->is_null()) {
     // Accepted and checked, not stored: user_json derives it from the UPN.
     std::string nickname;
     EMU_RETURN_IF_ERROR(read_string(body, "mailNickname", nickname, "User", true, l.mail_nickname));
