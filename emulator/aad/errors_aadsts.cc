@@ -151,9 +151,9 @@ AadError missing_parameter(std::string_view name) {
 // parameter 'login_hint' duplicated); RFC 6749 §3.1 forbids repeated parameters. The status
 // and OAuth error are inferred (400 invalid_request, as the other malformed-request errors).
 AadError duplicate_parameter(std::string_view name) {
-  return make(9000411, 400, "invalid_request",
-              "The request is not properly formatted. The parameter '" + str(name) +
-                  "' is duplicated.");
+  return make(
+      9000411, 400, "invalid_request",
+      "The request is not properly formatted. The parameter '" + str(name) + "' is duplicated.");
 }
 
 // [codes] QueryStringTooLong; wording as Entra's sign-in page shows it ("Requested query

@@ -191,8 +191,7 @@ struct ArmService::Impl {
 ArmService::ArmService() = default;
 ArmService::~ArmService() = default;
 
-Result<std::unique_ptr<ArmService>> ArmService::create(const ServiceContext& ctx,
-                                                       ArmDeps deps) {
+Result<std::unique_ptr<ArmService>> ArmService::create(const ServiceContext& ctx, ArmDeps deps) {
   std::unique_ptr<ArmService> svc(new ArmService());
   svc->impl_ = std::make_unique<Impl>(ctx.clock, ctx.ids, std::move(deps));
   Impl& m = *svc->impl_;

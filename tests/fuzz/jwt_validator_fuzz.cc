@@ -30,8 +30,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   emu::aad::ValidationPolicy policy;
   switch (data[0] % 4) {
     case 0:  // ARM
-      policy.audiences = {"https://management.core.windows.net/",
-                          "https://management.azure.com/", "https://management.azure.com"};
+      policy.audiences = {"https://management.core.windows.net/", "https://management.azure.com/",
+                          "https://management.azure.com"};
       break;
     case 1:  // any audience, a required tenant
       policy.tenant_id = emu::fuzz::kFuzzTenant;

@@ -18,10 +18,9 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
-#include <sys/stat.h>
-
 #include <filesystem>
 #include <set>
+#include <sys/stat.h>
 
 namespace emu {
 namespace {
@@ -289,11 +288,12 @@ TEST(AadLabFiles, Finding9_SecretsInTheStateFolderAreOwnerOnly) {
     call.method = "POST";
     call.target = "/contoso.onmicrosoft.com/oauth2/v2.0/token";
     call.headers.set("Content-Type", "application/x-www-form-urlencoded");
-    call.body = form({{"grant_type", "client_credentials"},
-                      {"client_id",
-                       summary["aad"]["tenants"][0]["applications"][0]["app_id"].get<std::string>()},
-                      {"client_secret", kSecret},
-                      {"scope", kGraphScope}});
+    call.body =
+        form({{"grant_type", "client_credentials"},
+              {"client_id",
+               summary["aad"]["tenants"][0]["applications"][0]["app_id"].get<std::string>()},
+              {"client_secret", kSecret},
+              {"scope", kGraphScope}});
     harness::HttpClientOptions client;
     client.ca_file = (*lab)->ca_path();
     client.verify_time = (*lab)->clock().now();

@@ -229,11 +229,10 @@ std::variant<json, http::Response> parse_body(Context& ctx, const http::Request&
   if (!parsed.ok() && parsed.status().code() == StatusCode::kResourceExhausted) {
     // [inferred] 413 for a body over the size limit, 400 for one nested too deeply.
     const bool too_big = req.body.size() > kGraphJsonLimits.max_bytes;
-    return error_response(req, ctx.now(), too_big ? 413 : 400, kRequestBadRequest,
-                          too_big ? "The request payload is too large: " +
-                                        parsed.status().message() + "."
-                                  : "The request payload is nested too deeply: " +
-                                        parsed.status().message() + ".");
+    return error_response(
+        req, ctx.now(), too_big ? 413 : 400, kRequestBadRequest,
+        too_big ? "The request payload is too large: " + parsed.status().message() + "."
+                : "The request payload is nested too deeply: " + parsed.status().message() + ".");
   }
   json body = parsed.ok() ? std::move(parsed).value() : json(json::value_t::discarded);
   if (body.is_discarded() || !body.is_object()) {

@@ -73,17 +73,17 @@ http::Response no_content(const http::Request& req);  // 204
 // over its limit is 400 Request_BadRequest "Invalid value specified for property '<p>' of
 // resource '<R>'." [C-doc: Graph's wording for a rejected property value].
 struct GraphLimits {
-  size_t display_name = 256;        // user [C-doc: user resource]; application [C-doc]
-  size_t name_part = 64;            // givenName, surname [C-doc: user resource]
-  size_t mail_nickname = 64;        // [C-doc: user resource]
-  size_t upn = 113;                 // userPrincipalName [C-doc: user resource, UPN format]
-  size_t upn_local_part = 64;       // before '@' [C-doc]
-  size_t mail = 256;                // [inferred]
-  size_t password = 256;            // [C-doc: Entra password policies, 256 characters]
-  size_t identifier_uris = 50;      // per application [C-doc: supported-accounts-validation]
-  size_t identifier_uri_chars = 256;  // [inferred]
-  size_t redirect_uris = 256;       // per platform [C-doc: reply-url restrictions]
-  size_t redirect_uri_chars = 256;  // [C-doc: reply-url restrictions]
+  size_t display_name = 256;             // user [C-doc: user resource]; application [C-doc]
+  size_t name_part = 64;                 // givenName, surname [C-doc: user resource]
+  size_t mail_nickname = 64;             // [C-doc: user resource]
+  size_t upn = 113;                      // userPrincipalName [C-doc: user resource, UPN format]
+  size_t upn_local_part = 64;            // before '@' [C-doc]
+  size_t mail = 256;                     // [inferred]
+  size_t password = 256;                 // [C-doc: Entra password policies, 256 characters]
+  size_t identifier_uris = 50;           // per application [C-doc: supported-accounts-validation]
+  size_t identifier_uri_chars = 256;     // [inferred]
+  size_t redirect_uris = 256;            // per platform [C-doc: reply-url restrictions]
+  size_t redirect_uri_chars = 256;       // [C-doc: reply-url restrictions]
   size_t credential_display_name = 256;  // password/key credential displayName [inferred]
 };
 inline constexpr GraphLimits kGraphLimits{};

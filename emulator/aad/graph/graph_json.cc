@@ -269,8 +269,8 @@ Status apply_application_body(const json& body, Application& a) {
 
 Status apply_user_body(const json& body, User& u) {
   const GraphLimits& l = kGraphLimits;
-  EMU_RETURN_IF_ERROR(read_string(body, "displayName", u.display_name, "User", true,
-                                  l.display_name));
+  EMU_RETURN_IF_ERROR(
+      read_string(body, "displayName", u.display_name, "User", true, l.display_name));
   EMU_RETURN_IF_ERROR(read_string(body, "givenName", u.given_name, "User", false, l.name_part));
   EMU_RETURN_IF_ERROR(read_string(body, "surname", u.surname, "User", false, l.name_part));
   EMU_RETURN_IF_ERROR(read_string(body, "mail", u.mail, "User", false, l.mail));

@@ -55,10 +55,9 @@ NumericDate numeric_date(const Json& payload, const char* name) {
 }
 
 // Claims the emulator reads as strings (RFC 7519 §4.1, Entra ID access-token reference).
-constexpr const char* kStringClaims[] = {"iss",         "sub",   "tid", "oid",
-                                         "appid",       "azp",   "ver", "idtyp",
-                                         "upn",         "scp",   "unique_name",
-                                         "preferred_username"};
+constexpr const char* kStringClaims[] = {"iss",   "sub", "tid",         "oid",
+                                         "appid", "azp", "ver",         "idtyp",
+                                         "upn",   "scp", "unique_name", "preferred_username"};
 constexpr const char* kStringHeaderFields[] = {"kid", "x5t", "typ"};
 
 // A signed token whose claims have the wrong JSON types is refused, never half-read.
@@ -212,10 +211,9 @@ std::optional<TokenCheck> check_lifetime(const Json& payload, TimePoint now, Dur
       " (allowed clock skew: " +
       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) + " s).";
   if (now > *exp.time + skew) {
-    TokenCheck expired = failure(TokenError::kExpired,
-                                 "The token expired at '" + format_iso8601(*exp.time) +
-                                     "', current time is '" + format_iso8601(now) + "'" +
-                                     skew_text);
+    TokenCheck expired = failure(
+        TokenError::kExpired, "The token expired at '" + format_iso8601(*exp.time) +
+                                  "', current time is '" + format_iso8601(now) + "'" + skew_text);
     expired.expires_at = *exp.time;
     return expired;
   }

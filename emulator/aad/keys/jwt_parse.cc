@@ -1,6 +1,5 @@
 // Compact-JWS splitting, declared in signing_keys.h (base64url is emulator/core/text.h).
 #include "emulator/aad/keys/signing_keys.h"
-
 #include "emulator/core/json_limits.h"
 
 #include <cstdint>

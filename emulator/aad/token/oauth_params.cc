@@ -30,8 +30,7 @@ Result<OAuthParams, AadError> read_oauth_params(const http::Request& req,
                                        std::to_string(limits.max_name_bytes) + " bytes.");
     }
     if (value.size() > limits.max_value_bytes) {
-      return aadsts::malformed_request("The value of the parameter '" + name +
-                                       "' is longer than " +
+      return aadsts::malformed_request("The value of the parameter '" + name + "' is longer than " +
                                        std::to_string(limits.max_value_bytes) + " bytes.");
     }
     if (!seen.insert(name).second) return aadsts::duplicate_parameter(name);

@@ -46,8 +46,8 @@ struct OAuthParamLimits {
   size_t max_body_bytes = 1024 * 1024;  // urlencoded POST body
   size_t max_query_bytes = 16 * 1024;   // query string (GET)
   size_t max_fields = 100;
-  size_t max_name_bytes = 256;          // decoded
-  size_t max_value_bytes = 64 * 1024;   // decoded
+  size_t max_name_bytes = 256;         // decoded
+  size_t max_value_bytes = 64 * 1024;  // decoded
 };
 inline constexpr OAuthParamLimits kOAuthParamLimits{};
 
@@ -59,7 +59,7 @@ using OAuthParams = std::vector<std::pair<std::string, std::string>>;
 //   AADSTS90004 body, field count, a name or a value over its bound (inferred code),
 //   AADSTS9000411 a parameter named twice (RFC 6749 §3.1: "Request and response parameters
 //                 MUST NOT be included more than once"), names compared exactly.
-Result<OAuthParams, AadError> read_oauth_params(
-    const http::Request& req, const OAuthParamLimits& limits = kOAuthParamLimits);
+Result<OAuthParams, AadError> read_oauth_params(const http::Request& req,
+                                                const OAuthParamLimits& limits = kOAuthParamLimits);
 
 }  // namespace emu::aad

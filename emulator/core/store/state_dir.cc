@@ -1,14 +1,13 @@
 // StateDir and the private-file helpers (database.h).
 #include "emulator/core/store/database.h"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <cerrno>
 #include <cstring>
+#include <fcntl.h>
 #include <filesystem>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace emu::store {
 namespace {

@@ -452,7 +452,8 @@ TEST_F(GraphTest, Finding8_OverlongPropertiesAreRefused) {
   auto r = call("POST", "/v1.0/applications", "app-rw",
                 json{{"displayName", std::string(257, 'a')}}.dump());
   expect_error(r, 400, "Request_BadRequest", bad_app);
-  EXPECT_EQ(json::parse(r.body)["error"]["innerError"]["request-id"], "rid-" + std::to_string(requests_));
+  EXPECT_EQ(json::parse(r.body)["error"]["innerError"]["request-id"],
+            "rid-" + std::to_string(requests_));
   EXPECT_EQ(call("POST", "/v1.0/applications", "app-rw",
                  json{{"displayName", std::string(256, 'a')}}.dump())
                 .status,
@@ -460,9 +461,9 @@ TEST_F(GraphTest, Finding8_OverlongPropertiesAreRefused) {
   // Characters, not bytes: 256 two-byte characters fit.
   std::string accents;
   for (int i = 0; i < 256; ++i) accents += "\xc3\xa9";
-  EXPECT_EQ(call("POST", "/v1.0/applications", "app-rw", json{{"displayName", accents}}.dump())
-                .status,
-            201);
+  EXPECT_EQ(
+      call("POST", "/v1.0/applications", "app-rw", json{{"displayName", accents}}.dump()).status,
+      201);
   json app = create_app("limits");
   const std::string id = app["id"];
   expect_error(call("PATCH", "/v1.0/applications/" + id, "app-rw",
@@ -470,10 +471,10 @@ TEST_F(GraphTest, Finding8_OverlongPropertiesAreRefused) {
                400, "Request_BadRequest", bad_app);
   json uris = json::array();
   for (int i = 0; i < 51; ++i) uris.push_back("api://limits-" + std::to_string(i));
-  expect_error(call("PATCH", "/v1.0/applications/" + id, "app-rw",
-                    json{{"identifierUris", uris}}.dump()),
-               400, "Request_BadRequest",
-               "Invalid value specified for property 'identifierUris' of resource 'Application'.");
+  expect_error(
+      call("PATCH", "/v1.0/applications/" + id, "app-rw", json{{"identifierUris", uris}}.dump()),
+      400, "Request_BadRequest",
+      "Invalid value specified for property 'identifierUris' of resource 'Application'.");
   expect_error(
       call("PATCH", "/v1.0/applications/" + id, "app-rw",
            json{{"web", {{"redirectUris", {"https://x.test/" + std::string(250, 'r')}}}}}.dump()),
@@ -517,8 +518,8 @@ TEST_F(GraphTest, Finding8_HugeOrDeepBodiesAreRefusedBeforeTheyAreRead) {
                        std::string(5000, ']') + "}");
   EXPECT_EQ(deep.status, 400) << deep.body.substr(0, 200);
   EXPECT_THAT(deep.body, ::testing::HasSubstr("nested too deeply"));
-  auto overflow = call("POST", "/v1.0/applications", "app-rw",
-                       R"({"displayName":"n","x":1e999999})");
+  auto overflow =
+      call("POST", "/v1.0/applications", "app-rw", R"({"displayName":"n","x":1e999999})");
   EXPECT_EQ(overflow.status, 400) << overflow.body;
 }
 

@@ -39,8 +39,9 @@ TEST_F(OAuthParamsTest, Finding8_EveryOAuthEndpointRefusesRepeats) {
   expect_aadsts(post("/" + tenant_.id + "/oauth2/v2.0/devicecode", twice), 400, "invalid_request",
                 9000411);
   // The authorize endpoint shows its error page (errors before the redirect URI is trusted).
-  const std::string authorize = "/" + tenant_.id + "/oauth2/v2.0/authorize?client_id=" +
-                                app_.app_id + "&response_type=code&client_id=" + app_.app_id;
+  const std::string authorize = "/" + tenant_.id +
+                                "/oauth2/v2.0/authorize?client_id=" + app_.app_id +
+                                "&response_type=code&client_id=" + app_.app_id;
   http::Response page = get(authorize);
   EXPECT_EQ(page.status, 400);
   EXPECT_THAT(page.body, HasSubstr("AADSTS9000411"));

@@ -80,8 +80,8 @@ TEST_F(MalformedTokenTest, Finding3_ArrayAudienceIsValidatedAsAnArray) {
 }
 
 TEST_F(MalformedTokenTest, Finding3_ClaimsOfTheWrongTypeAreMalformed) {
-  for (const char* name : {"iss", "tid", "oid", "sub", "appid", "azp", "ver", "idtyp", "upn",
-                           "scp", "preferred_username", "unique_name"}) {
+  for (const char* name : {"iss", "tid", "oid", "sub", "appid", "azp", "ver", "idtyp", "upn", "scp",
+                           "preferred_username", "unique_name"}) {
     for (const Json& bad : {Json(1), Json::array({"x"}), Json::object(), Json(nullptr)}) {
       Json c = app_claims();
       c[name] = bad;
@@ -98,9 +98,9 @@ TEST_F(MalformedTokenTest, Finding3_ClaimsOfTheWrongTypeAreMalformed) {
     EXPECT_EQ(t.message, "The token's 'roles' claim is not an array of strings.");
   }
   for (const char* name : {"exp", "nbf", "iat"}) {
-    for (const Json& bad : {Json("1767272400"), Json(-1), Json(-1.5), Json(1e300),
-                            Json(18446744073709551615ULL), Json(-9223372036854775807LL - 1),
-                            Json::array(), Json(false)}) {
+    for (const Json& bad :
+         {Json("1767272400"), Json(-1), Json(-1.5), Json(1e300), Json(18446744073709551615ULL),
+          Json(-9223372036854775807LL - 1), Json::array(), Json(false)}) {
       Json c = app_claims();
       c[name] = bad;
       TokenCheck t = refused(sign(c));
@@ -140,9 +140,9 @@ TEST_F(MalformedTokenTest, Finding3_DuplicateNamesAreRefused) {
   Json c = app_claims();
   c["xms_extra"] = Json::object();
   const std::string nested = c.dump();
-  const std::string with_nested =
-      nested.substr(0, nested.find("\"xms_extra\":{}")) + "\"xms_extra\":{\"a\":1,\"a\":2}" +
-      nested.substr(nested.find("\"xms_extra\":{}") + 14);
+  const std::string with_nested = nested.substr(0, nested.find("\"xms_extra\":{}")) +
+                                  "\"xms_extra\":{\"a\":1,\"a\":2}" +
+                                  nested.substr(nested.find("\"xms_extra\":{}") + 14);
   EXPECT_TRUE(check(sign_raw(header_text(), with_nested)).ok());
 }
 

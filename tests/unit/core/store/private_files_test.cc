@@ -1,13 +1,12 @@
 // Finding 9 of issue 11: databases hold secrets, so the state folder is 0700 and every database
 // file (with its SQLite companions) 0600, whatever the process umask.
 #include "emulator/core/store/database.h"
-
 #include "tests/testlib/temp_dir.h"
 
 #include <gtest/gtest.h>
-#include <sys/stat.h>
 
 #include <filesystem>
+#include <sys/stat.h>
 
 namespace emu::store {
 namespace {
