@@ -26,14 +26,16 @@ constexpr const char* kSecret = "fuzz-secret";
 struct Env {
   VirtualClock clock{VirtualClock::Mode::kManual, parse_iso8601(fuzz::kFuzzNow).value()};
   IdSource ids{42};
-  fuzz::FuzzKeys keys = fuzz::open_fuzz_keys(clock);
+  std::unique_ptr<store::Database> db = fuzz::open_fuzz_db();
   std::unique_ptr<aad::Directory> dir;
+  std::unique_ptr<aad::SigningKeySet> keys;
   std::unique_ptr<http::Router> router;
 
   Env() {
-    auto d = aad::Directory::open(*keys.db, clock, ids);
+    auto d = aad::Directory::open(*db, clock, ids);
     if (!d.ok()) std::abort();
     dir = std::move(d).value();
+    keys = fuzz::open_fuzz_keys(*db, clock);
     aad::Tenant t;
     t.id = fuzz::kFuzzTenant;
     t.domain = "contoso.onmicrosoft.com";
@@ -63,7 +65,7 @@ struct Env {
     sp.display_name = app->display_name;
     if (!dir->create_service_principal(sp).ok()) std::abort();
     router = std::make_unique<http::Router>(aad::make_token_router(
-        aad::TokenServiceDeps{*dir, *keys.keys, clock, ids, aad::TokenLifetimes{}}));
+        aad::TokenServiceDeps{*dir, *keys, clock, ids, aad::TokenLifetimes{}}));
   }
 };
 

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
+#include <string>
 
 namespace emu::fuzz {
 
@@ -68,36 +69,40 @@ kQszG9fDwwnh+PpgA4vB76bC3QQQgASzWiOQO1XfLlNDkAM3nTpdfl0+ew==
 -----END CERTIFICATE-----
 )";
 
-struct FuzzKeys {
-  std::unique_ptr<store::Database> db;
-  std::unique_ptr<aad::SigningKeySet> keys;
-};
-
-// Aborts (the fuzz run is misconfigured) if the set cannot be opened.
-inline FuzzKeys open_fuzz_keys(const Clock& clock) {
-  FuzzKeys k;
+// The fuzz key as the only (active) signing key in `db`, which must outlive the set. Creates
+// the signing_keys table unless it exists (Directory's schema creates it too). Aborts (the
+// fuzz run is misconfigured) on failure.
+inline std::unique_ptr<aad::SigningKeySet> open_fuzz_keys(store::Database& db, const Clock& clock) {
   auto die = [](const Status& s) {
     std::fprintf(stderr, "open_fuzz_keys: %s\n", s.to_string().c_str());
     std::abort();
   };
-  auto db = store::Database::open(":memory:");
-  if (!db.ok()) die(db.status());
-  k.db = std::move(db).value();
-  if (Status s = k.db->exec(aad::kSigningKeysDdl); !s.ok()) die(s);
-  auto st = k.db->prepare(
-      "INSERT INTO signing_keys(kid, key_pem, cert_pem, active, created, seq) "
-      "VALUES (?, ?, ?, 1, ?, 1)");
-  if (!st.ok()) die(st.status());
-  Status s = st->bind(1, kFuzzKid);
-  if (s.ok()) s = st->bind(2, kFuzzKeyPem);
-  if (s.ok()) s = st->bind(3, kFuzzCertPem);
-  if (s.ok()) s = st->bind(4, kFuzzNow);
-  if (s.ok()) s = st->run();
-  if (!s.ok()) die(s);
-  auto keys = aad::SigningKeySet::open(*k.db, "/nonexistent-fuzz-pki", 1, clock);
+  if (Status s =
+          db.exec(std::string(aad::kSigningKeysDdl).replace(0, 12, "CREATE TABLE IF NOT EXISTS"));
+      !s.ok())
+    die(s);
+  {
+    auto st = db.prepare(
+        "INSERT INTO signing_keys(kid, key_pem, cert_pem, active, created, seq) "
+        "VALUES (?, ?, ?, 1, ?, 1)");
+    if (!st.ok()) die(st.status());
+    Status s = st->bind(1, kFuzzKid);
+    if (s.ok()) s = st->bind(2, kFuzzKeyPem);
+    if (s.ok()) s = st->bind(3, kFuzzCertPem);
+    if (s.ok()) s = st->bind(4, kFuzzNow);
+    if (s.ok()) s = st->run();
+    if (!s.ok()) die(s);
+  }
+  auto keys = aad::SigningKeySet::open(db, "/nonexistent-fuzz-pki", 1, clock);
   if (!keys.ok()) die(keys.status());
-  k.keys = std::move(keys).value();
-  return k;
+  return std::move(keys).value();
+}
+
+// A fresh in-memory database; aborts on failure.
+inline std::unique_ptr<store::Database> open_fuzz_db() {
+  auto db = store::Database::open(":memory:");
+  if (!db.ok()) std::abort();
+  return std::move(db).value();
 }
 
 }  // namespace emu::fuzz

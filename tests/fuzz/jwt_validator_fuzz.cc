@@ -16,9 +16,10 @@ namespace {
 struct Env {
   emu::VirtualClock clock{emu::VirtualClock::Mode::kManual,
                           emu::parse_iso8601(emu::fuzz::kFuzzNow).value()};
-  emu::fuzz::FuzzKeys keys = emu::fuzz::open_fuzz_keys(clock);
+  std::unique_ptr<emu::store::Database> db = emu::fuzz::open_fuzz_db();
+  std::unique_ptr<emu::aad::SigningKeySet> keys = emu::fuzz::open_fuzz_keys(*db, clock);
   std::unique_ptr<emu::aad::TokenValidator> validator =
-      emu::aad::make_token_validator(*keys.keys, clock);
+      emu::aad::make_token_validator(*keys, clock);
 };
 
 }  // namespace
