@@ -17,12 +17,24 @@ Result<OAuthParams, AadError> read_oauth_params(const http::Request& req,
   if (!post && req.query_string.size() > limits.max_query_bytes) {
     return aadsts::query_string_too_long();
   }
-  OAuthParams params = post ? http::parse_form(req.body) : req.query;
-  if (params.size() > limits.max_fields) {
-    return aadsts::malformed_request("The request has " + std::to_string(params.size()) +
+  // Counted before anything is decoded (parse_form skips empty segments, so do we).
+  size_t fields = 0;
+  if (post) {
+    for (size_t pos = 0; pos <= req.body.size();) {
+      size_t amp = req.body.find('&', pos);
+      if (amp == std::string::npos) amp = req.body.size();
+      if (amp > pos) ++fields;
+      pos = amp + 1;
+    }
+  } else {
+    fields = req.query.size();
+  }
+  if (fields > limits.max_fields) {
+    return aadsts::malformed_request("The request has " + std::to_string(fields) +
                                      " parameters; at most " + std::to_string(limits.max_fields) +
                                      " are accepted.");
   }
+  OAuthParams params = post ? http::parse_form(req.body) : req.query;
   std::set<std::string_view> seen;
   for (const auto& [name, value] : params) {
     if (name.size() > limits.max_name_bytes) {
