@@ -26,7 +26,8 @@ bool has_duplicate_top_level_name(const std::string& text) {
     }
     return true;
   };
-  (void)nlohmann::json::parse(text, cb, /*allow_exceptions=*/false);
+  const nlohmann::json unused = nlohmann::json::parse(text, cb, /*allow_exceptions=*/false);
+  (void)unused;
   return duplicate;
 }
 
