@@ -14,6 +14,7 @@
 #include <filesystem>
 #include <optional>
 #include <sys/file.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace emu::pki {
@@ -165,11 +166,16 @@ std::optional<std::string> load_reusable_cert(Material& m, const Plan& plan, con
 Status ensure_pfx(const Material& m, const Material& issuer, const PkiOptions& o) {
   if (!m.reissued) {
     auto pfx = read_file(m.info.pfx_path);
-    if (pfx.ok() && pfx_opens_with(*pfx, o.pfx_password)) return Status::Ok();
+    if (pfx.ok() && pfx_opens_with(*pfx, o.pfx_password)) {
+      // A PFX kept from an older build may be 0644; it holds the private key.
+      if (::chmod(m.info.pfx_path.c_str(), kKeyMode) != 0)
+        return Internal("cannot set mode 0600 on " + m.info.pfx_path);
+      return Status::Ok();
+    }
   }
   EMU_ASSIGN_OR_RETURN(std::string der, make_pfx(m.cert.get(), m.key.get(), {issuer.cert.get()},
                                                  o.pfx_password, m.info.name));
-  return write_file_atomic(m.info.pfx_path, der, kPublicMode);
+  return write_file_atomic(m.info.pfx_path, der, kKeyMode);  // holds the private key
 }
 
 Result<Material> ensure_cert(const std::string& dir, const Plan& plan, const PkiOptions& o) {

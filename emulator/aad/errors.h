@@ -92,6 +92,9 @@ AadError user_disabled();                                                       
 AadError mfa_required(std::string_view resource_app_id);                          // 50076
 AadError login_required();                                                        // 50058
 AadError missing_parameter(std::string_view name);                                // 900144
+AadError duplicate_parameter(std::string_view name);                              // 9000411
+AadError query_string_too_long();                                                 // 90015
+AadError malformed_request(std::string_view detail);                              // 90004
 AadError invalid_scope(std::string_view scope);                                   // 70011
 AadError default_scope_required(std::string_view scope);                          // 1002012
 AadError multiple_resources(std::string_view scope);                              // 28000

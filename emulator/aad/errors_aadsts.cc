@@ -147,6 +147,29 @@ AadError missing_parameter(std::string_view name) {
               "The request body must contain the following parameter: '" + str(name) + "'.");
 }
 
+// [doc] Microsoft 365 admin help "Addressing Teams sign-in error AADSTS9000411" (the
+// parameter 'login_hint' duplicated); RFC 6749 §3.1 forbids repeated parameters. The status
+// and OAuth error are inferred (400 invalid_request, as the other malformed-request errors).
+AadError duplicate_parameter(std::string_view name) {
+  return make(
+      9000411, 400, "invalid_request",
+      "The request is not properly formatted. The parameter '" + str(name) + "' is duplicated.");
+}
+
+// [codes] QueryStringTooLong; wording as Entra's sign-in page shows it ("Requested query
+// string is too long.", quoted in public bug reports). 400 invalid_request inferred.
+AadError query_string_too_long() {
+  return make(90015, 400, "invalid_request", "Requested query string is too long.");
+}
+
+// [codes] InvalidRequestFormat ("Request isn't properly formatted."); used for oversized
+// bodies, too many parameters and oversized parameters, whose real answer is not recorded
+// (inferred); `detail` names the bound.
+AadError malformed_request(std::string_view detail) {
+  return make(90004, 400, "invalid_request",
+              "The request is not properly formatted. " + str(detail));
+}
+
 // [doc] v2.0 protocol docs sample: "The provided value for the input parameter 'scope' is not
 // valid. The scope … is not valid."
 AadError invalid_scope(std::string_view scope) {

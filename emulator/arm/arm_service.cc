@@ -30,31 +30,22 @@ const std::vector<std::string> kArmAudiences = {
 // What ARM names in WWW-Authenticate (README Sources [S8]).
 constexpr const char* kAuthority = "https://login.windows.net/";
 
-// The token's payload, decoded without checks (for the wording of refusals only).
-json unverified_payload(std::string_view authorization) {
-  auto space = authorization.find(' ');
-  std::string_view token = space == std::string_view::npos ? "" : authorization.substr(space + 1);
-  auto a = token.find('.'), b = token.rfind('.');
-  if (a == std::string_view::npos || b == a) return json::object();
-  auto text = base64url_decode(token.substr(a + 1, b - a - 1));
-  if (!text.ok()) return json::object();
-  json j = json::parse(*text, nullptr, false);
-  return j.is_object() ? j : json::object();
+// The token's audience as ARM's refusal names it: the aud string, or an array aud's values
+// joined by ',' (inferred: no recorded ARM reply for an array aud).
+std::string audience_text(const std::vector<std::string>& audiences) {
+  std::string out;
+  for (const std::string& a : audiences) out += (out.empty() ? "" : ",") + a;
+  return out;
 }
 
-ArmError token_refusal(const aad::TokenCheck& check, std::string_view authorization,
-                       TimePoint now) {
-  const json payload = unverified_payload(authorization);
+ArmError token_refusal(const aad::TokenCheck& check, TimePoint now) {
   switch (check.error) {
     case aad::TokenError::kMissing:
       return errors::authentication_missing(kAuthority);
-    case aad::TokenError::kExpired: {
-      const int64_t exp = payload.value("exp", int64_t{0});
-      return errors::expired_token(kAuthority, arm_time(TimePoint(std::chrono::seconds(exp))),
-                                   arm_time(now));
-    }
+    case aad::TokenError::kExpired:
+      return errors::expired_token(kAuthority, arm_time(check.expires_at), arm_time(now));
     case aad::TokenError::kBadAudience:
-      return errors::wrong_audience(kAuthority, payload.value("aud", std::string()));
+      return errors::wrong_audience(kAuthority, audience_text(check.token_audiences));
     default:
       return errors::invalid_token(kAuthority, check.message);
   }
@@ -177,7 +168,7 @@ struct ArmService::Impl {
         aad::ValidationPolicy policy;
         policy.audiences = kArmAudiences;
         aad::TokenCheck check = env->deps.validator.validate_header(authorization, policy);
-        if (!check.ok()) return error_reply(token_refusal(check, authorization, call.now));
+        if (!check.ok()) return error_reply(token_refusal(check, call.now));
         tokens.add(authorization, check.principal);
         call.principal = std::move(check.principal);
       }
@@ -200,8 +191,7 @@ struct ArmService::Impl {
 ArmService::ArmService() = default;
 ArmService::~ArmService() = default;
 
-Result<std::unique_ptr<ArmService>> ArmService::create(const ServiceContext& ctx,
-                                                       ArmDeps deps) {
+Result<std::unique_ptr<ArmService>> ArmService::create(const ServiceContext& ctx, ArmDeps deps) {
   std::unique_ptr<ArmService> svc(new ArmService());
   svc->impl_ = std::make_unique<Impl>(ctx.clock, ctx.ids, std::move(deps));
   Impl& m = *svc->impl_;

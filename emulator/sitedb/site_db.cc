@@ -132,12 +132,7 @@ Result<std::unique_ptr<SiteDb>> SiteDb::open(const store::StateDir& state,
     return InvalidArgument("invalid site code '" + site_code + "' (three letters or digits)");
   }
   const std::string code = to_upper(site_code);
-  const std::string path = state.path_for("CM_" + code);
-  if (state.persistent()) {
-    std::error_code ec;
-    std::filesystem::create_directories(state.dir(), ec);
-    if (ec) return Unavailable("cannot create state folder '" + state.dir() + "': " + ec.message());
-  }
+  EMU_ASSIGN_OR_RETURN(const std::string path, state.prepare("CM_" + code));
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<store::Database> db, store::Database::open(":memory:"));
   Status attached = attach(*db, path);
   if (!attached.ok()) return attached.with_context("cannot open site database '" + path + "'");

@@ -1,21 +1,26 @@
 // The Entra ID party wired into a Lab: seeded from a lab section, served over real loopback
 // HTTPS (discovery, token endpoint, Graph), its tokens checked by Lab::token_validator(), reset
 // by Lab::reset(), and its scenario actions run by the harness.
+#include "emulator/aad/keys/signing_keys.h"
 #include "emulator/aad/public/token_validator.h"
 #include "emulator/aad/public/well_known.h"
 #include "emulator/app/lab.h"
 #include "emulator/core/http/message.h"
+#include "emulator/core/store/database.h"
 #include "harness/lib/generic_actions.h"
 #include "harness/lib/http_client.h"
 #include "harness/lib/runner.h"
 #include "harness/lib/scenario.h"
+#include "tests/testlib/temp_dir.h"
 #include "tests/testlib/test_pki.h"
 
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <filesystem>
 #include <set>
+#include <sys/stat.h>
 
 namespace emu {
 namespace {
@@ -213,6 +218,116 @@ TEST_F(AadLabTest, SeedErrorsNameTheServiceAndPath) {
 }
 
 // The aad.* actions through the harness runner: a scenario with an inline lab section.
+// Finding 3 of issue 11: an access token whose aud is an array (legal JWT, RFC 7519 §4.1.3)
+// reached ARM's refusal path, which read aud as a string: 500 "type must be string". It is a
+// 401 InvalidAuthenticationTokenAudience when ARM is not among the values, and accepted when
+// it is. The tokens carry valid signatures (the lab's own signing keys).
+TEST_F(AadLabTest, Finding3_ArrayAudienceTokenIsA401AtArmNotA500) {
+  auto db = store::Database::open(":memory:");
+  ASSERT_TRUE(db.ok());
+  ASSERT_TRUE((*db)->exec(aad::kSigningKeysDdl).ok());
+  auto keys = aad::SigningKeySet::open(**db, lab_->pki_dir(), 1, lab_->clock());
+  ASSERT_TRUE(keys.ok()) << keys.status().to_string();
+  const int64_t now = unix_seconds(lab_->clock().now());
+  json claims = {{"iss", aad::v1_issuer(tenant_id_)},
+                 {"tid", tenant_id_},
+                 {"oid", "6f1c2a70-0d1c-4c8e-9f43-2a1b3c4d5e6f"},
+                 {"appid", app_id_},
+                 {"idtyp", "app"},
+                 {"iat", now},
+                 {"nbf", now},
+                 {"exp", now + 3600}};
+  auto arm_get = [&](const json& aud) {
+    json c = claims;
+    c["aud"] = aud;
+    auto token = (*keys)->sign(c);
+    EXPECT_TRUE(token.ok());
+    HttpCall call;
+    call.target = "/subscriptions?api-version=2022-12-01";
+    call.headers.set("Authorization", "Bearer " + token.value_or(""));
+    return send("arm", call);
+  };
+  HttpExchange wrong = arm_get({"https://graph.microsoft.com", "api://other"});
+  EXPECT_EQ(wrong.status, 401) << wrong.body;
+  json body = json::parse(wrong.body, nullptr, false);
+  EXPECT_EQ(body["error"]["code"], "InvalidAuthenticationTokenAudience") << wrong.body;
+  EXPECT_THAT(body["error"]["message"].get<std::string>(),
+              HasSubstr("wrong audience or resource 'https://graph.microsoft.com,api://other'"));
+
+  HttpExchange right = arm_get({"https://graph.microsoft.com", "https://management.azure.com/"});
+  EXPECT_EQ(right.status, 200) << right.body;
+
+  HttpExchange odd = arm_get({"https://management.azure.com/", 7});
+  EXPECT_EQ(odd.status, 401) << odd.body;
+  EXPECT_EQ(json::parse(odd.body, nullptr, false)["error"]["code"], "InvalidAuthenticationToken");
+}
+
+// Finding 9 of issue 11: after a Lab run with a state folder, the folder is 0700 and every file
+// that holds a private key or a secret (the parties' databases with their SQLite companions,
+// the PKI's keys and PFX files) is 0600, even under a permissive umask.
+TEST(AadLabFiles, Finding9_SecretsInTheStateFolderAreOwnerOnly) {
+  const mode_t saved_umask = ::umask(022);
+  test::TempDir tmp;
+  const std::string state = tmp.file("state");
+  std::filesystem::create_directories(state + "/pki");
+  // Reuse the shared PKI's keys (no RSA generation here); copies keep the source's modes.
+  ASSERT_TRUE(test::copy_pki_files(test::shared_pki().dir, state + "/pki",
+                                   {".key", ".pem", ".pfx", ".crl", ".crt"}));
+  {
+    app::LabOptions options;
+    options.state_dir = state;
+    auto lab = app::Lab::create(options);
+    ASSERT_TRUE(lab.ok()) << lab.status().to_string();
+    ASSERT_TRUE((*lab)->start().ok());
+    json summary;
+    Status seeded = (*lab)->seed(lab_section(), &summary);
+    ASSERT_TRUE(seeded.ok()) << seeded.to_string();
+    auto aad = (*lab)->endpoint("aad");
+    ASSERT_TRUE(aad.ok());
+    HttpCall call;
+    call.method = "POST";
+    call.target = "/contoso.onmicrosoft.com/oauth2/v2.0/token";
+    call.headers.set("Content-Type", "application/x-www-form-urlencoded");
+    call.body =
+        form({{"grant_type", "client_credentials"},
+              {"client_id",
+               summary["aad"]["tenants"][0]["applications"][0]["app_id"].get<std::string>()},
+              {"client_secret", kSecret},
+              {"scope", kGraphScope}});
+    harness::HttpClientOptions client;
+    client.ca_file = (*lab)->ca_path();
+    client.verify_time = (*lab)->clock().now();
+    auto ex = harness::send_http(*aad, call, client);
+    ASSERT_TRUE(ex.ok()) << ex.status().message();
+    EXPECT_EQ(ex->status, 200) << ex->body;
+
+    auto mode = [](const std::filesystem::path& p) {
+      struct stat st {};
+      return ::stat(p.c_str(), &st) == 0 ? st.st_mode & 0777 : 01000u;
+    };
+    EXPECT_EQ(mode(state), 0700u);
+    std::set<std::string> secret_files;
+    for (const auto& entry : std::filesystem::recursive_directory_iterator(state)) {
+      if (!entry.is_regular_file()) continue;
+      const std::string name = entry.path().filename().string();
+      const std::string ext = entry.path().extension().string();
+      const bool secret = ext == ".db" || ext == ".db-wal" || ext == ".db-shm" ||
+                          ext == ".db-journal" || ext == ".key" || ext == ".pfx";
+      if (!secret) continue;
+      secret_files.insert(std::filesystem::relative(entry.path(), state).string());
+      EXPECT_EQ(mode(entry.path()), 0600u) << entry.path();
+    }
+    EXPECT_TRUE(secret_files.count("aad.db")) << "aad.db holds the signing keys";
+    EXPECT_TRUE(secret_files.count("aad.db-wal"));
+    EXPECT_TRUE(secret_files.count("arm.db"));
+    EXPECT_TRUE(secret_files.count("pki/cmgemu-lab-root-ca.key"));
+    bool pfx = false;
+    for (const std::string& f : secret_files) pfx = pfx || f.ends_with(".pfx");
+    EXPECT_TRUE(pfx) << "the PKI writes PFX files";
+  }
+  ::umask(saved_umask);
+}
+
 TEST(AadActions, RunInAScenario) {
   auto scenario = harness::load_scenario_text(R"({
     "format": "cmgemu/scenario@1", "name": "aad-actions",

@@ -61,6 +61,10 @@ Result<KeyCredential> new_key_credential(const json& entry, IdSource& ids) {
   k.key_id = string_field(entry, "keyId");
   if (k.key_id.empty()) k.key_id = ids.guid();
   if (auto name = entry.find("displayName"); name != entry.end() && name->is_string()) {
+    if (graph_length(name->get_ref<const std::string&>()) > kGraphLimits.credential_display_name)
+      return InvalidArgument(
+          "Invalid value specified for property 'displayName' of resource "
+          "'KeyCredential'.");  // inferred
     k.display_name = name->get<std::string>();
   }
   k.cert_der = *der;
@@ -111,6 +115,10 @@ Result<PasswordCredential> new_password_credential(const json& body, TimePoint n
   p.secret = generate_secret(ids);
   p.hint = p.secret.substr(0, 3);
   if (auto name = spec.find("displayName"); name != spec.end() && name->is_string()) {
+    if (graph_length(name->get_ref<const std::string&>()) > kGraphLimits.credential_display_name)
+      return InvalidArgument(
+          "Invalid value specified for property 'displayName' of resource "
+          "'PasswordCredential'.");  // inferred wording, as endDateTime's
     p.display_name = name->get<std::string>();
   }
   p.start = std::chrono::floor<std::chrono::seconds>(now);

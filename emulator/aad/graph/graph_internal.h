@@ -7,6 +7,7 @@
 #include "emulator/aad/graph/graph.h"
 #include "emulator/aad/graph/graph_errors.h"
 #include "emulator/core/http/message.h"
+#include "emulator/core/json_limits.h"
 
 #include <nlohmann/json.hpp>
 
@@ -68,9 +69,36 @@ inline constexpr std::string_view kContextBase = "https://graph.microsoft.com/v1
 // A JSON reply with Graph's OData content type and request-id / client-request-id headers.
 http::Response ok(const http::Request& req, int status, const json& body);
 http::Response no_content(const http::Request& req);  // 204
+// Property limits Graph documents, in characters (UTF-16 code units; graph_length). A value
+// over its limit is 400 Request_BadRequest "Invalid value specified for property '<p>' of
+// resource '<R>'." [C-doc: Graph's wording for a rejected property value].
+struct GraphLimits {
+  size_t display_name = 256;             // user [C-doc: user resource]; application [C-doc]
+  size_t name_part = 64;                 // givenName, surname [C-doc: user resource]
+  size_t mail_nickname = 64;             // [C-doc: user resource]
+  size_t upn = 113;                      // userPrincipalName [C-doc: user resource, UPN format]
+  size_t upn_local_part = 64;            // before '@' [C-doc]
+  size_t mail = 256;                     // [inferred]
+  size_t password = 256;                 // [C-doc: Entra password policies, 256 characters]
+  size_t identifier_uris = 50;           // per application [C-doc: supported-accounts-validation]
+  size_t identifier_uri_chars = 256;     // [inferred]
+  size_t redirect_uris = 256;            // per platform [C-doc: reply-url restrictions]
+  size_t redirect_uri_chars = 256;       // [C-doc: reply-url restrictions]
+  size_t credential_display_name = 256;  // password/key credential displayName [inferred]
+};
+inline constexpr GraphLimits kGraphLimits{};
+
+// Length as Graph counts it: UTF-16 code units of the UTF-8 text.
+size_t graph_length(std::string_view s);
+
+// Request bodies: at most 4 MiB, nesting depth 64 (parse_json_limited).
+inline constexpr JsonLimits kGraphJsonLimits{4 * 1024 * 1024, 64};
+
 // The request body as a JSON object; an empty body is {} when `allow_empty`. Otherwise the
 // 400 BadRequest reply ("Empty Payload. JSON content expected." / "Unable to read JSON request
-// payload. ..." [inferred texts]).
+// payload. ..." [inferred texts]); over kGraphJsonLimits: 413 (too large) or 400 (too deep)
+// Request_BadRequest.
+
 std::variant<json, http::Response> parse_body(Context& ctx, const http::Request& req,
                                               bool allow_empty = false);
 // 400 Request_BadRequest carrying a Status's message (for InvalidArgument from the helpers).

@@ -19,19 +19,22 @@ Status invalid_value(std::string_view property, std::string_view resource) {
                          "' of resource '" + std::string(resource) + "'.");
 }
 
-// Reads an array of strings at body[key] into `out` (absent = unchanged; null = empty).
+// Reads an array of strings at body[key] into `out` (absent = unchanged; null = empty); at
+// most `max_items` values of at most `max_chars` characters each.
 Status read_strings(const json& body, const char* key, std::vector<std::string>& out,
-                    std::string_view property, std::string_view resource) {
+                    std::string_view property, std::string_view resource, size_t max_items,
+                    size_t max_chars) {
   auto it = body.find(key);
   if (it == body.end()) return Status::Ok();
   if (it->is_null()) {
     out.clear();
     return Status::Ok();
   }
-  if (!it->is_array()) return invalid_value(property, resource);
+  if (!it->is_array() || it->size() > max_items) return invalid_value(property, resource);
   std::vector<std::string> values;
   for (const json& v : *it) {
-    if (!v.is_string()) return invalid_value(property, resource);
+    if (!v.is_string() || graph_length(v.get_ref<const std::string&>()) > max_chars)
+      return invalid_value(property, resource);
     values.push_back(v.get<std::string>());
   }
   out = std::move(values);
@@ -43,14 +46,16 @@ Status read_redirects(const json& body, const char* key, std::vector<std::string
   auto it = body.find(key);
   if (it == body.end() || it->is_null()) return Status::Ok();
   if (!it->is_object()) return invalid_value(key, "Application");
-  return read_strings(*it, "redirectUris", out, std::string(key) + ".redirectUris", "Application");
+  return read_strings(*it, "redirectUris", out, std::string(key) + ".redirectUris", "Application",
+                      kGraphLimits.redirect_uris, kGraphLimits.redirect_uri_chars);
 }
 
 Status read_string(const json& body, const char* key, std::string& out, std::string_view resource,
-                   bool required_non_empty) {
+                   bool required_non_empty, size_t max_chars) {
   auto it = body.find(key);
   if (it == body.end()) return Status::Ok();
-  if (!it->is_string() || (required_non_empty && it->get_ref<const std::string&>().empty())) {
+  if (!it->is_string() || (required_non_empty && it->get_ref<const std::string&>().empty()) ||
+      graph_length(it->get_ref<const std::string&>()) > max_chars) {
     return invalid_value(key, resource);
   }
   out = it->get<std::string>();
@@ -222,8 +227,18 @@ json organization_json(const Tenant& t) {
              {"type", "Managed"}}}}};
 }
 
+size_t graph_length(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;  // a lead byte: one more code point
+    if (c >= 0xF0) ++n;           // outside the BMP: two UTF-16 code units
+  }
+  return n;
+}
+
 Status apply_application_body(const json& body, Application& a) {
-  EMU_RETURN_IF_ERROR(read_string(body, "displayName", a.display_name, "Application", true));
+  EMU_RETURN_IF_ERROR(read_string(body, "displayName", a.display_name, "Application", true,
+                                  kGraphLimits.display_name));
   if (auto it = body.find("signInAudience"); it != body.end()) {
     static const std::vector<std::string> kAudiences = {"AzureADMyOrg", "AzureADMultipleOrgs",
                                                         "AzureADandPersonalMicrosoftAccount",
@@ -234,8 +249,9 @@ Status apply_application_body(const json& body, Application& a) {
     }
     a.sign_in_audience = it->get<std::string>();
   }
-  EMU_RETURN_IF_ERROR(
-      read_strings(body, "identifierUris", a.identifier_uris, "identifierUris", "Application"));
+  EMU_RETURN_IF_ERROR(read_strings(body, "identifierUris", a.identifier_uris, "identifierUris",
+                                   "Application", kGraphLimits.identifier_uris,
+                                   kGraphLimits.identifier_uri_chars));
   EMU_RETURN_IF_ERROR(read_redirects(body, "web", a.web_redirect_uris));
   EMU_RETURN_IF_ERROR(read_redirects(body, "spa", a.spa_redirect_uris));
   EMU_RETURN_IF_ERROR(read_redirects(body, "publicClient", a.public_client_redirect_uris));
@@ -252,18 +268,28 @@ Status apply_application_body(const json& body, Application& a) {
 }
 
 Status apply_user_body(const json& body, User& u) {
-  EMU_RETURN_IF_ERROR(read_string(body, "displayName", u.display_name, "User", true));
-  EMU_RETURN_IF_ERROR(read_string(body, "givenName", u.given_name, "User", false));
-  EMU_RETURN_IF_ERROR(read_string(body, "surname", u.surname, "User", false));
-  EMU_RETURN_IF_ERROR(read_string(body, "mail", u.mail, "User", false));
-  EMU_RETURN_IF_ERROR(read_string(body, "userPrincipalName", u.upn, "User", true));
+  const GraphLimits& l = kGraphLimits;
+  EMU_RETURN_IF_ERROR(
+      read_string(body, "displayName", u.display_name, "User", true, l.display_name));
+  EMU_RETURN_IF_ERROR(read_string(body, "givenName", u.given_name, "User", false, l.name_part));
+  EMU_RETURN_IF_ERROR(read_string(body, "surname", u.surname, "User", false, l.name_part));
+  EMU_RETURN_IF_ERROR(read_string(body, "mail", u.mail, "User", false, l.mail));
+  EMU_RETURN_IF_ERROR(read_string(body, "userPrincipalName", u.upn, "User", true, l.upn));
+  if (u.upn.find('@') != std::string::npos && u.upn.find('@') > l.upn_local_part) {
+    return invalid_value("userPrincipalName", "User");
+  }
+  if (auto it = body.find("mailNickname"); it != body.end() && !it->is_null()) {
+    // Accepted and checked, not stored: user_json derives it from the UPN.
+    std::string nickname;
+    EMU_RETURN_IF_ERROR(read_string(body, "mailNickname", nickname, "User", true, l.mail_nickname));
+  }
   if (auto it = body.find("accountEnabled"); it != body.end()) {
     if (!it->is_boolean()) return invalid_value("accountEnabled", "User");
     u.enabled = it->get<bool>();
   }
   if (auto it = body.find("passwordProfile"); it != body.end()) {
     if (!it->is_object()) return invalid_value("passwordProfile", "User");
-    EMU_RETURN_IF_ERROR(read_string(*it, "password", u.password, "User", true));
+    EMU_RETURN_IF_ERROR(read_string(*it, "password", u.password, "User", true, l.password));
   }
   return Status::Ok();
 }

@@ -54,6 +54,46 @@ NumericDate numeric_date(const Json& payload, const char* name) {
   return d;
 }
 
+// Claims the emulator reads as strings (RFC 7519 §4.1, Entra ID access-token reference).
+constexpr const char* kStringClaims[] = {"iss",   "sub", "tid",         "oid",
+                                         "appid", "azp", "ver",         "idtyp",
+                                         "upn",   "scp", "unique_name", "preferred_username"};
+constexpr const char* kStringHeaderFields[] = {"kid", "x5t", "typ"};
+
+// A signed token whose claims have the wrong JSON types is refused, never half-read.
+std::optional<TokenCheck> check_claim_types(const Json& header, const Json& payload) {
+  for (const char* name : kStringHeaderFields) {
+    auto it = header.find(name);
+    if (it != header.end() && !it->is_string()) {
+      return failure(TokenError::kMalformed,
+                     std::string("The token header's '") + name + "' is not a string.");
+    }
+  }
+  for (const char* name : kStringClaims) {
+    auto it = payload.find(name);
+    if (it != payload.end() && !it->is_string()) {
+      return failure(TokenError::kMalformed,
+                     std::string("The token's '") + name + "' claim is not a string.");
+    }
+  }
+  auto all_strings = [](const Json& a) {
+    for (const Json& v : a)
+      if (!v.is_string()) return false;
+    return true;
+  };
+  // RFC 7519 §4.1.3: a string or an array of strings.
+  if (auto it = payload.find("aud");
+      it != payload.end() && !it->is_string() && !(it->is_array() && all_strings(*it))) {
+    return failure(TokenError::kMalformed,
+                   "The token's 'aud' claim is neither a string nor an array of strings.");
+  }
+  if (auto it = payload.find("roles");
+      it != payload.end() && !(it->is_array() && all_strings(*it))) {
+    return failure(TokenError::kMalformed, "The token's 'roles' claim is not an array of strings.");
+  }
+  return std::nullopt;
+}
+
 std::string quoted_list(const std::vector<std::string>& items) {
   std::string out;
   for (const std::string& s : items) out += (out.empty() ? "'" : ", '") + s + "'";
@@ -146,14 +186,17 @@ std::optional<TokenCheck> check_audience(const Json& payload, const ValidationPo
   }
   const std::string got = auds.empty() ? "The token has no 'aud' claim"
                                        : "The token's audience " + quoted_list(auds) + " is not";
-  return failure(TokenError::kBadAudience,
-                 got + (auds.empty() ? "; accepted audiences are " : " one of ") +
-                     quoted_list(policy.audiences) + ".");
+  TokenCheck refused = failure(TokenError::kBadAudience,
+                               got + (auds.empty() ? "; accepted audiences are " : " one of ") +
+                                   quoted_list(policy.audiences) + ".");
+  refused.token_audiences = std::move(auds);
+  return refused;
 }
 
 std::optional<TokenCheck> check_lifetime(const Json& payload, TimePoint now, Duration skew) {
   const NumericDate exp = numeric_date(payload, "exp");
   const NumericDate nbf = numeric_date(payload, "nbf");
+  const NumericDate iat = numeric_date(payload, "iat");
   if (!exp.present) return failure(TokenError::kMalformed, "The token has no 'exp' claim.");
   if (!exp.time) {
     return failure(TokenError::kMalformed, "The token's 'exp' claim is not a valid NumericDate.");
@@ -161,13 +204,18 @@ std::optional<TokenCheck> check_lifetime(const Json& payload, TimePoint now, Dur
   if (nbf.present && !nbf.time) {
     return failure(TokenError::kMalformed, "The token's 'nbf' claim is not a valid NumericDate.");
   }
+  if (iat.present && !iat.time) {
+    return failure(TokenError::kMalformed, "The token's 'iat' claim is not a valid NumericDate.");
+  }
   const std::string skew_text =
       " (allowed clock skew: " +
       std::to_string(std::chrono::duration_cast<std::chrono::seconds>(skew).count()) + " s).";
   if (now > *exp.time + skew) {
-    return failure(TokenError::kExpired, "The token expired at '" + format_iso8601(*exp.time) +
-                                             "', current time is '" + format_iso8601(now) + "'" +
-                                             skew_text);
+    TokenCheck expired = failure(
+        TokenError::kExpired, "The token expired at '" + format_iso8601(*exp.time) +
+                                  "', current time is '" + format_iso8601(now) + "'" + skew_text);
+    expired.expires_at = *exp.time;
+    return expired;
   }
   if (nbf.time && now < *nbf.time - skew) {
     return failure(TokenError::kNotYetValid,
@@ -225,6 +273,7 @@ class JwsTokenValidator final : public TokenValidator {
     std::string audience;
     std::optional<TokenCheck> failed = check_algorithm(jwt->header);
     if (!failed) failed = check_signature(*jwt, keys_);
+    if (!failed) failed = check_claim_types(jwt->header, jwt->payload);
     if (!failed) failed = check_issuer(jwt->payload);
     if (!failed) failed = check_tenant(jwt->payload, policy);
     if (!failed) failed = check_audience(jwt->payload, policy, audience);

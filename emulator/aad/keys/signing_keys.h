@@ -89,7 +89,10 @@ struct ParsedJwt {
   std::string signing_input;  // "<b64 header>.<b64 payload>"
   std::string signature;      // raw bytes
 };
-// InvalidArgument unless `token` is three base64url parts whose first two are JSON objects.
+// InvalidArgument unless `token` is three base64url parts whose first two are JSON objects
+// (parsed with parse_json_limited: at most kMaxJwtPartBytes each, nesting depth 16) that name
+// no top-level member twice. Never throws except std::bad_alloc.
 Result<ParsedJwt> parse_jwt(std::string_view token);
+inline constexpr size_t kMaxJwtPartBytes = 64 * 1024;
 
 }  // namespace emu::aad

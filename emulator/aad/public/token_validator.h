@@ -59,6 +59,10 @@ struct TokenCheck {
   TokenError error = TokenError::kNone;
   std::string message;  // human-readable reason, for the party's error message
   Principal principal;  // valid only when ok()
+  // kBadAudience: the token's aud values (one for a string aud; none when absent).
+  std::vector<std::string> token_audiences;
+  // kExpired: the token's exp.
+  TimePoint expires_at{};
   bool ok() const { return error == TokenError::kNone; }
 };
 

@@ -53,9 +53,14 @@ bool audience_accepted(const nlohmann::json& aud, const Call& call, const Tenant
 }
 
 std::optional<TimePoint> numeric_time(const nlohmann::json& payload, const char* name) {
+  // 0 .. 9999-12-31T23:59:59Z; anything else (negative, huge, a float beyond int64) is unusable
+  // rather than converted with overflow.
+  constexpr double kMaxSeconds = 253402300799.0;
   auto it = payload.find(name);
   if (it == payload.end() || !it->is_number()) return std::nullopt;
-  return TimePoint(std::chrono::seconds(it->get<int64_t>()));
+  const double seconds = it->get<double>();
+  if (!(seconds >= 0 && seconds <= kMaxSeconds)) return std::nullopt;
+  return TimePoint(std::chrono::seconds(static_cast<int64_t>(seconds)));
 }
 
 }  // namespace

@@ -112,8 +112,10 @@ http::Response TokenService::device_authorization(http::Request& req, int versio
 http::Response TokenService::device_login(http::Request& req) {
   Call call;
   call.req = &req;
-  call.form = req.method == "POST" ? http::parse_form(req.body) : req.query;
+  auto params = read_oauth_params(req);
   call.err = make_error_context(req, d_.clock, d_.ids);
+  if (!params.ok()) return aad_error_page(params.error(), call.err);
+  call.form = std::move(params).value();
   const std::string user_code = upper_trimmed(call.get("user_code"));
   if (req.method != "POST") return code_form(req.path, call.get("user_code"), "");
   auto again = [&](const AadError& e) { return code_form(req.path, user_code, e.headline()); };

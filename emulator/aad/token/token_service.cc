@@ -74,8 +74,10 @@ AadOr<Authority> TokenService::make_call(http::Request& req, int version, Call& 
                                          std::string_view oauth_error) {
   call.req = &req;
   call.origin = origin_of(req);
-  call.form = req.method == "POST" ? http::parse_form(req.body) : req.query;
+  auto params = read_oauth_params(req);
+  if (params.ok()) call.form = std::move(params).value();
   call.err = make_error_context(req, d_.clock, d_.ids, call.get("client-request-id"));
+  if (!params.ok()) return params.error();
   auto authority = resolve_authority(req.param("tenant"), oauth_error);
   call.version = version;
   if (authority.ok()) {

@@ -198,12 +198,21 @@ std::string Statement::sql() const {
 
 Result<std::unique_ptr<Database>> Database::open(const std::string& path) {
   if (path.empty()) return InvalidArgument("empty database path");
+  // Before SQLite creates anything, so the file and its companions are never world-readable.
+  // When this fails SQLite's own open usually fails too, and its error is the one reported.
+  const Status private_file = path == ":memory:" || path.rfind("file:", 0) == 0
+                                  ? Status::Ok()
+                                  : prepare_private_database(path);
   sqlite3* raw = nullptr;
   int rc = sqlite3_open_v2(path.c_str(), &raw, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, nullptr);
   if (rc != SQLITE_OK) {
     Status status = sqlite_status(rc, raw, {}).with_context("cannot open database '" + path + "'");
     sqlite3_close_v2(raw);
     return status;
+  }
+  if (!private_file.ok()) {
+    sqlite3_close_v2(raw);
+    return private_file;
   }
   std::unique_ptr<Database> db(new Database(raw, path));
   sqlite3_extended_result_codes(raw, 1);

@@ -102,7 +102,8 @@ class Database {
  public:
   // Opens `path` (":memory:" or a file, created if missing). Every connection gets
   // foreign_keys=ON and a 5000 ms busy timeout; file databases also get journal_mode=WAL and
-  // synchronous=NORMAL. InvalidArgument for an empty path; Unavailable if it cannot be opened.
+  // synchronous=NORMAL, and are made private first (prepare_private_database). InvalidArgument
+  // for an empty path; Unavailable if it cannot be opened.
   static Result<std::unique_ptr<Database>> open(const std::string& path);
 
   ~Database();
@@ -179,6 +180,17 @@ struct Migration {
 // the newest migration given (a database written by a newer build).
 Status migrate(Database& db, std::span<const Migration> migrations);
 
+// Databases hold secrets (signing keys, client secrets, refresh tokens), so their files are
+// readable by the owner only. Creates `path` empty with mode 0600 if it is missing, and sets
+// 0600 on an existing file and on its SQLite companions (-wal, -shm, -journal) that exist.
+// SQLite creates the companions later with the database file's mode, so they stay 0600.
+// Unavailable if the file cannot be created or its mode cannot be set.
+Status prepare_private_database(const std::string& path);
+
+// Creates `dir` (and missing parents) and sets mode 0700 on it (parents keep the default).
+// Unavailable on failure.
+Status ensure_private_dir(const std::string& dir);
+
 // Where emulated parties keep their databases. Thread-safe (immutable after construction;
 // open() only touches the file system and SQLite).
 class StateDir {
@@ -189,7 +201,12 @@ class StateDir {
   // Opens "<dir>/<name>.db" (creating `dir` if needed), or a fresh ":memory:" database.
   // `name` must be non-empty and use only [A-Za-z0-9_.-] (not starting with '.'):
   // InvalidArgument otherwise. Unavailable if the folder cannot be created.
+  // The folder is 0700 and the database files 0600 (prepare()).
   Result<std::unique_ptr<Database>> open(std::string_view name) const;
+  // For callers that open the file themselves (ATTACH): validates `name` as open() does,
+  // makes the folder private (ensure_private_dir) and the file private
+  // (prepare_private_database), and returns path_for(name). ":memory:" when not persistent.
+  Result<std::string> prepare(std::string_view name) const;
   bool persistent() const { return !dir_.empty(); }
   // "<dir>/<name>.db", or ":memory:" when not persistent.
   std::string path_for(std::string_view name) const;

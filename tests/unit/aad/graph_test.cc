@@ -2,6 +2,7 @@
 
 #include "emulator/core/store/database.h"
 
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <openssl/evp.h>
 #include <openssl/x509.h>
@@ -441,6 +442,85 @@ TEST_F(GraphTest, ServicePrincipalsAndAdminConsent) {
   ASSERT_EQ(body(grants)["value"].size(), 1u);
   EXPECT_EQ(body(grants)["value"][0]["scope"], "User.Read");
   EXPECT_TRUE(body(grants)["value"][0]["principalId"].is_null());
+}
+
+// Finding 8b of issue 11: Graph accepted a 7 MiB displayName (201). Documented property
+// limits apply, with Graph's error for a rejected value; bodies are bounded in size and depth.
+TEST_F(GraphTest, Finding8_OverlongPropertiesAreRefused) {
+  const std::string bad_app =
+      "Invalid value specified for property 'displayName' of resource 'Application'.";
+  auto r = call("POST", "/v1.0/applications", "app-rw",
+                json{{"displayName", std::string(257, 'a')}}.dump());
+  expect_error(r, 400, "Request_BadRequest", bad_app);
+  EXPECT_EQ(json::parse(r.body)["error"]["innerError"]["request-id"],
+            "rid-" + std::to_string(requests_));
+  EXPECT_EQ(call("POST", "/v1.0/applications", "app-rw",
+                 json{{"displayName", std::string(256, 'a')}}.dump())
+                .status,
+            201);
+  // Characters, not bytes: 256 two-byte characters fit.
+  std::string accents;
+  for (int i = 0; i < 256; ++i) accents += "\xc3\xa9";
+  EXPECT_EQ(
+      call("POST", "/v1.0/applications", "app-rw", json{{"displayName", accents}}.dump()).status,
+      201);
+  json app = create_app("limits");
+  const std::string id = app["id"];
+  expect_error(call("PATCH", "/v1.0/applications/" + id, "app-rw",
+                    json{{"displayName", std::string(300, 'b')}}.dump()),
+               400, "Request_BadRequest", bad_app);
+  json uris = json::array();
+  for (int i = 0; i < 51; ++i) uris.push_back("api://limits-" + std::to_string(i));
+  expect_error(
+      call("PATCH", "/v1.0/applications/" + id, "app-rw", json{{"identifierUris", uris}}.dump()),
+      400, "Request_BadRequest",
+      "Invalid value specified for property 'identifierUris' of resource 'Application'.");
+  expect_error(
+      call("PATCH", "/v1.0/applications/" + id, "app-rw",
+           json{{"web", {{"redirectUris", {"https://x.test/" + std::string(250, 'r')}}}}}.dump()),
+      400, "Request_BadRequest",
+      "Invalid value specified for property 'web.redirectUris' of resource 'Application'.");
+  auto pw = call("POST", "/v1.0/applications/" + id + "/addPassword", "app-rw",
+                 json{{"passwordCredential", {{"displayName", std::string(257, 'p')}}}}.dump());
+  EXPECT_EQ(pw.status, 400) << pw.body;
+
+  json user = {{"accountEnabled", true},
+               {"displayName", "Limits"},
+               {"mailNickname", "limits"},
+               {"userPrincipalName", "limits@contoso.onmicrosoft.com"},
+               {"passwordProfile", {{"password", "S3cret!!"}}}};
+  auto bad_user = [&](const char* property, const json& value) {
+    json u = user;
+    if (std::string(property) == "password")
+      u["passwordProfile"]["password"] = value;
+    else
+      u[property] = value;
+    auto reply = call("POST", "/v1.0/users", "app-rw", u.dump());
+    EXPECT_EQ(reply.status, 400) << property << ": " << reply.body;
+    EXPECT_EQ(json::parse(reply.body, nullptr, false)["error"]["code"], "Request_BadRequest");
+  };
+  bad_user("displayName", std::string(257, 'd'));
+  bad_user("givenName", std::string(65, 'g'));
+  bad_user("surname", std::string(65, 's'));
+  bad_user("mailNickname", std::string(65, 'm'));
+  bad_user("userPrincipalName", std::string(65, 'u') + "@contoso.onmicrosoft.com");
+  bad_user("password", std::string(257, 'p'));
+  EXPECT_EQ(call("POST", "/v1.0/users", "app-rw", user.dump()).status, 201);
+}
+
+TEST_F(GraphTest, Finding8_HugeOrDeepBodiesAreRefusedBeforeTheyAreRead) {
+  auto big = call("POST", "/v1.0/applications", "app-rw",
+                  json{{"displayName", std::string(7 * 1024 * 1024, 'x')}}.dump());
+  EXPECT_EQ(big.status, 413) << big.body.substr(0, 200);
+  EXPECT_EQ(json::parse(big.body, nullptr, false)["error"]["code"], "Request_BadRequest");
+  auto deep = call("POST", "/v1.0/applications", "app-rw",
+                   "{\"displayName\":\"d\",\"appRoles\":" + std::string(5000, '[') +
+                       std::string(5000, ']') + "}");
+  EXPECT_EQ(deep.status, 400) << deep.body.substr(0, 200);
+  EXPECT_THAT(deep.body, ::testing::HasSubstr("nested too deeply"));
+  auto overflow =
+      call("POST", "/v1.0/applications", "app-rw", R"({"displayName":"n","x":1e999999})");
+  EXPECT_EQ(overflow.status, 400) << overflow.body;
 }
 
 }  // namespace
