@@ -291,8 +291,8 @@ Status Lab::start() {
   if (m.started) return FailedPrecondition("the lab is already running");
   http::ServerOptions server_options;
   server_options.max_connections = m.options.max_connections;
-  m.server = std::make_unique<http::Server>(
-      http::ServerDeps{*m.clock, m.ids, m.journal, m.faults}, server_options);
+  m.server = std::make_unique<http::Server>(http::ServerDeps{*m.clock, m.ids, m.journal, m.faults},
+                                            server_options);
   m.endpoints.clear();
   const auto specs = m.all_listeners();
   for (const auto& [name, port] : m.options.ports) {

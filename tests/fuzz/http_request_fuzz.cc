@@ -14,7 +14,6 @@
 #include <boost/asio/buffer.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/http/write.hpp>
-
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
@@ -35,9 +34,9 @@ Router make_router() {
   r.put("/subscriptions/{sub}/resourcegroups/{rg}", [](Request& req) {
     auto body = parse_json_body(req);
     if (!body.ok()) return text_response(400, body.status().message());
-    nlohmann::json out = {{"id", "/subscriptions/" + req.param("sub") + "/resourceGroups/" +
-                                     req.param("rg")},
-                          {"api", req.query_param_ci("api-version").value_or("")}};
+    nlohmann::json out = {
+        {"id", "/subscriptions/" + req.param("sub") + "/resourceGroups/" + req.param("rg")},
+        {"api", req.query_param_ci("api-version").value_or("")}};
     return json_response(201, out);
   });
   r.post("/{tenant}/oauth2/v2.0/token", [](Request& req) {
@@ -121,8 +120,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (next.kind == internal::PipelineStep::Kind::kReset) break;
       resp = std::move(next.response);  // manual clock: never kDelay
     }
-    const std::string wire = serialize(resp, parser.answer_version(), keep_alive && !resp.close,
-                                       head);
+    const std::string wire =
+        serialize(resp, parser.answer_version(), keep_alive && !resp.close, head);
     if (wire.compare(0, 5, "HTTP/") != 0) std::abort();
     if (step == internal::RequestParser::Step::kError || !keep_alive) break;
   }

@@ -8,18 +8,18 @@
 #include <gtest/gtest.h>
 
 #include <arpa/inet.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <sys/resource.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <netinet/in.h>
+#include <signal.h>
 #include <string>
+#include <sys/prctl.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/wait.h>
 #include <thread>
+#include <unistd.h>
 #include <vector>
 
 namespace emu::http {
@@ -82,7 +82,7 @@ TEST_F(ServerLimitsTest, Finding7_IdleConnectionsOverTheCapAreShedOldestFirst) {
   EXPECT_GE(server_.shed_connections(), 6u);  // five for the flood's last five, one for fetch
   EXPECT_TRUE(flood.front()->wait_closed(milliseconds(5000)).ok());  // the longest idle went
   EXPECT_FALSE(flood.back()->wait_closed(milliseconds(200)).ok());   // the newest stays
-  EXPECT_LE(server_.open_connections(), 10u);
+  EXPECT_TRUE(eventually([&] { return server_.open_connections() <= 10; }));
 }
 
 TEST_F(ServerLimitsTest, Finding7_SharedBudgetShedsAnotherListenersIdleAndSparesTheAdmin) {
@@ -120,7 +120,7 @@ TEST_F(ServerLimitsTest, Finding7_BusyConnectionsAreNotShedTheNewcomerIsRefused)
   ASSERT_TRUE(eventually([&] { return server_.open_connections() == 3; }));
   std::this_thread::sleep_for(milliseconds(50));  // let the partial heads arrive
   auto res = test::fetch(port, plain(), "GET", "/hello");
-  EXPECT_FALSE(res.ok());  // closed on accept
+  EXPECT_FALSE(res.ok());                                  // closed on accept
   ASSERT_TRUE(busy[0]->send_raw("Host: x\r\n\r\n").ok());  // the busy ones were kept
   auto first = busy[0]->read_response();
   ASSERT_TRUE(first.ok()) << first.status().to_string();
@@ -158,6 +158,7 @@ size_t open_fds() {
 pid_t spawn_flood(uint16_t port, int n) {
   const pid_t pid = fork();
   if (pid != 0) return pid;
+  prctl(PR_SET_PDEATHSIG, SIGKILL);  // never outlive the test
   rlimit l{};  // the flood itself is not short of descriptors
   getrlimit(RLIMIT_NOFILE, &l);
   l.rlim_cur = l.rlim_max == RLIM_INFINITY || l.rlim_max > 4096 ? 4096 : l.rlim_max;
@@ -253,7 +254,7 @@ TEST_F(ServerLimitsTest, LongRequestTargetGets414) {
   EXPECT_EQ(entries[1].status, 414);
 }
 
-TEST_F(ServerLimitsTest, UnsupportedHttpVersionGets505AnsweredInHttp11) {
+TEST_F(ServerLimitsTest, UnsupportedHttpVersionGets505) {
   const uint16_t port = serve(plain_config("arm"));
   auto conn = test::TestConnection::open("127.0.0.1", port, plain());
   ASSERT_TRUE(conn.ok());
@@ -261,9 +262,12 @@ TEST_F(ServerLimitsTest, UnsupportedHttpVersionGets505AnsweredInHttp11) {
   auto res = (*conn)->read_response();
   ASSERT_TRUE(res.ok()) << res.status().to_string();
   EXPECT_EQ(res->status, 505);
-  auto minor = send_raw(port, "GET /hello HTTP/1.7\r\nHost: x\r\n\r\n");  // served as 1.1
+  auto minor = send_raw(port, "GET /hello HTTP/1.7\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(minor.ok()) << minor.status().to_string();
-  EXPECT_EQ(minor->status, 200);
+  EXPECT_EQ(minor->status, 505);
+  auto one_oh = send_raw(port, "GET /hello HTTP/1.0\r\nHost: x\r\n\r\n");
+  ASSERT_TRUE(one_oh.ok()) << one_oh.status().to_string();
+  EXPECT_EQ(one_oh->status, 200);
   auto bad = send_raw(port, "GET /hello HTTP/x.1\r\nHost: x\r\n\r\n");
   ASSERT_TRUE(bad.ok()) << bad.status().to_string();
   EXPECT_EQ(bad->status, 400);
@@ -280,17 +284,18 @@ TEST_F(ServerLimitsTest, BadChunkedBodyGets400) {
   EXPECT_EQ(journal_for("arm")[0].status, 400);
 }
 
-// Sends `piece` every `every` until the server closes the connection; how long that took.
+// Sends `piece` every `every` until the server closes the connection (a send fails); how long
+// that took.
 Result<milliseconds> trickle_until_closed(test::TestConnection& conn, const std::string& piece,
                                           milliseconds every, milliseconds give_up) {
   const auto start = Steady::now();
   while (Steady::now() - start < give_up) {
-    if (!conn.send_raw(piece).ok()) break;
-    if (conn.wait_closed(every).ok()) break;
+    if (!conn.send_raw(piece).ok()) {
+      return std::chrono::duration_cast<milliseconds>(Steady::now() - start);
+    }
+    std::this_thread::sleep_for(every);
   }
-  const auto took = std::chrono::duration_cast<milliseconds>(Steady::now() - start);
-  if (took >= give_up) return DeadlineExceeded("still open after trickling");
-  return took;
+  return DeadlineExceeded("still open after trickling");
 }
 
 TEST_F(ServerLimitsTest, SlowlorisHeadIsCutOffByTheHeaderDeadline) {
@@ -330,7 +335,8 @@ TEST_F(ServerLimitsTest, SlowBodyIsCutOffByTheRequestDeadline) {
   const uint16_t port = serve(std::move(arm));
   auto conn = test::TestConnection::open("127.0.0.1", port, plain());
   ASSERT_TRUE(conn.ok());
-  ASSERT_TRUE((*conn)->send_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").ok());
+  ASSERT_TRUE(
+      (*conn)->send_raw("POST /echo HTTP/1.1\r\nHost: x\r\nContent-Length: 100000\r\n\r\n").ok());
   auto took = trickle_until_closed(**conn, "b", milliseconds(50), milliseconds(5000));
   ASSERT_TRUE(took.ok()) << took.status().to_string();
   EXPECT_LT(took->count(), 2500);

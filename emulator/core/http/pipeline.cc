@@ -40,6 +40,21 @@ bool request_line_too_long(const boost::beast::flat_buffer& buffer) {
                      [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; });
 }
 
+// Beast accepts only HTTP/1.0 and HTTP/1.1; a request line that ends in another well-formed
+// version ("HTTP/2.0") is answered 505 (RFC 9110 §15.6.6), anything else malformed 400.
+bool well_formed_other_version(const boost::beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  std::string_view line(static_cast<const char*>(data.data()), data.size());
+  const size_t eol = line.find("\r\n");
+  if (eol == std::string_view::npos) return false;
+  line = line.substr(0, eol);
+  const size_t space = line.rfind(' ');
+  if (space == std::string_view::npos) return false;
+  const std::string_view v = line.substr(space + 1);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return v.size() == 8 && v.substr(0, 5) == "HTTP/" && digit(v[5]) && v[6] == '.' && digit(v[7]);
+}
+
 }  // namespace
 
 RequestParser::RequestParser(const Limits& limits) : limits_(limits) {
@@ -55,8 +70,6 @@ RequestParser::Step RequestParser::fail(int status) {
 
 RequestParser::Step RequestParser::check_head() {
   const BeastRequest& msg = parser_.get();
-  // RFC 9112 §2.3: a server answers 505 to a major version it does not support.
-  if (msg.version() / 10 != 1) return fail(505);
   if (msg.target().size() > limits_.target_limit) return fail(414);
   if (field_count(msg) > limits_.header_count_limit) return fail(431);
   return Step::kHead;
@@ -87,14 +100,13 @@ RequestParser::Step RequestParser::parse(boost::beast::flat_buffer& buffer) {
     }
     if (ec == bhttp::error::header_limit) return fail(request_line_too_long(buffer) ? 414 : 431);
     if (ec == bhttp::error::body_limit) return fail(413);
+    if (ec == bhttp::error::bad_version) return fail(well_formed_other_version(buffer) ? 505 : 400);
     if (ec) return fail(400);
   }
 }
 
 unsigned RequestParser::answer_version() const {
-  if (!parser_.is_header_done()) return 11;
-  const unsigned v = parser_.get().version();
-  return v == 10 ? 10 : 11;
+  return parser_.is_header_done() && parser_.get().version() == 10 ? 10 : 11;
 }
 
 Response refusal_response(int status) {

@@ -11,14 +11,13 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
-#include <sys/resource.h>
-
 #include <atomic>
 #include <cerrno>
 #include <future>
 #include <limits>
 #include <mutex>
 #include <optional>
+#include <sys/resource.h>
 #include <thread>
 
 namespace emu::http {
@@ -129,8 +128,7 @@ Status validate(const ListenerConfig& c) {
     return InvalidArgument(prefix + "size and count limits must be positive");
   }
   if (l.handshake_timeout.count() <= 0 || l.header_timeout.count() <= 0 ||
-      l.read_timeout.count() <= 0 || l.idle_timeout.count() <= 0 ||
-      l.write_timeout.count() <= 0) {
+      l.read_timeout.count() <= 0 || l.idle_timeout.count() <= 0 || l.write_timeout.count() <= 0) {
     return InvalidArgument(prefix + "timeouts must be positive");
   }
   return Status::Ok();

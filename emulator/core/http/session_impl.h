@@ -53,13 +53,13 @@ class Connection {
 struct ServerCore {
   explicit ServerCore(ServerDeps d) : deps(d) {}
   ServerDeps deps;
-  std::atomic<size_t> open{0};  // connections holding a slot; any thread may read
-  std::atomic<size_t> shed{0};  // connections shed or refused for the caps; any thread
-  size_t budget = 0;            // shared budget over non-reserved pools (set by start)
-  size_t shared_open = 0;       // connections of non-reserved pools
+  std::atomic<size_t> open{0};         // connections holding a slot; any thread may read
+  std::atomic<size_t> shed{0};         // connections shed or refused for the caps; any thread
+  size_t budget = 0;                   // shared budget over non-reserved pools (set by start)
+  size_t shared_open = 0;              // connections of non-reserved pools
   std::vector<ConnectionPool*> pools;  // every listener's pool (registered on the I/O thread)
   uint64_t idle_clock = 0;             // ticks once per set_idle(true)
-  bool stopping = false;        // set by Server::stop on the I/O thread
+  bool stopping = false;               // set by Server::stop on the I/O thread
   std::list<std::weak_ptr<Connection>> connections;
 
   // Makes room for one more connection in `pool`: within the pool's cap and, for a
@@ -112,12 +112,12 @@ class RequestParser {
   // (pipelined) request are left in `buffer`.
   Step parse(boost::beast::flat_buffer& buffer);
   // After kError: 400 malformed, 413 body too large, 414 request-target too long, 431 head
-  // too large or too many fields, 505 HTTP major version other than 1.
+  // too large or too many fields, 505 a well-formed HTTP version other than 1.0 and 1.1.
   int error_status() const { return error_status_; }
   bool head_done() const { return parser_.is_header_done(); }
   // The request as parsed so far (method and target may be empty before the head is done).
   BeastRequest& message() { return parser_.get(); }
-  // Version to answer with: the request's (1.0 or 1.1), 1.1 if unknown or unsupported.
+  // Version to answer with: the request's (1.0 or 1.1), 1.1 if unknown.
   unsigned answer_version() const;
 
  private:
