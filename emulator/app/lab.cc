@@ -320,6 +320,11 @@ struct Lab::Impl {
     c.tls = spec.tls;
     c.router = spec.router;
     c.client_cert = spec.client_cert;
+    c.limits = options.listener_limits;
+    if (spec.name == "admin") {
+      c.reserved = true;
+      c.limits.max_connections = kAdminMaxConnections;
+    }
     if (spec.tls) {
       const auto& cert = cert_for_host(spec.host);
       c.certificates.push_back({{spec.host}, cert.cert_pem, cert.key_pem});
@@ -452,7 +457,10 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
 Status Lab::start() {
   Impl& m = *impl_;
   if (m.started) return FailedPrecondition("the lab is already running");
-  m.server = std::make_unique<http::Server>(http::ServerDeps{*m.clock, m.ids, m.journal, m.faults});
+  http::ServerOptions server_options;
+  server_options.max_connections = m.options.max_connections;
+  m.server = std::make_unique<http::Server>(http::ServerDeps{*m.clock, m.ids, m.journal, m.faults},
+                                            server_options);
   m.endpoints.clear();
   const auto specs = m.all_listeners();
   for (const auto& pinned : m.options.ports) {

@@ -5,6 +5,7 @@
 #pragma once
 
 #include "emulator/core/clock.h"
+#include "emulator/core/http/server.h"
 #include "emulator/core/status.h"
 
 #include <nlohmann/json_fwd.hpp>
@@ -52,10 +53,17 @@ struct LabOptions {
   std::vector<std::string> cmg_names;  // extra server-certificate names (CMG service names)
   // Fixed ports by listener name ("aad" -> 443); listeners not named here take a free port.
   std::map<std::string, uint16_t> ports;
+  // Limits of every listener. The admin listener is reserved (http::ListenerConfig::reserved)
+  // and keeps its own connection cap, kAdminMaxConnections, so floods never starve it.
+  http::Limits listener_limits;
+  // http::ServerOptions::max_connections over the party listeners (0 = from the fd limit).
+  size_t max_connections = 0;
 };
 
 // True for an address that only this machine reaches: 127.0.0.0/8, ::1 (or ::ffff:127.x.x.x).
 bool is_loopback_address(const std::string& address);
+
+inline constexpr size_t kAdminMaxConnections = 64;
 
 // A named endpoint clients reach. `host` is the real-world name a client sends as Host/SNI
 // (e.g. "management.azure.com"); `address`:`port` is where it really listens.

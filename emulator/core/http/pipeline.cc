@@ -1,12 +1,19 @@
-// Beast <-> emu::http conversions and the Date header (see session_impl.h).
+// The request path without I/O (see session_impl.h): the request parser with the listener's
+// limits, the fault -> router pipeline, Beast <-> emu::http conversions and the Date header.
 #include "emulator/core/http/message.h"
 #include "emulator/core/http/session_impl.h"
 
+#include <boost/asio/buffer.hpp>
+#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
 #include <boost/beast/http/status.hpp>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
+#include <exception>
+#include <iterator>
+#include <limits>
 
 namespace emu::http::internal {
 namespace {
@@ -17,7 +24,139 @@ constexpr const char* kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "
 constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
                                    "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
 
+size_t field_count(const BeastRequest& msg) {
+  return static_cast<size_t>(std::distance(msg.begin(), msg.end()));
+}
+
+// A head larger than header_limit whose request line is not even complete, and that starts
+// like one ("TOKEN SP"), is refused for its target (414) rather than its head (431).
+bool request_line_too_long(const boost::beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  const std::string_view bytes(static_cast<const char*>(data.data()), data.size());
+  if (bytes.find('\n') != std::string_view::npos) return false;
+  const size_t space = bytes.find(' ');
+  if (space == 0 || space == std::string_view::npos) return false;
+  return std::all_of(bytes.begin(), bytes.begin() + static_cast<std::ptrdiff_t>(space),
+                     [](char c) { return (c >= 'A' && c <= 'Z') || c == '_' || c == '-'; });
+}
+
+// Beast accepts only HTTP/1.0 and HTTP/1.1; a request line that ends in another well-formed
+// version ("HTTP/2.0") is answered 505 (RFC 9110 §15.6.6), anything else malformed 400.
+bool well_formed_other_version(const boost::beast::flat_buffer& buffer) {
+  const auto data = buffer.data();
+  std::string_view line(static_cast<const char*>(data.data()), data.size());
+  const size_t eol = line.find("\r\n");
+  if (eol == std::string_view::npos) return false;
+  line = line.substr(0, eol);
+  const size_t space = line.rfind(' ');
+  if (space == std::string_view::npos) return false;
+  const std::string_view v = line.substr(space + 1);
+  auto digit = [](char c) { return c >= '0' && c <= '9'; };
+  return v.size() == 8 && v.substr(0, 5) == "HTTP/" && digit(v[5]) && v[6] == '.' && digit(v[7]);
+}
+
 }  // namespace
+
+RequestParser::RequestParser(const Limits& limits) : limits_(limits) {
+  parser_.header_limit(static_cast<uint32_t>(
+      std::min<size_t>(limits.header_limit, std::numeric_limits<uint32_t>::max())));
+  parser_.body_limit(static_cast<uint64_t>(limits.body_limit));
+}
+
+RequestParser::Step RequestParser::fail(int status) {
+  error_status_ = status;
+  return Step::kError;
+}
+
+RequestParser::Step RequestParser::check_head() {
+  const BeastRequest& msg = parser_.get();
+  if (msg.target().size() > limits_.target_limit) return fail(414);
+  if (field_count(msg) > limits_.header_count_limit) return fail(431);
+  return Step::kHead;
+}
+
+RequestParser::Step RequestParser::parse(boost::beast::flat_buffer& buffer) {
+  namespace bhttp = boost::beast::http;
+  if (error_status_ != 0) return Step::kError;
+  for (;;) {
+    if (parser_.is_header_done() && !head_reported_) {
+      head_reported_ = true;
+      if (check_head() == Step::kError) return Step::kError;
+      parser_.eager(true);
+      if (!parser_.is_done()) return Step::kHead;
+    }
+    if (parser_.is_done()) {
+      // Trailer fields of a chunked body join the head's fields.
+      if (field_count(parser_.get()) > limits_.header_count_limit) return fail(431);
+      return Step::kDone;
+    }
+    if (buffer.size() == 0) return Step::kNeedMore;
+    boost::beast::error_code ec;
+    const size_t used = parser_.put(buffer.data(), ec);
+    buffer.consume(used);
+    if (ec == bhttp::error::need_more || (!ec && used == 0)) {
+      if (used == 0) return Step::kNeedMore;
+      continue;
+    }
+    if (ec == bhttp::error::header_limit) return fail(request_line_too_long(buffer) ? 414 : 431);
+    if (ec == bhttp::error::body_limit) return fail(413);
+    if (ec == bhttp::error::bad_version) return fail(well_formed_other_version(buffer) ? 505 : 400);
+    if (ec) return fail(400);
+  }
+}
+
+unsigned RequestParser::answer_version() const {
+  return parser_.is_header_done() && parser_.get().version() == 10 ? 10 : 11;
+}
+
+Response refusal_response(int status) {
+  Response resp = text_response(status, std::string(reason_phrase(status)) + "\n");
+  resp.close = true;
+  return resp;
+}
+
+Response route(const Router& router, Request& req) {
+  try {
+    return router.dispatch(req);
+  } catch (...) {  // the router catches handler exceptions; this is a second line
+    return text_response(500, "Internal Server Error\n");
+  }
+}
+
+PipelineStep run_pipeline(const ServerDeps& deps, const Router& router, Request& req) {
+  PipelineStep step;
+  std::optional<FaultDecision> fault;
+  try {
+    fault = deps.faults.apply(req.listener, req.method, req.path);
+  } catch (const std::exception&) {
+    fault.reset();  // a broken fault plan must not take the connection down
+  }
+  if (!fault) {
+    step.response = route(router, req);
+    return step;
+  }
+  step.fault_id = fault->rule_id;
+  switch (fault->effect) {
+    case FaultRule::Effect::kStatus:
+    case FaultRule::Effect::kThrottle:
+      step.response = std::move(fault->response);
+      return step;
+    case FaultRule::Effect::kReset:
+      step.kind = PipelineStep::Kind::kReset;
+      return step;
+    case FaultRule::Effect::kDelay:
+      if (!deps.clock.realtime()) {
+        deps.clock.advance(fault->delay);
+        step.response = route(router, req);
+        return step;
+      }
+      step.kind = PipelineStep::Kind::kDelay;
+      step.delay = fault->delay;
+      return step;
+  }
+  step.response = route(router, req);
+  return step;
+}
 
 std::string format_http_date(TimePoint t) {
   using namespace std::chrono;

@@ -12,9 +12,12 @@
 #include <boost/beast/core/bind_handler.hpp>
 
 #include <atomic>
+#include <cerrno>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <optional>
+#include <sys/resource.h>
 #include <thread>
 
 namespace emu::http {
@@ -59,8 +62,13 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   uint16_t port() const { return port_; }
   const std::string& name() const { return ctx_->config.name; }
+  bool reserved() const { return ctx_->config.reserved; }
+  size_t cap() const { return ctx_->config.limits.max_connections; }
 
-  void run() { do_accept(); }
+  void run() {
+    core_.pools.push_back(ctx_->pool.get());
+    do_accept();
+  }
   void stop() {
     beast::error_code ignored;
     acceptor_.close(ignored);
@@ -74,14 +82,26 @@ class Listener : public std::enable_shared_from_this<Listener> {
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
     if (!acceptor_.is_open() || core_.stopping) return;
-    if (ec) {  // e.g. out of descriptors: back off briefly instead of spinning
+    if (ec) {
+      // Out of descriptors: shed an idle connection and retry at once; otherwise (nothing
+      // idle, or another error) back off briefly instead of spinning, and keep accepting.
+      const int e = ec.value();
+      const bool no_fds = ec.category() == boost::system::system_category() &&
+                          (e == EMFILE || e == ENFILE || e == ENOBUFS || e == ENOMEM);
+      if (no_fds && core_.shed_any()) return do_accept();
       retry_.expires_after(kAcceptRetry);
       retry_.async_wait([self = shared_from_this()](beast::error_code wait_ec) {
         if (!wait_ec) self->do_accept();
       });
       return;
     }
-    internal::start_connection(core_, ctx_, std::move(socket));
+    if (core_.make_room(*ctx_->pool)) {
+      internal::start_connection(core_, ctx_, std::move(socket));
+    } else {
+      ++core_.shed;  // at the cap with nothing idle: refuse the newcomer
+      beast::error_code ignored;
+      socket.close(ignored);
+    }
     do_accept();
   }
 
@@ -103,11 +123,12 @@ Status validate(const ListenerConfig& c) {
     return InvalidArgument(prefix + "client certificates need tls");
   }
   const Limits& l = c.limits;
-  if (l.header_limit == 0 || l.body_limit == 0) {
-    return InvalidArgument(prefix + "header_limit and body_limit must be positive");
+  if (l.header_limit == 0 || l.body_limit == 0 || l.header_count_limit == 0 ||
+      l.target_limit == 0 || l.max_connections == 0) {
+    return InvalidArgument(prefix + "size and count limits must be positive");
   }
-  if (l.handshake_timeout.count() <= 0 || l.read_timeout.count() <= 0 ||
-      l.idle_timeout.count() <= 0 || l.write_timeout.count() <= 0) {
+  if (l.handshake_timeout.count() <= 0 || l.header_timeout.count() <= 0 ||
+      l.read_timeout.count() <= 0 || l.idle_timeout.count() <= 0 || l.write_timeout.count() <= 0) {
     return InvalidArgument(prefix + "timeouts must be positive");
   }
   return Status::Ok();
@@ -115,12 +136,95 @@ Status validate(const ListenerConfig& c) {
 
 }  // namespace
 
+namespace internal {
+
+bool ServerCore::make_room(ConnectionPool& pool) {
+  auto shed_front = [this](Connection* victim) {
+    ++shed;
+    victim->abort();  // releases its slot now
+  };
+  if (pool.open >= pool.cap) {
+    if (pool.idle.empty()) return false;
+    shed_front(pool.idle.front());
+  }
+  if (!pool.reserved && shared_open >= budget) {
+    Connection* victim = nullptr;
+    for (ConnectionPool* p : pools) {
+      if (p->reserved || p->idle.empty()) continue;
+      // Each idle list is in idle order; compare the heads by their place in time.
+      if (victim == nullptr || idle_rank(p->idle.front()) < idle_rank(victim)) {
+        victim = p->idle.front();
+      }
+    }
+    if (victim == nullptr) return false;
+    shed_front(victim);
+  }
+  return true;
+}
+
+bool ServerCore::shed_any() {
+  Connection* victim = nullptr;
+  for (bool reserved_too : {false, true}) {
+    for (ConnectionPool* p : pools) {
+      if ((p->reserved && !reserved_too) || p->idle.empty()) continue;
+      if (victim == nullptr || idle_rank(p->idle.front()) < idle_rank(victim)) {
+        victim = p->idle.front();
+      }
+    }
+    if (victim != nullptr) break;
+  }
+  if (victim == nullptr) return false;
+  ++shed;
+  victim->abort();
+  return true;
+}
+
+void ServerCore::admit(Connection& c, ConnectionPool& pool) {
+  c.pool_ = &pool;
+  ++pool.open;
+  if (!pool.reserved) ++shared_open;
+  ++open;
+  set_idle(c, true);
+}
+
+void ServerCore::set_idle(Connection& c, bool idle) {
+  if (c.pool_ == nullptr) return;
+  if (c.idle_) c.pool_->idle.erase(c.idle_it_);
+  c.idle_ = idle;
+  if (idle) {
+    c.idle_it_ = c.pool_->idle.insert(c.pool_->idle.end(), &c);
+    c.idle_rank_ = ++idle_clock;
+  }
+}
+
+void ServerCore::release(Connection& c) {
+  if (c.pool_ == nullptr) return;
+  set_idle(c, false);
+  --c.pool_->open;
+  if (!c.pool_->reserved) --shared_open;
+  --open;
+  c.pool_ = nullptr;
+}
+
+}  // namespace internal
+
+size_t connection_budget(uint64_t fd_limit, size_t reserved_caps) {
+  constexpr size_t kMinimum = 16;
+  const uint64_t taken = uint64_t{kFdReserve} + reserved_caps;
+  if (fd_limit <= taken + kMinimum) return kMinimum;
+  const uint64_t budget = fd_limit - taken;
+  return budget > std::numeric_limits<size_t>::max() ? std::numeric_limits<size_t>::max()
+                                                     : static_cast<size_t>(budget);
+}
+
 struct Server::Impl {
-  explicit Impl(ServerDeps deps) : core(deps) {}
+  Impl(ServerDeps deps, ServerOptions opts) : core(deps), options(opts) {}
 
   ServerCore core;  // declared first: outlives the io_context and every session
   asio::io_context ioc{1};
   std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  ServerOptions options;
+  std::atomic<size_t> budget{0};
   mutable std::mutex mu;  // guards listeners, started, running
   std::vector<std::shared_ptr<Listener>> listeners;
   bool started = false;
@@ -129,7 +233,8 @@ struct Server::Impl {
   std::atomic<std::thread::id> io_thread_id{};
 };
 
-Server::Server(ServerDeps deps) : impl_(std::make_unique<Impl>(deps)) {}
+Server::Server(ServerDeps deps, ServerOptions options)
+    : impl_(std::make_unique<Impl>(deps, options)) {}
 
 Server::~Server() {
   stop();
@@ -141,6 +246,8 @@ Server::~Server() {
 Status Server::add_listener(ListenerConfig config) {
   EMU_RETURN_IF_ERROR(validate(config));
   auto ctx = std::make_shared<ListenerContext>();
+  ctx->pool->cap = config.limits.max_connections;
+  ctx->pool->reserved = config.reserved;
   if (config.tls) {
     EMU_ASSIGN_OR_RETURN(ctx->tls, internal::TlsContexts::create(config));
   }
@@ -174,6 +281,20 @@ Status Server::start() {
   if (impl_->started) return FailedPrecondition("server already started");
   impl_->started = true;
   impl_->running = true;
+  size_t budget = impl_->options.max_connections;
+  if (budget == 0) {
+    size_t reserved_caps = 0;
+    for (const auto& l : impl_->listeners) {
+      if (l->reserved()) reserved_caps += l->cap();
+    }
+    rlimit fds{};
+    const uint64_t limit = getrlimit(RLIMIT_NOFILE, &fds) == 0 && fds.rlim_cur != RLIM_INFINITY
+                               ? static_cast<uint64_t>(fds.rlim_cur)
+                               : uint64_t{1} << 20;
+    budget = ::emu::http::connection_budget(limit, reserved_caps);
+  }
+  impl_->core.budget = budget;  // before the I/O thread starts
+  impl_->budget = budget;
   impl_->work.emplace(impl_->ioc.get_executor());
   for (const auto& l : impl_->listeners) asio::post(impl_->ioc, [l] { l->run(); });
   try {
@@ -244,5 +365,7 @@ void Server::run_on_io(const std::function<void()>& fn) {
 }
 
 size_t Server::open_connections() const { return impl_->core.open.load(); }
+size_t Server::shed_connections() const { return impl_->core.shed.load(); }
+size_t Server::connection_budget() const { return impl_->budget.load(); }
 
 }  // namespace emu::http

@@ -1,5 +1,6 @@
-// One HTTP(S) connection: TLS handshake, keep-alive request loop, per-phase deadlines, the
-// fault -> router -> journal pipeline, and error answers for unparseable requests.
+// One HTTP(S) connection: TLS handshake, keep-alive request loop, per-phase deadlines, idle
+// marking for the connection caps, the fault -> router -> journal pipeline (pipeline.cc), and
+// answers for refused requests.
 // A Session lives while an asynchronous operation holds its shared_ptr; I/O thread only.
 #include "emulator/core/http/message.h"
 #include "emulator/core/http/session_impl.h"
@@ -10,16 +11,12 @@
 #include <boost/beast/core/bind_handler.hpp>
 #include <boost/beast/core/flat_buffer.hpp>
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/http/error.hpp>
 #include <boost/beast/http/field.hpp>
-#include <boost/beast/http/parser.hpp>
-#include <boost/beast/http/read.hpp>
 #include <boost/beast/http/write.hpp>
 #include <boost/beast/ssl/ssl_stream.hpp>
 
 #include <algorithm>
-#include <exception>
-#include <limits>
+#include <chrono>
 #include <optional>
 #include <type_traits>
 
@@ -38,12 +35,6 @@ constexpr size_t kReadChunk = 16 * 1024;
 constexpr std::chrono::milliseconds kMaxLinger{5000};
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
-bool is_parse_error(const error_code& ec) {
-  static const auto& category = bhttp::make_error_code(bhttp::error::bad_method).category();
-  return ec.category() == category && ec != bhttp::error::end_of_stream &&
-         ec != bhttp::error::partial_message;
-}
-
 template <class Stream>
 class Session final : public Connection, public std::enable_shared_from_this<Session<Stream>> {
  public:
@@ -54,11 +45,11 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
         listener_(std::move(listener)),
         stream_(make_stream(std::move(socket))),
         delay_timer_(stream_.get_executor()) {
-    ++core_.open;
+    core_.admit(*this, *listener_->pool);  // idle (sheddable) until its first request begins
   }
   ~Session() override {
     if (registered_) core_.connections.erase(registry_it_);
-    --core_.open;
+    core_.release(*this);
   }
 
   void run() {
@@ -83,6 +74,9 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
  private:
+  using Step = RequestParser::Step;
+  using SteadyTime = std::chrono::steady_clock::time_point;
+
   template <class F>
   auto bind(F f) {
     return beast::bind_front_handler(f, this->shared_from_this());
@@ -96,7 +90,10 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
   beast::tcp_stream& tcp() { return beast::get_lowest_layer(stream_); }
   const Limits& limits() const { return listener_->config.limits; }
-  void close() { tcp().close(); }
+  void close() {
+    core_.release(*this);
+    tcp().close();
+  }
 
   void on_handshake(error_code ec) {
     if (ec) return close();  // timeout, bad client certificate, not TLS, ...
@@ -107,85 +104,98 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     do_read();
   }
 
+  // The request's deadlines: its head within header_timeout, all of it within read_timeout.
+  void start_deadlines() {
+    const SteadyTime now = std::chrono::steady_clock::now();
+    request_deadline_ = now + limits().read_timeout;
+    head_deadline_ = std::min(request_deadline_, now + limits().header_timeout);
+  }
+
   void do_read() {
-    parser_.emplace();
-    parser_->header_limit(static_cast<uint32_t>(
-        std::min<size_t>(limits().header_limit, std::numeric_limits<uint32_t>::max())));
-    parser_->body_limit(static_cast<uint64_t>(limits().body_limit));
-    if (served_ > 0 && buffer_.size() == 0) {
-      // Keep-alive: wait up to idle_timeout for the next request to begin.
-      tcp().expires_after(limits().idle_timeout);
-      stream_.async_read_some(buffer_.prepare(kReadChunk), bind(&Session::on_idle_read));
+    reader_.emplace(limits());
+    if (buffer_.size() > 0) {  // pipelined: the next request has begun
+      core_.set_idle(*this, false);
+      start_deadlines();
+      return parse();
+    }
+    // Waiting for the first byte of a request: idle, so the connection caps may shed it.
+    core_.set_idle(*this, true);
+    if (served_ == 0) {
+      start_deadlines();  // a new connection's first request runs from now
+      tcp().expires_at(head_deadline_);
     } else {
-      tcp().expires_after(limits().read_timeout);
-      read_header();
+      tcp().expires_after(limits().idle_timeout);
     }
+    stream_.async_read_some(buffer_.prepare(kReadChunk), bind(&Session::on_first_bytes));
   }
 
-  void on_idle_read(error_code ec, size_t n) {
-    if (ec) return on_read_error(ec);
+  void on_first_bytes(error_code ec, size_t n) {
+    // end_of_stream / stream_truncated: the client closed between requests (normal);
+    // beast::error::timeout: the deadline closed the socket already.
+    if (ec) return close();
     buffer_.commit(n);
-    tcp().expires_after(limits().read_timeout);  // the request has begun
-    read_header();
+    core_.set_idle(*this, false);
+    if (served_ > 0) start_deadlines();
+    parse();
   }
 
-  void read_header() {
-    bhttp::async_read_header(stream_, buffer_, *parser_, bind(&Session::on_header));
-  }
-
-  void on_header(error_code ec, size_t) {
-    if (ec) return on_read_error(ec);
-    if (parser_->is_done()) return process();
-    const auto& msg = parser_->get();
-    auto expect = msg.find(bhttp::field::expect);
-    if (msg.version() >= 11 && expect != msg.end() && iequals(expect->value(), "100-continue")) {
-      tcp().expires_after(limits().write_timeout);
-      asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
-                        bind(&Session::on_continue_written));
-      return;
+  void parse() {
+    for (;;) {
+      switch (reader_->parse(buffer_)) {
+        case Step::kNeedMore:
+          tcp().expires_at(reader_->head_done() ? request_deadline_ : head_deadline_);
+          stream_.async_read_some(buffer_.prepare(kReadChunk), bind(&Session::on_more));
+          return;
+        case Step::kHead: {
+          const auto& msg = reader_->message();
+          auto expect = msg.find(bhttp::field::expect);
+          if (msg.version() >= 11 && expect != msg.end() &&
+              iequals(expect->value(), "100-continue")) {
+            tcp().expires_after(limits().write_timeout);
+            asio::async_write(stream_, asio::buffer(kContinue.data(), kContinue.size()),
+                              bind(&Session::on_continue_written));
+            return;
+          }
+          continue;
+        }
+        case Step::kDone:
+          return process();
+        case Step::kError:
+          return refuse(reader_->error_status());
+      }
     }
-    read_body();
+  }
+
+  void on_more(error_code ec, size_t n) {
+    // A close or a deadline mid-request: there is nobody left to answer.
+    if (ec) return close();
+    buffer_.commit(n);
+    parse();
   }
 
   void on_continue_written(error_code ec, size_t) {
     if (ec) return close();
-    tcp().expires_after(limits().read_timeout);
-    read_body();
+    request_deadline_ = std::chrono::steady_clock::now() + limits().read_timeout;
+    parse();
   }
 
-  void read_body() { bhttp::async_read(stream_, buffer_, *parser_, bind(&Session::on_read)); }
-
-  void on_read(error_code ec, size_t) {
-    if (ec) return on_read_error(ec);
-    process();
-  }
-
-  void on_read_error(error_code ec) {
-    // end_of_stream: the client closed between requests (normal). ssl::error::stream_truncated:
-    // the client dropped TCP without close_notify, which most HTTPS clients do (normal).
-    // partial_message: it closed mid-request; there is nobody left to answer.
-    // beast::error::timeout: the deadline closed the socket already.
-    if (!is_parse_error(ec)) return close();
-    int status = 400;
-    if (ec == bhttp::error::header_limit) status = 431;
-    if (ec == bhttp::error::body_limit) status = 413;
+  // A request RequestParser refused: answered, journaled, and the connection closes.
+  void refuse(int status) {
     start_request(/*parsed=*/false);
-    Response resp = text_response(status, std::string(reason_phrase(status)) + "\n");
-    resp.close = true;
-    respond(std::move(resp));
+    respond(refusal_response(status));
   }
 
-  // Fills req_ from the parser; for a parse error, with whatever the parser got so far.
+  // Fills req_ from the parser; for a refused request, with whatever the parser got so far.
   void start_request(bool parsed) {
     received_ = core_.deps.clock.now();
     req_ = Request();
     fault_id_.clear();
-    auto& msg = parser_->get();
-    version_ = parsed ? msg.version() : 11;
+    auto& msg = reader_->message();
+    version_ = reader_->answer_version();
     keep_alive_ = parsed && msg.keep_alive();
     head_ = parsed && msg.method() == bhttp::verb::head;
-    if (parsed || parser_->is_header_done()) {
-      to_request(parser_->release(), req_);
+    if (parsed || reader_->head_done()) {
+      to_request(std::move(msg), req_);
     } else {
       req_.method.assign(msg.method_string().data(), msg.method_string().size());
       req_.target.assign(msg.target().data(), msg.target().size());
@@ -199,26 +209,15 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void process() {
     start_request(/*parsed=*/true);
-    std::optional<FaultDecision> fault;
-    try {
-      fault = core_.deps.faults.apply(req_.listener, req_.method, req_.path);
-    } catch (const std::exception&) {
-      fault.reset();  // a broken fault plan must not take the connection down
-    }
-    if (!fault) return dispatch();
-    fault_id_ = fault->rule_id;
-    switch (fault->effect) {
-      case FaultRule::Effect::kStatus:
-      case FaultRule::Effect::kThrottle:
-        return respond(std::move(fault->response));
-      case FaultRule::Effect::kReset:
+    PipelineStep step = run_pipeline(core_.deps, *listener_->config.router, req_);
+    fault_id_ = std::move(step.fault_id);
+    switch (step.kind) {
+      case PipelineStep::Kind::kRespond:
+        return respond(std::move(step.response));
+      case PipelineStep::Kind::kReset:
         return reset();
-      case FaultRule::Effect::kDelay:
-        if (!core_.deps.clock.realtime()) {
-          core_.deps.clock.advance(fault->delay);
-          return dispatch();
-        }
-        delay_timer_.expires_after(fault->delay);
+      case PipelineStep::Kind::kDelay:
+        delay_timer_.expires_after(step.delay);
         delay_timer_.async_wait(bind(&Session::on_delay));
         return;
     }
@@ -226,17 +225,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
 
   void on_delay(error_code ec) {
     if (ec || core_.stopping) return close();
-    dispatch();
-  }
-
-  void dispatch() {
-    Response resp;
-    try {
-      resp = listener_->config.router->dispatch(req_);
-    } catch (...) {  // the router catches handler exceptions; this is a second line
-      resp = text_response(500, "Internal Server Error\n");
-    }
-    respond(std::move(resp));
+    respond(route(*listener_->config.router, req_));
   }
 
   void respond(Response resp) {
@@ -291,6 +280,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   // Graceful close after a "Connection: close" answer. Reading until the peer closes (bounded)
   // keeps unread request bytes from turning our FIN into an RST that could eat the answer.
   void do_shutdown() {
+    core_.set_idle(*this, true);  // nothing more to serve: sheddable
     tcp().expires_after(std::min<std::chrono::milliseconds>(limits().write_timeout, kMaxLinger));
     if constexpr (kTls) {
       stream_.async_shutdown(bind(&Session::on_shutdown));  // discards data until close_notify
@@ -318,7 +308,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   Stream stream_;
   asio::steady_timer delay_timer_;
   beast::flat_buffer buffer_;
-  std::optional<bhttp::request_parser<bhttp::string_body>> parser_;
+  std::optional<RequestParser> reader_;
   std::optional<BeastResponse> res_;
   std::list<std::weak_ptr<Connection>>::iterator registry_it_;
   bool registered_ = false;
@@ -328,6 +318,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   ClientCertInfo client_cert_;
   uint64_t served_ = 0;
   // The request in progress.
+  SteadyTime head_deadline_{};
+  SteadyTime request_deadline_{};
   Request req_;
   TimePoint received_{};
   std::string fault_id_;
