@@ -226,10 +226,10 @@ TEST_F(ArmLabTest, Finding1_DeepTemplateIsRefusedAndTheLabStillAnswers) {
     EXPECT_THAT(x.body, HasSubstr("64 levels"));
     expect_lab_answers(t);
   }
-  // The same deep array in a resource PUT body.
-  HttpExchange put = arm_text("PUT", group_ + "/providers/Microsoft.Network/publicIPAddresses/pip",
-                              t, R"({"location":"japaneast","properties":{"x":)" + deep + "}}");
-  EXPECT_EQ(put.status, 400);
+  // The same deep array in another ARM body (a resource group PUT).
+  HttpExchange put =
+      arm_text("PUT", group_, t, R"({"location":"japaneast","tags":{"x":)" + deep + "}}");
+  EXPECT_EQ(put.status, 400) << put.body.substr(0, 300);
   EXPECT_EQ(code_of(put), "InvalidRequestContent");
   expect_lab_answers(t);
 }

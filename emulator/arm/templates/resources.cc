@@ -225,6 +225,9 @@ Result<bool, ArmError> evaluate_body(Item& it, TemplateState& state) {
                                                   "' is not defined in the template. Please see "
                                                   "https://aka.ms/arm-template for usage details.");
     }
+    // Name resolution and bookkeeping: a few map operations per entry.
+    Status paid = charge(state, TemplateLimits::kUnitsPerNode);
+    if (!paid.ok()) return resource_error(it, target, paid.message());
     if (listed.insert(**id).second) it.out.depends_on.push_back(**id);
   }
   return true;
