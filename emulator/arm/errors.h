@@ -155,6 +155,18 @@ ArmError template_expression_failed(const std::string& resource_id, const std::s
 // 400 DeploymentOutputEvaluationFailed for output `name`, with the InvalidTemplate `detail`.
 ArmError output_evaluation_failed(const std::string& name, ArmError detail);
 
+// --- Limits (errors_deployments.cc; README "Limits") ---
+// 413 RequestContentTooLarge: a request body over 4 MB.
+ArmError request_content_too_large();
+// 400 InvalidTemplate "The number of template <section> limit exceeded. Limit: '<limit>' and
+// actual: '<actual>'." with target `section` ("parameters", "variables", "resources",
+// "outputs").
+ArmError template_limit_exceeded(const std::string& section, size_t limit, size_t actual);
+// 400 DeploymentJobSizeExceeded: the expanded template (resolved parameters, variables and
+// resources) or one resource definition is larger than ARM allows; `what` names it.
+ArmError deployment_job_size_exceeded(std::string target, const std::string& what, size_t bytes,
+                                      size_t limit);
+
 // --- Resource providers' rules (errors_types.cc) ---
 // 400 LocationNotAvailableForResourceType listing `regions`.
 ArmError location_not_available_for_type(std::string_view location, std::string_view type,

@@ -145,4 +145,32 @@ ArmError output_evaluation_failed(const std::string& name, ArmError detail) {
   return e;
 }
 
+// [C-doc] code and message as ARM answers (Azure/azure-api-management-devops-resource-kit#594,
+// Azure/ALZ-Bicep#833: "The request content size exceeds the maximum size of 4 MB."); the
+// status 413 is inferred (MicrosoftDocs/azure-docs#74251 reports a 413 for a large body).
+ArmError request_content_too_large() {
+  return make(413, "RequestContentTooLarge",
+              "The request content size exceeds the maximum size of 4 MB.");
+}
+
+// [C-doc] wording of the variables (Azure/acs-engine#3015) and resources
+// (Azure/azure-api-management-devops-resource-kit#360) limits; the same form for parameters
+// and outputs, and the links, are inferred.
+ArmError template_limit_exceeded(const std::string& section, size_t limit, size_t actual) {
+  return invalid_template(
+      section, "The number of template " + section + " limit exceeded. Limit: '" +
+                   std::to_string(limit) + "' and actual: '" + std::to_string(actual) +
+                   "'. Please see https://aka.ms/arm-template/#" + section + " for usage details.");
+}
+
+// Code from Microsoft Learn "Resolve errors for job size exceeded" (JobSizeExceededException,
+// DeploymentJobSizeExceededException); message [inferred].
+ArmError deployment_job_size_exceeded(std::string target, const std::string& what, size_t bytes,
+                                      size_t limit) {
+  return make(400, "DeploymentJobSizeExceeded",
+              "The size of " + what + " after expansion, " + std::to_string(bytes) +
+                  " bytes, exceeds the limit of " + std::to_string(limit) + " bytes.",
+              std::move(target));
+}
+
 }  // namespace emu::arm::errors

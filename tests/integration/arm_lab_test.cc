@@ -88,16 +88,32 @@ class ArmLabTest : public ::testing::Test {
 
   HttpExchange arm(const std::string& method, const std::string& path, const std::string& bearer,
                    const json& body = nullptr) {
+    return arm_text(method, path, bearer, body.is_null() ? "" : body.dump());
+  }
+
+  // A request whose body is sent as is (not re-serialized), e.g. hostile JSON text.
+  HttpExchange arm_text(const std::string& method, const std::string& path,
+                        const std::string& bearer, std::string body) {
     HttpCall call;
     call.method = method;
     call.target = path + "?api-version=2021-04-01";
     if (!bearer.empty()) call.headers.set("Authorization", "Bearer " + bearer);
     call.headers.set("x-ms-correlation-request-id", "c0ffee00-0000-4000-8000-000000000001");
-    if (!body.is_null()) {
+    if (!body.empty()) {
       call.headers.set("Content-Type", "application/json");
-      call.body = body.dump();
+      call.body = std::move(body);
     }
     return send("arm", call);
+  }
+
+  std::string deployment(const std::string& name) const {
+    return group_ + "/providers/Microsoft.Resources/deployments/" + name;
+  }
+
+  // The lab still answers an ordinary read after a hostile request.
+  void expect_lab_answers(const std::string& bearer) {
+    HttpExchange x = arm("GET", group_, bearer);
+    EXPECT_EQ(x.status, 200) << x.body;
   }
 
   std::unique_ptr<app::Lab> lab_;
@@ -184,6 +200,108 @@ TEST_F(ArmLabTest, ResetEmptiesArmAndSeedRestoresIt) {
   subscription_only.erase("tenant");
   ASSERT_TRUE(lab_->seed(subscription_only).ok());
   EXPECT_EQ(arm("GET", group_, t).status, 200);
+}
+
+// --- Issue 11: limits on what a deployment may ask (emulator/arm/README.md "Limits") ---
+
+std::string nested_text(int depth) { return std::string(depth, '[') + std::string(depth, ']'); }
+
+std::string deployment_body(const std::string& template_text,
+                            const std::string& parameters_text = "{}") {
+  return R"({"properties":{"mode":"Incremental","template":)" + template_text +
+         R"(,"parameters":)" + parameters_text + "}}";
+}
+
+TEST_F(ArmLabTest, Finding1_DeepTemplateIsRefusedAndTheLabStillAnswers) {
+  const std::string t = token("CMG-ServerApp", "server-secret");
+  const std::string deep = nested_text(20000);
+  const std::string templates[] = {
+      R"({"resources":[],"variables":{"v":)" + deep + "}}",
+      R"({"resources":[],"parameters":{"p":{"type":"array","defaultValue":)" + deep + "}}}",
+      R"({"resources":[],"outputs":{"o":{"type":"array","value":)" + deep + "}}}"};
+  for (const std::string& tmpl : templates) {
+    HttpExchange x = arm_text("PUT", deployment("deep"), t, deployment_body(tmpl));
+    EXPECT_EQ(x.status, 400) << x.body.substr(0, 300);
+    EXPECT_EQ(code_of(x), "InvalidRequestContent");
+    EXPECT_THAT(x.body, HasSubstr("64 levels"));
+    expect_lab_answers(t);
+  }
+  // The same deep array in another ARM body (a resource group PUT).
+  HttpExchange put =
+      arm_text("PUT", group_, t, R"({"location":"japaneast","tags":{"x":)" + deep + "}}");
+  EXPECT_EQ(put.status, 400) << put.body.substr(0, 300);
+  EXPECT_EQ(code_of(put), "InvalidRequestContent");
+  expect_lab_answers(t);
+}
+
+TEST_F(ArmLabTest, Finding2_ConcatBombIsRefusedAndTheLabStillAnswers) {
+  const std::string t = token("CMG-ServerApp", "server-secret");
+  json vars = json::object();
+  vars["v0"] = std::string(1000, 'a');
+  for (int i = 1; i <= 40; ++i) {
+    const std::string prev = "variables('v" + std::to_string(i - 1) + "')";
+    vars["v" + std::to_string(i)] = "[concat(" + prev + ", " + prev + ")]";
+  }
+  json tmpl = {{"resources", json::array()},
+               {"variables", vars},
+               {"outputs", {{"o", {{"type", "int"}, {"value", "[length(variables('v40'))]"}}}}}};
+  // Refused by the expanded-template size or the evaluation work, whichever comes first.
+  const auto refused = ::testing::AnyOf("DeploymentJobSizeExceeded", "InvalidTemplate");
+  HttpExchange x = arm_text("PUT", deployment("bomb"), t, deployment_body(tmpl.dump()));
+  EXPECT_EQ(x.status, 400) << x.body.substr(0, 300);
+  EXPECT_THAT(code_of(x), refused);
+  expect_lab_answers(t);
+  // validate runs the same preflight.
+  HttpExchange v =
+      arm_text("POST", deployment("bomb") + "/validate", t, deployment_body(tmpl.dump()));
+  EXPECT_EQ(v.status, 400);
+  EXPECT_THAT(code_of(v), refused);
+  expect_lab_answers(t);
+}
+
+TEST_F(ArmLabTest, RequestBodyOf4MBIsAcceptedAndOneByteMoreIs413) {
+  const std::string t = token("CMG-ServerApp", "server-secret");
+  const std::string body = deployment_body(R"({"resources":[]})");
+  const size_t limit = 4 * 1024 * 1024;
+  const std::string at = body + std::string(limit - body.size(), ' ');
+  HttpExchange ok = arm_text("PUT", deployment("big"), t, at);
+  EXPECT_EQ(ok.status, 201) << ok.body.substr(0, 300);
+  HttpExchange past = arm_text("PUT", deployment("bigger"), t, at + " ");
+  EXPECT_EQ(past.status, 413) << past.body.substr(0, 300);
+  EXPECT_EQ(code_of(past), "RequestContentTooLarge");
+  EXPECT_THAT(past.body, HasSubstr("The request content size exceeds the maximum size of 4 MB."));
+  expect_lab_answers(t);
+}
+
+TEST_F(ArmLabTest, BodyNesting64IsAcceptedAnd65IsRefused) {
+  const std::string t = token("CMG-ServerApp", "server-secret");
+  // body, properties, template, variables: four levels before the variable's value.
+  HttpExchange ok =
+      arm_text("PUT", deployment("nest64"), t,
+               deployment_body(R"({"resources":[],"variables":{"v":)" + nested_text(60) + "}}"));
+  EXPECT_EQ(ok.status, 201) << ok.body.substr(0, 300);
+  HttpExchange past =
+      arm_text("PUT", deployment("nest65"), t,
+               deployment_body(R"({"resources":[],"variables":{"v":)" + nested_text(61) + "}}"));
+  EXPECT_EQ(past.status, 400);
+  EXPECT_EQ(code_of(past), "InvalidRequestContent");
+}
+
+TEST_F(ArmLabTest, TemplateParameterCountLimitOverHttps) {
+  const std::string t = token("CMG-ServerApp", "server-secret");
+  auto tmpl = [](int n) {
+    json params = json::object();
+    for (int i = 0; i < n; ++i)
+      params["p" + std::to_string(i)] = {{"type", "string"}, {"defaultValue", "x"}};
+    return json{{"resources", json::array()}, {"parameters", params}}.dump();
+  };
+  HttpExchange ok = arm_text("PUT", deployment("p256"), t, deployment_body(tmpl(256)));
+  EXPECT_EQ(ok.status, 201) << ok.body.substr(0, 300);
+  HttpExchange past = arm_text("PUT", deployment("p257"), t, deployment_body(tmpl(257)));
+  EXPECT_EQ(past.status, 400);
+  EXPECT_EQ(code_of(past), "InvalidTemplate");
+  EXPECT_THAT(past.body, HasSubstr("The number of template parameters limit exceeded. Limit: "
+                                   "'256' and actual: '257'."));
 }
 
 }  // namespace

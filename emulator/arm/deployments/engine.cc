@@ -159,10 +159,10 @@ Result<DeploymentRequest, ArmError> parse_deployment_request(const Call& call,
 Result<Preflight, ArmError> run_preflight(Call& call, const ResourceGroup& group,
                                           const DeploymentRequest& request) {
   const TemplateScope scope = deployment_scope(call, group, request.name);
-  Result<ExpandedTemplate, ArmError> expanded =
-      expand_template(request.tmpl, request.parameters, scope, make_reference(call, nullptr));
-  if (!expanded.ok()) return expanded.error();
   Preflight preflight;
+  Result<ExpandedTemplate, ArmError> expanded = expand_template(
+      request.tmpl, request.parameters, scope, make_reference(call, nullptr), &preflight.budget);
+  if (!expanded.ok()) return expanded.error();
   preflight.expanded = std::move(expanded.value());
   std::vector<ArmError> failures;
   std::map<std::string, json> views;  // lower-case ID -> planned view, for reference()
@@ -188,8 +188,9 @@ Result<Preflight, ArmError> run_preflight(Call& call, const ResourceGroup& group
         preflight.resources.push_back(std::move(planned));
         continue;
       }
-      Result<json, ArmError> body = evaluate_resource_body(request.tmpl, preflight.expanded, r,
-                                                           scope, make_reference(call, &views));
+      Result<json, ArmError> body =
+          evaluate_resource_body(request.tmpl, preflight.expanded, r, scope,
+                                 make_reference(call, &views), &preflight.budget);
       if (!body.ok()) return body.error();
       planned.expanded.body = std::move(body.value());
     }
@@ -303,9 +304,10 @@ Result<Deployment, ArmError> start_deployment(Call& call, const ResourceGroup& g
   });
   json outputs = json::object();
   if (s.failures.empty() && request.tmpl.contains("outputs")) {
+    EvalBudget budget = preflight.budget;  // what the preflight left
     Result<json, ArmError> evaluated = evaluate_outputs(request.tmpl, preflight.expanded,
                                                         deployment_scope(call, group, request.name),
-                                                        make_reference(call, &s.views));
+                                                        make_reference(call, &s.views), &budget);
     if (evaluated.ok())
       outputs = std::move(evaluated.value());
     else

@@ -46,6 +46,7 @@ struct PlannedResource {
 struct Preflight {
   ExpandedTemplate expanded;
   std::vector<PlannedResource> resources;  // dependency order (as expanded)
+  EvalBudget budget;  // the deployment's template evaluation work left (outputs use the rest)
 };
 
 // The template scope of a deployment named `name` into `group`.

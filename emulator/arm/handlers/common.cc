@@ -168,7 +168,9 @@ Result<ResourceGroup, ArmError> require_group(const Call& call, const std::strin
 
 Result<json, ArmError> body_json(const Call& call) {
   if (call.req.body.empty()) return json::object();
-  auto parsed = parse_lenient_json(call.req.body);
+  if (call.req.body.size() > kTemplateLimits.max_request_bytes)
+    return errors::request_content_too_large();
+  auto parsed = parse_lenient_json(call.req.body, kArmJsonLimits);
   if (!parsed.ok()) return errors::invalid_request_content(parsed.status().message());
   if (!parsed->is_object()) return errors::invalid_request_content("the body is not an object");
   return std::move(parsed).value();

@@ -80,7 +80,8 @@ std::optional<ArmError> require_registered(const Call& call, const std::string& 
 // ResourceGroupBeingDeleted for writes when `for_write`).
 Result<ResourceGroup, ArmError> require_group(const Call& call, const std::string& name,
                                               bool for_write);
-// The request body as JSON (lenient, as ARM's front door), or 400 InvalidRequestContent.
+// The request body as JSON (lenient, as ARM's front door), or 413 RequestContentTooLarge (over
+// 4 MB), or 400 InvalidRequestContent (malformed, nested deeper than 64 levels).
 Result<nlohmann::json, ArmError> body_json(const Call& call);
 
 // ISO 8601 with 7 fractional digits, as ARM prints times ("2026-01-01T00:00:00.0000000Z").

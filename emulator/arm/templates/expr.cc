@@ -14,8 +14,6 @@
 namespace emu::arm::tmpl {
 namespace {
 
-constexpr int kMaxDepth = 128;
-
 struct Node {
   enum class Kind { kString, kInt, kCall };
   struct Access {
@@ -172,9 +170,10 @@ class Parser {
   }
 
   Status parse_expr(Node& out, int depth) {
-    if (depth > kMaxDepth) {
+    if (depth > kTemplateLimits.max_expression_depth) {  // inferred wording
       return InvalidArgument("Unable to parse language expression '" + std::string(src_) +
-                             "': the expression is nested too deeply.");
+                             "': the expression is nested deeper than " +
+                             std::to_string(kTemplateLimits.max_expression_depth) + " levels.");
     }
     skip_ws();
     if (pos_ >= src_.size()) return unexpected("Identifier");
@@ -253,6 +252,7 @@ Result<Json> eval_if(const Node& n, EvalContext& ctx) {
 }
 
 Result<Json> eval_call(const Node& n, EvalContext& ctx) {
+  EMU_RETURN_IF_ERROR(charge(ctx.state, 1));
   std::string name = to_lower(n.text);
   if (name == "if") return eval_if(n, ctx);
   const FunctionEntry* f = find_function(name);
@@ -284,6 +284,8 @@ Result<Json> eval_call(const Node& n, EvalContext& ctx) {
 }
 
 Result<Json> eval(const Node& n, EvalContext& ctx) {
+  DepthGuard guard(ctx.state);
+  EMU_RETURN_IF_ERROR(guard.status());
   Json value;
   switch (n.kind) {
     case Node::Kind::kString:
@@ -294,6 +296,7 @@ Result<Json> eval(const Node& n, EvalContext& ctx) {
       break;
     case Node::Kind::kCall: {
       EMU_ASSIGN_OR_RETURN(value, eval_call(n, ctx));
+      EMU_RETURN_IF_ERROR(check_produced(ctx.state, value));
       break;
     }
   }
@@ -310,11 +313,28 @@ Result<Json> eval(const Node& n, EvalContext& ctx) {
 
 std::string join_path(std::string_view key) { return "." + std::string(key); }
 
+// Characters as ARM counts them (UTF-16 code units; a code point past U+FFFF counts two).
+size_t code_points(std::string_view s) {
+  size_t n = 0;
+  for (unsigned char c : s) {
+    if ((c & 0xC0) != 0x80) ++n;
+    if (c >= 0xF0) ++n;
+  }
+  return n;
+}
+
 }  // namespace
 
 Result<Json> evaluate_string(std::string_view text, EvalContext& ctx) {
+  EMU_RETURN_IF_ERROR(charge(ctx.state, 1 + text.size()));
   if (text.size() >= 2 && text.front() == '[' && text.back() == ']') {
     if (text[1] == '[') return Json(std::string(text.substr(1)));  // "[[" escapes a literal '['
+    if (size_t chars = code_points(text); chars > kTemplateLimits.max_expression_chars) {
+      // ARM's limit (README Sources [S9]); wording inferred.
+      return InvalidArgument("The template language expression is " + std::to_string(chars) +
+                             " characters long; the limit is " +
+                             std::to_string(kTemplateLimits.max_expression_chars) + " characters.");
+    }
     EMU_ASSIGN_OR_RETURN(Node root, Parser(text.substr(1, text.size() - 2)).parse());
     return eval(root, ctx);
   }
@@ -324,6 +344,9 @@ Result<Json> evaluate_string(std::string_view text, EvalContext& ctx) {
 Result<Json> evaluate_value(const Json& value, EvalContext& ctx, std::string* failed_path) {
   if (value.is_string()) return evaluate_string(value.get_ref<const std::string&>(), ctx);
   if (!value.is_object() && !value.is_array()) return value;
+  DepthGuard guard(ctx.state);
+  EMU_RETURN_IF_ERROR(guard.status());
+  EMU_RETURN_IF_ERROR(charge(ctx.state, value.size() * TemplateLimits::kUnitsPerNode));
   Json out = value.is_object() ? Json::object() : Json::array();
   Status deferred;
   size_t i = 0;

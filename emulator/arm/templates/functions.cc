@@ -2,6 +2,7 @@
 // logic and integer arithmetic; plus the table lookup over every built-in.
 
 #include "emulator/arm/templates/internal.h"
+#include "emulator/core/json_limits.h"
 #include "emulator/core/text.h"
 
 #include <algorithm>
@@ -42,9 +43,24 @@ size_t ifind(std::string_view hay, std::string_view needle, bool last) {
   return last ? h.rfind(n) : h.find(n);
 }
 
+// A result that would pass kTemplateLimits.max_value_bytes (checked before it is built).
+Status too_large(std::string_view fn) {
+  return function_error(fn, "the result would be larger than " +
+                                std::to_string(kTemplateLimits.max_value_bytes) +
+                                " bytes, the emulator's limit for one value");  // inferred
+}
+
+// Searching `needle` in `hay` costs up to their product (std::string::find is naive).
+Status charge_search(EvalContext& ctx, size_t hay, size_t needle) {
+  return charge(ctx.state, static_cast<uint64_t>(hay) * std::max<size_t>(needle, 1));
+}
+
 // --- strings ---
 
 Result<Json> fn_concat(std::string_view fn, Args& a, EvalContext&) {
+  size_t total = 0;
+  for (const Json& v : a) total += json_shape(v, kTemplateLimits.max_value_bytes).bytes;
+  if (total > kTemplateLimits.max_value_bytes) return too_large(fn);
   if (!a.empty() && all_of_type(a, Json::value_t::array)) {
     Json out = Json::array();
     for (const Json& v : a) out.insert(out.end(), v.begin(), v.end());
@@ -102,6 +118,7 @@ Result<Json> fn_format(std::string_view fn, Args& a, EvalContext&) {
       text = neg ? "-" + digits : digits;
     }
     out += text;
+    if (out.size() > kTemplateLimits.max_value_bytes) return too_large(fn);
     i = close;
   }
   return Json(out);
@@ -156,19 +173,29 @@ Result<Json> fn_empty(std::string_view, Args& a, EvalContext&) {
   return Json(v.is_null() || ((v.is_array() || v.is_object()) && v.empty()));
 }
 
-Result<Json> fn_contains(std::string_view fn, Args& a, EvalContext&) {
+Result<Json> fn_contains(std::string_view fn, Args& a, EvalContext& ctx) {
   if (a[0].is_array()) return Json(std::find(a[0].begin(), a[0].end(), a[1]) != a[0].end());
   if (a[0].is_object())
     return Json(a[1].is_string() && find_member(a[0], a[1].get<std::string>()) != nullptr);
   EMU_ASSIGN_OR_RETURN(std::string s, str(fn, a, 0));
-  return Json(s.find(to_display_string(a[1])) != std::string::npos);
+  const std::string needle = to_display_string(a[1]);
+  EMU_RETURN_IF_ERROR(charge_search(ctx, s.size(), needle.size()));
+  return Json(s.find(needle) != std::string::npos);
 }
 
-Result<Json> fn_replace(std::string_view fn, Args& a, EvalContext&) {
+Result<Json> fn_replace(std::string_view fn, Args& a, EvalContext& ctx) {
   EMU_ASSIGN_OR_RETURN(std::string s, str(fn, a, 0));
   EMU_ASSIGN_OR_RETURN(std::string from, str(fn, a, 1));
   EMU_ASSIGN_OR_RETURN(std::string to, str(fn, a, 2));
   if (from.empty()) return function_error(fn, "the string to replace cannot be empty");
+  EMU_RETURN_IF_ERROR(charge_search(ctx, s.size(), from.size()));
+  size_t hits = 0;
+  for (size_t hit = 0; (hit = s.find(from, hit)) != std::string::npos; hit += from.size()) ++hits;
+  if (to.size() > from.size() && hits > (kTemplateLimits.max_value_bytes -
+                                         std::min(s.size(), kTemplateLimits.max_value_bytes)) /
+                                            (to.size() - from.size())) {
+    return too_large(fn);
+  }
   std::string out;
   size_t pos = 0;
   for (size_t hit; (hit = s.find(from, pos)) != std::string::npos; pos = hit + from.size()) {
@@ -177,13 +204,23 @@ Result<Json> fn_replace(std::string_view fn, Args& a, EvalContext&) {
   return Json(out + s.substr(pos));
 }
 
-Result<Json> fn_split(std::string_view fn, Args& a, EvalContext&) {
+Result<Json> fn_split(std::string_view fn, Args& a, EvalContext& ctx) {
   EMU_ASSIGN_OR_RETURN(std::string s, str(fn, a, 0));
   std::vector<std::string> delims;
+  size_t delim_bytes = 0;
   for (const Json& d : a[1].is_array() ? a[1] : Json::array({a[1]})) {
     if (!d.is_string()) return type_error(fn, 1, "String", d);
     if (!d.get_ref<const std::string&>().empty()) delims.push_back(d.get<std::string>());
+    delim_bytes += d.get_ref<const std::string&>().size();
   }
+  EMU_RETURN_IF_ERROR(charge_search(ctx, s.size(), delim_bytes));
+  // Each piece costs a node: charged as it is made, so a split into millions stops early.
+  size_t out_bytes = 2;
+  auto piece = [&](size_t from, size_t to) -> Status {
+    out_bytes += to - from + 3;
+    if (out_bytes > kTemplateLimits.max_value_bytes) return too_large(fn);
+    return charge(ctx.state, TemplateLimits::kUnitsPerNode);
+  };
   Json out = Json::array();
   size_t start = 0;
   for (size_t i = 0; i < s.size();) {
@@ -193,10 +230,12 @@ Result<Json> fn_split(std::string_view fn, Args& a, EvalContext&) {
       ++i;
       continue;
     }
+    EMU_RETURN_IF_ERROR(piece(start, i));
     out.push_back(s.substr(start, i - start));
     i += hit->size();
     start = i;
   }
+  EMU_RETURN_IF_ERROR(piece(start, s.size()));
   out.push_back(s.substr(start));
   return out;
 }
@@ -230,9 +269,10 @@ Result<Json> fn_affix(std::string_view fn, Args& a, EvalContext&) {
                       x));
 }
 
-Result<Json> fn_index_of(std::string_view fn, Args& a, EvalContext&) {
+Result<Json> fn_index_of(std::string_view fn, Args& a, EvalContext& ctx) {
   EMU_ASSIGN_OR_RETURN(std::string s, str(fn, a, 0));
   EMU_ASSIGN_OR_RETURN(std::string x, str(fn, a, 1));
+  EMU_RETURN_IF_ERROR(charge_search(ctx, s.size(), x.size()));
   size_t hit = ifind(s, x, iequals(fn, "lastIndexOf"));
   return Json(hit == std::string::npos ? int64_t{-1} : static_cast<int64_t>(hit));
 }
@@ -278,8 +318,13 @@ Result<Json> fn_uri(std::string_view fn, Args& a, EvalContext&) {
 
 Result<Json> fn_json(std::string_view fn, Args& a, EvalContext&) {
   EMU_ASSIGN_OR_RETURN(std::string s, str(fn, a, 0));
-  Json v = Json::parse(s, nullptr, false);
-  if (v.is_discarded()) return function_error(fn, "the argument is not valid JSON");
+  Result<Json> v = parse_json_limited(
+      s, JsonLimits{kTemplateLimits.max_value_bytes, kTemplateLimits.max_json_depth});
+  if (!v.ok()) {
+    if (v.status().code() == StatusCode::kResourceExhausted)
+      return function_error(fn, v.status().message());
+    return function_error(fn, "the argument is not valid JSON");
+  }
   return v;
 }
 

@@ -76,6 +76,7 @@ Result<Json> fn_create_object(std::string_view fn, Args& a, EvalContext&) {
 }
 
 // Objects: later arguments win, nested objects are merged; arrays: distinct elements in order.
+// The recursion follows `from`, whose depth check_produced bounded (or the template's).
 void merge_into(Json& into, const Json& from) {
   for (auto it = from.begin(); it != from.end(); ++it) {
     auto cur = into.find(it.key());
@@ -87,7 +88,7 @@ void merge_into(Json& into, const Json& from) {
   }
 }
 
-Result<Json> fn_union(std::string_view fn, Args& a, EvalContext&) {
+Result<Json> fn_union(std::string_view fn, Args& a, EvalContext& ctx) {
   bool objects = std::all_of(a.begin(), a.end(), [](const Json& v) { return v.is_object(); });
   bool arrays = std::all_of(a.begin(), a.end(), [](const Json& v) { return v.is_array(); });
   if (!objects && !arrays)
@@ -99,16 +100,22 @@ Result<Json> fn_union(std::string_view fn, Args& a, EvalContext&) {
       continue;
     }
     for (const Json& e : v) {
+      // The comparisons with what is already in.
+      EMU_RETURN_IF_ERROR(charge(ctx.state, (out.size() + 1) * TemplateLimits::kUnitsPerNode));
       if (std::find(out.begin(), out.end(), e) == out.end()) out.push_back(e);
     }
   }
   return out;
 }
 
-Result<Json> fn_intersection(std::string_view fn, Args& a, EvalContext&) {
+Result<Json> fn_intersection(std::string_view fn, Args& a, EvalContext& ctx) {
   if (!std::all_of(a.begin(), a.end(), [](const Json& v) { return v.is_array(); })) {
     return function_error(fn, "the emulator supports intersection() of arrays only");
   }
+  uint64_t others = 0;
+  for (const Json& v : a) others += v.size();
+  EMU_RETURN_IF_ERROR(charge(
+      ctx.state, static_cast<uint64_t>(a[0].size()) * others * TemplateLimits::kUnitsPerNode));
   Json out = Json::array();
   for (const Json& e : a[0]) {
     bool everywhere = std::all_of(a.begin() + 1, a.end(), [&](const Json& v) {

@@ -158,6 +158,7 @@ Result<Json> fn_reference(std::string_view fn, Args& a, EvalContext& ctx) {
   }
   const std::string id = in_template.value_or(target);
   if (in_template) {
+    EMU_RETURN_IF_ERROR(charge(ctx.state, ctx.referenced.size()));
     if (std::find(ctx.referenced.begin(), ctx.referenced.end(), id) == ctx.referenced.end()) {
       ctx.referenced.push_back(id);
     }

@@ -4,6 +4,7 @@
 // the module's API (see templates/template.h).
 #pragma once
 
+#include "emulator/arm/templates/limits.h"
 #include "emulator/arm/templates/template.h"
 
 #include <nlohmann/json.hpp>
@@ -50,6 +51,27 @@ std::string fnv1a64_decimal(std::string_view data);
 // --- Evaluation ------------------------------------------------------------------------------
 
 class TemplateState;
+
+// Limits (templates/limits.cc). Each returns an InvalidArgument whose message is the reason.
+// Spends `units` of the deployment's work budget; the error once it is exhausted.
+Status charge(TemplateState& state, uint64_t units);
+// Checks a value an expression or a variable produced against kTemplateLimits (max_value_bytes,
+// max_json_depth) and charges its size to the budget.
+Status check_produced(TemplateState& state, const Json& value);
+// Counts one level of nested evaluation while alive (kTemplateLimits.max_eval_depth); check
+// status() right after construction.
+class DepthGuard {
+ public:
+  explicit DepthGuard(TemplateState& state);
+  ~DepthGuard();
+  DepthGuard(const DepthGuard&) = delete;
+  DepthGuard& operator=(const DepthGuard&) = delete;
+  const Status& status() const { return status_; }
+
+ private:
+  TemplateState& state_;
+  Status status_;
+};
 
 // Where an expression is evaluated and what it may call. Evaluation errors are
 // InvalidArgument Statuses whose message is ARM's reason text; kDeferred marks a reference()
@@ -108,13 +130,18 @@ struct ResourceKey {
 // even when a resource triggered the evaluation. Single-threaded.
 class TemplateState {
  public:
+  // `budget` (the deployment's evaluation work) must outlive the state.
   TemplateState(const Json& tmpl, const TemplateScope& scope, const ReferenceFn& reference,
-                std::string template_hash);
+                std::string template_hash, EvalBudget& budget);
 
   const TemplateScope& scope() const { return scope_; }
   const ReferenceFn& reference() const { return reference_; }
   const std::string& template_hash() const { return template_hash_; }
   const Json& tmpl() const { return tmpl_; }
+  EvalBudget& budget() { return budget_; }
+  int& depth() { return depth_; }
+  // Bytes of parameter and variable values resolved so far (ARM's expanded-template size).
+  size_t resolved_bytes() const { return resolved_bytes_; }
 
   // Validates the deployment's parameters object and every declared parameter.
   Result<bool, ArmError> bind_parameters(const Json& given);
@@ -129,7 +156,7 @@ class TemplateState {
   Json reported_parameters() const;
   Json parameter_values() const;
 
-  void set_resources(std::vector<ResourceKey> resources) { resources_ = std::move(resources); }
+  void set_resources(std::vector<ResourceKey> resources);
   // The template resource `ref` names (full ID, "type/name", ID tail after /providers/, or a
   // unique bare name); nullopt when none. Ambiguous bare names give an InvalidArgument.
   Result<std::optional<std::string>> resolve_resource(std::string_view ref) const;
@@ -141,6 +168,9 @@ class TemplateState {
  private:
   Result<Json> compute_parameter(const std::string& key);
   Result<Json> compute_variable(const std::string& key);
+  // Checks a resolved parameter/variable value (size, depth) and counts it towards the
+  // expanded-template size; `path` names it in the error.
+  Status account(const Json& value, const std::string& path);
   // Records `error` (first one wins) and returns it as an InvalidArgument for the caller.
   Status fail(ArmError error);
 
@@ -157,7 +187,13 @@ class TemplateState {
   std::map<std::string, Json> var_values_;
   std::set<std::string> in_progress_;  // "p:x" / "v:x"
   std::vector<ResourceKey> resources_;
+  // Lower-case names a dependsOn/reference() may use -> resource IDs (resolve_resource).
+  std::map<std::string, std::string> by_ref_;
+  std::map<std::string, std::vector<std::string>> by_name_;
   std::optional<ArmError> recorded_;
+  EvalBudget& budget_;
+  int depth_ = 0;
+  size_t resolved_bytes_ = 0;
 };
 
 // Resources (templates/resources.cc): flattens nested resources, evaluates condition, name,

@@ -1,10 +1,13 @@
 // parse_lenient_json: strict JSON, or the JSONC-ish body `az deployment group create` sends
 // (unquoted object keys such as `template`, // and /* */ comments, trailing commas). A
 // tokenizer-aware pre-pass rewrites the text outside string literals only, keeping a map back
-// to the original byte offsets for error positions.
+// to the original byte offsets for error positions. Both passes end in parse_json_limited.
 
 #include "emulator/arm/templates/template.h"
+#include "emulator/core/json_limits.h"
 
+#include <algorithm>
+#include <cstdlib>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -132,20 +135,33 @@ class Relaxer {
 
 }  // namespace
 
-Result<nlohmann::json> parse_lenient_json(std::string_view body) {
-  nlohmann::json strict = nlohmann::json::parse(body, nullptr, false);
-  if (!strict.is_discarded()) return strict;
+Result<nlohmann::json> parse_lenient_json(std::string_view body, const JsonLimits& limits) {
+  if (body.size() > limits.max_bytes) {
+    return ResourceExhausted("The request body is " + std::to_string(body.size()) +
+                             " bytes; the limit is " + std::to_string(limits.max_bytes) +
+                             " bytes.");
+  }
+  Result<nlohmann::json> strict = parse_json_limited(body, limits);
+  if (strict.ok()) return strict;
+  // Not strict JSON (or too deep, which the relaxed text decides: comments may hold brackets).
   Relaxer relaxer(body);
   EMU_RETURN_IF_ERROR(relaxer.run());
-  try {
-    return nlohmann::json::parse(relaxer.text());
-  } catch (const nlohmann::json::parse_error& e) {
-    size_t at = relaxer.source_offset(e.byte > 0 ? e.byte - 1 : 0);
-    return InvalidArgument("The request body is not valid JSON: syntax error at byte " +
-                           std::to_string(at) + ".");
-  } catch (const nlohmann::json::exception&) {
-    return InvalidArgument("The request body is not valid JSON.");
+  JsonLimits relaxed = limits;  // quoting keys may grow the text past the size checked above
+  relaxed.max_bytes = std::max(limits.max_bytes, relaxer.text().size());
+  Result<nlohmann::json> parsed = parse_json_limited(relaxer.text(), relaxed);
+  if (parsed.ok()) return parsed;
+  const std::string& why = parsed.status().message();
+  if (parsed.status().code() == StatusCode::kResourceExhausted) {
+    return ResourceExhausted("The request body is not valid: " + why + ".");
   }
+  // parse_json_limited says "malformed JSON at byte B: ..." (B counted from 1) for syntax errors.
+  constexpr std::string_view kAt = "at byte ";
+  if (size_t at = why.find(kAt); at != std::string::npos) {
+    size_t byte = std::strtoull(why.c_str() + at + kAt.size(), nullptr, 10);
+    return InvalidArgument("The request body is not valid JSON: syntax error at byte " +
+                           std::to_string(relaxer.source_offset(byte > 0 ? byte - 1 : 0)) + ".");
+  }
+  return InvalidArgument("The request body is not valid JSON: " + why + ".");
 }
 
 }  // namespace emu::arm

@@ -5,6 +5,8 @@
 #include "emulator/core/text.h"
 
 #include <algorithm>
+#include <map>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -201,6 +203,7 @@ Result<bool, ArmError> evaluate_body(Item& it, TemplateState& state) {
     return resource_error(it, it.path + sub, v.status().message());
   }
   it.out.depends_on = ctx.referenced;
+  std::set<std::string> listed(it.out.depends_on.begin(), it.out.depends_on.end());
   const Json* deps = find_member(*it.node, "dependsOn");
   if (deps == nullptr) return true;
   if (!deps->is_array())
@@ -222,60 +225,66 @@ Result<bool, ArmError> evaluate_body(Item& it, TemplateState& state) {
                                                   "' is not defined in the template. Please see "
                                                   "https://aka.ms/arm-template for usage details.");
     }
-    if (std::find(it.out.depends_on.begin(), it.out.depends_on.end(), **id) ==
-        it.out.depends_on.end()) {
-      it.out.depends_on.push_back(**id);
-    }
+    // Name resolution and bookkeeping: a few map operations per entry.
+    Status paid = charge(state, TemplateLimits::kUnitsPerNode);
+    if (!paid.ok()) return resource_error(it, target, paid.message());
+    if (listed.insert(**id).second) it.out.depends_on.push_back(**id);
   }
   return true;
 }
 
-// Kahn's algorithm, always taking the first ready resource in template order.
+// Kahn's algorithm, always taking the first ready resource in template order: O(n log n + the
+// number of dependencies).
 Result<std::vector<ExpandedResource>, ArmError> order(std::vector<Item>& items) {
+  std::map<std::string, size_t> index;  // lower-case ID -> first item with it
+  for (size_t k = 0; k < items.size(); ++k) index.emplace(to_lower(items[k].out.id), k);
+  std::vector<std::vector<size_t>> deps(items.size());  // item -> items it waits for
+  std::vector<std::vector<size_t>> dependents(items.size());
+  std::vector<size_t> waiting(items.size(), 0);
+  for (size_t k = 0; k < items.size(); ++k) {
+    for (const std::string& d : items[k].out.depends_on) {
+      auto it = index.find(to_lower(d));
+      // A dependency outside the list never becomes ready (the caller removed such entries).
+      const size_t x = it == index.end() ? items.size() : it->second;
+      deps[k].push_back(x);
+      ++waiting[k];
+      if (x < items.size()) dependents[x].push_back(k);
+    }
+  }
+  std::set<size_t> ready;
+  for (size_t k = 0; k < items.size(); ++k) {
+    if (waiting[k] == 0) ready.insert(k);
+  }
   std::vector<ExpandedResource> out;
   std::vector<bool> placed(items.size(), false);
-  auto index_of = [&](const std::string& id) {
-    for (size_t k = 0; k < items.size(); ++k) {
-      if (iequals(items[k].out.id, id)) return k;
-    }
-    return items.size();
-  };
-  while (out.size() < items.size()) {
-    size_t pick = items.size();
-    for (size_t k = 0; k < items.size() && pick == items.size(); ++k) {
-      if (placed[k]) continue;
-      const auto& deps = items[k].out.depends_on;
-      if (std::all_of(deps.begin(), deps.end(), [&](const std::string& d) {
-            size_t x = index_of(d);
-            return x < items.size() && placed[x];
-          })) {
-        pick = k;
-      }
-    }
-    if (pick == items.size()) {
-      // Walk dependencies from the first unplaced resource until one repeats: it is on a cycle.
-      size_t k =
-          static_cast<size_t>(std::find(placed.begin(), placed.end(), false) - placed.begin());
-      std::vector<bool> seen(items.size(), false);
-      while (!seen[k]) {
-        seen[k] = true;
-        for (const std::string& d : items[k].out.depends_on) {
-          size_t x = index_of(d);
-          if (x < items.size() && !placed[x]) {
-            k = x;
-            break;
-          }
-        }
-      }
-      // ARM wording (Azure/azure-cli#6677).
-      return errors::invalid_template(
-          items[k].path + ".dependsOn",
-          "Circular dependency detected on resource: '" + items[k].out.id +
-              "'. Please see https://aka.ms/arm-syntax-resources for usage "
-              "details.");
-    }
+  while (!ready.empty()) {
+    const size_t pick = *ready.begin();
+    ready.erase(ready.begin());
     placed[pick] = true;
     out.push_back(items[pick].out);
+    for (size_t d : dependents[pick]) {
+      if (--waiting[d] == 0) ready.insert(d);
+    }
+  }
+  if (out.size() < items.size()) {
+    // Walk dependencies from the first unplaced resource until one repeats: it is on a cycle.
+    size_t k = static_cast<size_t>(std::find(placed.begin(), placed.end(), false) - placed.begin());
+    std::vector<bool> seen(items.size(), false);
+    while (!seen[k]) {
+      seen[k] = true;
+      for (size_t x : deps[k]) {
+        if (x < items.size() && !placed[x]) {
+          k = x;
+          break;
+        }
+      }
+    }
+    // ARM wording (Azure/azure-cli#6677).
+    return errors::invalid_template(
+        items[k].path + ".dependsOn",
+        "Circular dependency detected on resource: '" + items[k].out.id +
+            "'. Please see https://aka.ms/arm-syntax-resources for usage "
+            "details.");
   }
   return out;
 }
@@ -305,28 +314,28 @@ Result<std::vector<ExpandedResource>, ArmError> expand_resources(TemplateState& 
     Result<bool, ArmError> ok = evaluate_body(it, state);
     if (!ok.ok()) return ok.error();
   }
+  std::set<std::string> enabled_ids;  // lower case
+  for (const Item& it : items) {
+    if (it.enabled) enabled_ids.insert(to_lower(it.out.id));
+  }
   for (Item& it : items) {
     auto& deps = it.out.depends_on;
-    deps.erase(std::remove_if(deps.begin(), deps.end(),
-                              [&](const std::string& d) {
-                                return std::none_of(items.begin(), items.end(), [&](const Item& o) {
-                                  return o.enabled && iequals(o.out.id, d);
-                                });
-                              }),
-               deps.end());
+    deps.erase(
+        std::remove_if(deps.begin(), deps.end(),
+                       [&](const std::string& d) { return enabled_ids.count(to_lower(d)) == 0; }),
+        deps.end());
   }
   std::vector<Item> enabled;
+  std::set<std::string> seen_ids;  // lower case
   for (Item& it : items) {
     if (!it.enabled) continue;
-    for (const Item& prior : enabled) {
-      if (iequals(prior.out.id, it.out.id)) {
-        // ARM wording (inferred from "... is defined multiple times in a template.").
-        return errors::invalid_template(it.path,
-                                        "The resource '" + it.out.id + "' at '" + it.path +
-                                            "' is defined multiple times in a template. Please "
-                                            "see https://aka.ms/arm-template/#resources for "
-                                            "usage details.");
-      }
+    if (!seen_ids.insert(to_lower(it.out.id)).second) {
+      // ARM wording (inferred from "... is defined multiple times in a template.").
+      return errors::invalid_template(it.path,
+                                      "The resource '" + it.out.id + "' at '" + it.path +
+                                          "' is defined multiple times in a template. Please "
+                                          "see https://aka.ms/arm-template/#resources for "
+                                          "usage details.");
     }
     enabled.push_back(std::move(it));
   }

@@ -25,14 +25,30 @@ std::string tail_after_providers(const std::string& id) {
 }  // namespace
 
 TemplateState::TemplateState(const Json& tmpl, const TemplateScope& scope,
-                             const ReferenceFn& reference, std::string template_hash)
-    : tmpl_(tmpl), scope_(scope), reference_(reference), template_hash_(std::move(template_hash)) {
+                             const ReferenceFn& reference, std::string template_hash,
+                             EvalBudget& budget)
+    : tmpl_(tmpl),
+      scope_(scope),
+      reference_(reference),
+      template_hash_(std::move(template_hash)),
+      budget_(budget) {
   index_names(tmpl_, "parameters", param_names_);
   index_names(tmpl_, "variables", var_names_);
 }
 
 void TemplateState::record(ArmError error) {
   if (!recorded_) recorded_ = std::move(error);
+}
+
+Status TemplateState::account(const Json& value, const std::string& path) {
+  EMU_RETURN_IF_ERROR(check_produced(*this, value));
+  resolved_bytes_ += json_shape(value).bytes;
+  if (resolved_bytes_ > kTemplateLimits.max_expanded_bytes) {
+    return fail(errors::deployment_job_size_exceeded(
+        path, "the template's resolved parameters and variables", resolved_bytes_,
+        kTemplateLimits.max_expanded_bytes));
+  }
+  return Status::Ok();
 }
 
 Status TemplateState::fail(ArmError error) {
@@ -97,7 +113,8 @@ Result<Json> TemplateState::parameter(std::string_view name) {
     return InvalidArgument("Circular dependency detected on template parameter '" +
                            std::string(name) + "'.");  // inferred
   }
-  Result<Json> v = compute_parameter(key);
+  DepthGuard guard(*this);
+  Result<Json> v = guard.status().ok() ? compute_parameter(key) : Result<Json>(guard.status());
   in_progress_.erase("p:" + key);
   if (v.ok()) param_values_[key] = *v;
   return v;
@@ -159,9 +176,14 @@ Result<Json> TemplateState::compute_parameter(const std::string& key) {
                   "https://aka.ms/arm-create-parameter-file for usage "
                   "details."));
   }
+  if (const Json* allowed = find_member(decl, "allowedValues");
+      allowed != nullptr && allowed->is_array() && value.is_array()) {
+    EMU_RETURN_IF_ERROR(charge(*this, static_cast<uint64_t>(value.size()) * allowed->size()));
+  }
   if (auto bad = check_parameter_value(name, path, decl, *type, value)) {
     return fail(errors::invalid_template(value_path, *bad));
   }
+  EMU_RETURN_IF_ERROR(account(value, value_path));
   return value;
 }
 
@@ -178,7 +200,8 @@ Result<Json> TemplateState::variable(std::string_view name) {
     return InvalidArgument("Circular dependency detected on template variable '" +
                            var_names_.at(key) + "'.");  // inferred
   }
-  Result<Json> v = compute_variable(key);
+  DepthGuard guard(*this);
+  Result<Json> v = guard.status().ok() ? compute_variable(key) : Result<Json>(guard.status());
   in_progress_.erase("v:" + key);
   if (v.ok()) var_values_[key] = *v;
   return v;
@@ -198,6 +221,10 @@ Result<Json> TemplateState::compute_variable(const std::string& key) {
   EvalContext ctx{*this};
   std::string sub;
   Result<Json> v = evaluate_value(raw, ctx, &sub);
+  if (v.ok()) {
+    Status fits = account(*v, path);
+    if (!fits.ok()) v = fits;
+  }
   if (!v.ok() && !recorded_) {
     return fail(errors::invalid_template(
         path + sub, element_reason("variable", name, path, v.status().message())));
@@ -238,25 +265,32 @@ Json TemplateState::parameter_values() const {
   return out;
 }
 
+void TemplateState::set_resources(std::vector<ResourceKey> resources) {
+  resources_ = std::move(resources);
+  by_ref_.clear();
+  by_name_.clear();
+  // Earlier resources win, as the first match of a scan in template order.
+  for (const ResourceKey& r : resources_) {
+    by_ref_.emplace(to_lower(r.id), r.id);
+    by_ref_.emplace(to_lower(tail_after_providers(r.id)), r.id);
+    by_ref_.emplace(to_lower(r.type + "/" + r.name), r.id);
+  }
+  for (const ResourceKey& r : resources_) by_name_[to_lower(r.name)].push_back(r.id);
+}
+
 Result<std::optional<std::string>> TemplateState::resolve_resource(std::string_view ref) const {
   const std::string want = to_lower(ref);
-  for (const ResourceKey& r : resources_) {
-    if (to_lower(r.id) == want || to_lower(tail_after_providers(r.id)) == want ||
-        to_lower(r.type + "/" + r.name) == want) {
-      return std::optional<std::string>(r.id);
-    }
+  if (auto it = by_ref_.find(want); it != by_ref_.end()) {
+    return std::optional<std::string>(it->second);
   }
-  std::optional<std::string> found;
-  for (const ResourceKey& r : resources_) {
-    if (to_lower(r.name) != want) continue;
-    if (found) {
-      return InvalidArgument("The resource name '" + std::string(ref) +
-                             "' is ambiguous: more than one resource of the template has it; "
-                             "use resourceId() to name one.");  // inferred
-    }
-    found = r.id;
+  auto named = by_name_.find(want);
+  if (named == by_name_.end()) return std::optional<std::string>();
+  if (named->second.size() > 1) {
+    return InvalidArgument("The resource name '" + std::string(ref) +
+                           "' is ambiguous: more than one resource of the template has it; "
+                           "use resourceId() to name one.");  // inferred
   }
-  return found;
+  return std::optional<std::string>(named->second.front());
 }
 
 }  // namespace emu::arm::tmpl

@@ -6,12 +6,79 @@
 #include "emulator/arm/templates/internal.h"
 
 #include <string>
+#include <string_view>
 #include <utility>
+#include <vector>
 
 namespace emu::arm {
 namespace {
 
 using tmpl::Json;
+
+// Template resources, nested child resources included (iterative: the nesting is the caller's).
+size_t count_resources(const Json& list) {
+  size_t count = 0;
+  std::vector<const Json*> todo{&list};
+  while (!todo.empty()) {
+    const Json* l = todo.back();
+    todo.pop_back();
+    if (!l->is_array()) continue;
+    count += l->size();
+    for (const Json& r : *l) {
+      if (const Json* children = tmpl::find_member(r, "resources")) todo.push_back(children);
+    }
+  }
+  return count;
+}
+
+// ARM's template limits (README "Limits"), checked before anything is evaluated. The nesting
+// check protects every recursion below from a caller that bypassed the bounded parse.
+std::optional<ArmError> check_limits(const Json& t, const Json& parameters) {
+  const TemplateLimits& limits = kTemplateLimits;
+  if (json_shape(t).depth > limits.max_json_depth ||
+      json_shape(parameters).depth > limits.max_json_depth) {
+    return errors::invalid_template("", "The template or its parameters are nested deeper than " +
+                                            std::to_string(limits.max_json_depth) +
+                                            " levels.");  // inferred wording
+  }
+  if (!t.is_object()) return std::nullopt;
+  struct Section {
+    const char* key;
+    size_t limit;
+  };
+  const Section sections[] = {{"parameters", limits.max_parameters},
+                              {"variables", limits.max_variables},
+                              {"resources", limits.max_resources},
+                              {"outputs", limits.max_outputs}};
+  for (const Section& section : sections) {
+    const Json* v = tmpl::find_member(t, section.key);
+    if (v == nullptr || !v->is_structured()) continue;
+    const size_t n = std::string_view(section.key) == "resources" ? count_resources(*v) : v->size();
+    if (n > section.limit) return errors::template_limit_exceeded(section.key, section.limit, n);
+  }
+  return std::nullopt;
+}
+
+// The evaluated resources against ARM's expanded-template sizes: 1 MB each, 4 MB with the
+// resolved parameters and variables.
+std::optional<ArmError> check_expanded_size(const std::vector<ExpandedResource>& resources,
+                                            size_t resolved_bytes) {
+  const TemplateLimits& limits = kTemplateLimits;
+  size_t total = resolved_bytes;
+  for (const ExpandedResource& r : resources) {
+    const size_t bytes = json_shape(r.body, limits.max_resource_bytes).bytes;
+    if (bytes > limits.max_resource_bytes) {
+      return errors::deployment_job_size_exceeded(r.path, "the resource definition '" + r.id + "'",
+                                                  bytes, limits.max_resource_bytes);
+    }
+    total += bytes;
+    if (total > limits.max_expanded_bytes) {
+      return errors::deployment_job_size_exceeded(r.path, "the template", total,
+                                                  limits.max_expanded_bytes);
+    }
+  }
+  return std::nullopt;
+}
 
 // Rejects template features the emulator does not model.
 std::optional<ArmError> check_template_shape(const Json& t) {
@@ -98,6 +165,10 @@ Result<std::optional<Json>, ArmError> evaluate_output(tmpl::TemplateState& state
   if (value == nullptr) return output_error(name, path + ".value", "the output has no 'value'.");
   std::string sub;
   Result<Json> v = tmpl::evaluate_value(*value, ctx, &sub);
+  if (v.ok()) {
+    Status fits = tmpl::check_produced(state, *v);
+    if (!fits.ok()) v = fits;
+  }
   if (!v.ok()) return output_error(name, path + ".value" + sub, v.status().message());
   Json entry = {{"type", *type}};
   if (type->rfind("Secure", 0) != 0) entry["value"] = std::move(v).value();
@@ -109,30 +180,36 @@ Result<std::optional<Json>, ArmError> evaluate_output(tmpl::TemplateState& state
 Result<ExpandedTemplate, ArmError> expand_template(const nlohmann::json& tmpl,
                                                    const nlohmann::json& parameters,
                                                    const TemplateScope& scope,
-                                                   const ReferenceFn& reference) {
+                                                   const ReferenceFn& reference,
+                                                   EvalBudget* budget) {
+  if (auto bad = check_limits(tmpl, parameters)) return *bad;
   if (auto bad = check_template_shape(tmpl)) return *bad;
+  EvalBudget local;
   ExpandedTemplate out;
   out.template_hash = tmpl::fnv1a64_decimal(tmpl.dump());
-  tmpl::TemplateState state(tmpl, scope, reference, out.template_hash);
+  tmpl::TemplateState state(tmpl, scope, reference, out.template_hash,
+                            budget != nullptr ? *budget : local);
   Result<bool, ArmError> bound = state.bind_parameters(parameters);
   if (!bound.ok()) return bound.error();
   Result<bool, ArmError> vars = state.evaluate_all_variables();
   if (!vars.ok()) return vars.error();
   Result<std::vector<ExpandedResource>, ArmError> resources = tmpl::expand_resources(state);
   if (!resources.ok()) return resources.error();
+  if (auto bad = check_expanded_size(resources.value(), state.resolved_bytes())) return *bad;
   out.resources = std::move(resources.value());
   out.parameters = state.reported_parameters();
   out.parameter_values = state.parameter_values();
   return out;
 }
 
-Result<nlohmann::json, ArmError> evaluate_resource_body(const nlohmann::json& tmpl,
-                                                        const ExpandedTemplate& expanded,
-                                                        const ExpandedResource& resource,
-                                                        const TemplateScope& scope,
-                                                        const ReferenceFn& reference) {
+Result<nlohmann::json, ArmError> evaluate_resource_body(
+    const nlohmann::json& tmpl, const ExpandedTemplate& expanded, const ExpandedResource& resource,
+    const TemplateScope& scope, const ReferenceFn& reference, EvalBudget* budget) {
   if (!resource.deferred) return resource.body;
-  tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash);
+  if (auto bad = check_limits(tmpl, resource.body)) return *bad;
+  EvalBudget local;
+  tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash,
+                            budget != nullptr ? *budget : local);
   prepare_state(state, expanded);
   tmpl::EvalContext ctx{state};
   ctx.allow_reference = true;
@@ -143,13 +220,21 @@ Result<nlohmann::json, ArmError> evaluate_resource_body(const nlohmann::json& tm
     return errors::template_expression_failed(resource.id, resource.path, resource.path + sub,
                                               v.status().message());
   }
+  const size_t bytes = json_shape(*v, kTemplateLimits.max_resource_bytes).bytes;
+  if (bytes > kTemplateLimits.max_resource_bytes) {
+    return errors::deployment_job_size_exceeded(resource.path,
+                                                "the resource definition '" + resource.id + "'",
+                                                bytes, kTemplateLimits.max_resource_bytes);
+  }
   return std::move(v).value();
 }
 
 Result<nlohmann::json, ArmError> evaluate_outputs(const nlohmann::json& tmpl,
                                                   const ExpandedTemplate& expanded,
                                                   const TemplateScope& scope,
-                                                  const ReferenceFn& reference) {
+                                                  const ReferenceFn& reference,
+                                                  EvalBudget* budget) {
+  if (auto bad = check_limits(tmpl, Json())) return *bad;
   Json result = Json::object();
   const Json* outputs = tmpl::find_member(tmpl, "outputs");
   if (outputs == nullptr) return result;
@@ -157,7 +242,9 @@ Result<nlohmann::json, ArmError> evaluate_outputs(const nlohmann::json& tmpl,
     return errors::invalid_template("outputs",
                                     "The template property 'outputs' must be an object.");
   }
-  tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash);
+  EvalBudget local;
+  tmpl::TemplateState state(tmpl, scope, reference, expanded.template_hash,
+                            budget != nullptr ? *budget : local);
   prepare_state(state, expanded);
   for (auto it = outputs->begin(); it != outputs->end(); ++it) {
     Result<std::optional<Json>, ArmError> v = evaluate_output(state, it.key(), *it);

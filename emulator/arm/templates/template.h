@@ -10,6 +10,7 @@
 #pragma once
 
 #include "emulator/arm/errors.h"
+#include "emulator/arm/templates/limits.h"
 #include "emulator/core/status.h"
 
 #include <nlohmann/json.hpp>
@@ -67,6 +68,13 @@ struct ExpandedTemplate {
 // the whole resource) as GET returns it; nullopt when there is none.
 using ReferenceFn = std::function<std::optional<nlohmann::json>(const std::string& id, bool full)>;
 
+// Limits (templates/limits.h, README "Limits"), for all three evaluations below: ARM's counts
+// (parameters, variables, resources, outputs: InvalidTemplate "The number of template ... limit
+// exceeded"), nesting (InvalidTemplate, also for a template that did not come through the
+// bounded parse), expression length and value sizes (InvalidTemplate), the expanded size
+// (DeploymentJobSizeExceeded) and the evaluation work: `budget` is the deployment's, shared by
+// its expansion, late resource bodies and outputs (nullptr: a fresh budget for this call).
+//
 // Evaluates parameters (given values checked against type and allowedValues, defaults
 // applied; a required parameter without a value is an error), variables and resources, and
 // orders the resources by dependsOn (a cycle or a dependency on a resource not in the
@@ -76,17 +84,16 @@ using ReferenceFn = std::function<std::optional<nlohmann::json>(const std::strin
 Result<ExpandedTemplate, ArmError> expand_template(const nlohmann::json& tmpl,
                                                    const nlohmann::json& parameters,
                                                    const TemplateScope& scope,
-                                                   const ReferenceFn& reference);
+                                                   const ReferenceFn& reference,
+                                                   EvalBudget* budget = nullptr);
 
 // The PUT body of `resource` (one of expanded.resources): its `body` as is unless `deferred`,
 // else the body evaluated now, with reference() answered by `reference`. Call it after the
 // resources in depends_on are deployed. InvalidTemplate ("Unable to process template language
 // expressions for resource ...") with target = the JSON path when an expression fails.
-Result<nlohmann::json, ArmError> evaluate_resource_body(const nlohmann::json& tmpl,
-                                                        const ExpandedTemplate& expanded,
-                                                        const ExpandedResource& resource,
-                                                        const TemplateScope& scope,
-                                                        const ReferenceFn& reference);
+Result<nlohmann::json, ArmError> evaluate_resource_body(
+    const nlohmann::json& tmpl, const ExpandedTemplate& expanded, const ExpandedResource& resource,
+    const TemplateScope& scope, const ReferenceFn& reference, EvalBudget* budget = nullptr);
 
 // Evaluates the template's outputs after the deployment ran: {"name":{"type":"String",
 // "value":...}} (outputs whose condition is false are left out; secure types without value).
@@ -95,7 +102,8 @@ Result<nlohmann::json, ArmError> evaluate_resource_body(const nlohmann::json& tm
 Result<nlohmann::json, ArmError> evaluate_outputs(const nlohmann::json& tmpl,
                                                   const ExpandedTemplate& expanded,
                                                   const TemplateScope& scope,
-                                                  const ReferenceFn& reference);
+                                                  const ReferenceFn& reference,
+                                                  EvalBudget* budget = nullptr);
 
 // ARM's uniqueString(a, b, ...): 13 lower-case characters derived from the arguments (the
 // same algorithm as Azure, so a template gives the names it gives in Azure).
@@ -103,7 +111,10 @@ std::string unique_string(const std::vector<std::string>& parts);
 
 // Parses a request body the way ARM's front door tolerates it: strict JSON, or the body
 // `az deployment group create` sends (unquoted `template` key, // and /* */ comments and
-// trailing commas inside the raw template text). InvalidArgument with the position otherwise.
-Result<nlohmann::json> parse_lenient_json(std::string_view body);
+// trailing commas inside the raw template text), through parse_json_limited. Errors:
+// ResourceExhausted (larger than limits.max_bytes, nested deeper than limits.max_depth),
+// InvalidArgument with the position otherwise.
+Result<nlohmann::json> parse_lenient_json(std::string_view body,
+                                          const JsonLimits& limits = kArmJsonLimits);
 
 }  // namespace emu::arm

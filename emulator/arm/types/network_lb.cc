@@ -9,6 +9,8 @@
 #include <chrono>
 #include <cstdint>
 #include <cstdio>
+#include <iterator>
+#include <map>
 #include <optional>
 #include <set>
 
@@ -106,30 +108,37 @@ std::vector<std::string> subnet_prefixes(const json& subnet) {
 // Sources: NetcfgSubnetRangeOutsideVnet / NetcfgSubnetRangesOverlap wording quoted in
 // MicrosoftDocs/azure-docs#123869 [C-doc].
 Result<bool, ArmError> check_subnets(const json& props, const TypeContext& ctx) {
-  std::vector<Cidr> space;
+  // O(n log n) for any number of prefixes (a request body may hold many thousands): CIDR
+  // blocks are nested or disjoint, so "inside the space" is "an ancestor is in the space" and
+  // the subnets seen so far are disjoint ranges.
+  std::set<std::pair<uint32_t, int>> space;  // (masked address, bits)
   for (const json& v : member(member(props, "addressSpace"), "addressPrefixes")) {
     const std::string text = v.is_string() ? v.get<std::string>() : v.dump();
     auto cidr = parse_cidr(text);
     if (!cidr) return errors::invalid_address_prefix(text, ctx.id);
-    space.push_back(*cidr);
+    space.emplace(cidr->address & cidr->mask(), cidr->bits);
   }
-  std::vector<Cidr> seen;
+  std::map<uint32_t, uint32_t> seen;  // first address -> last address
   for (const json& subnet : member(props, "subnets")) {
     const std::string name = string_member(subnet, "name");
     for (const std::string& text : subnet_prefixes(subnet)) {
       auto cidr = parse_cidr(text);
       if (!cidr) return errors::invalid_address_prefix(text, string_member(subnet, "id"));
       bool inside = false;
-      for (const Cidr& s : space) inside = inside || s.contains(*cidr);
+      for (int bits = 0; bits <= cidr->bits && !inside; ++bits) {
+        const Cidr ancestor{cidr->address, bits};
+        inside = space.count({cidr->address & ancestor.mask(), bits}) != 0;
+      }
       if (!inside) {
         return errors::subnet_outside_vnet(name, ctx.name);
       }
-      for (const Cidr& other : seen) {
-        if (other.overlaps(*cidr)) {
-          return errors::subnets_overlap(name, ctx.name);
-        }
+      const uint32_t first = cidr->address & cidr->mask();
+      const uint32_t last = first | ~cidr->mask();
+      auto after = seen.upper_bound(last);
+      if (after != seen.begin() && std::prev(after)->second >= first) {
+        return errors::subnets_overlap(name, ctx.name);
       }
-      seen.push_back(*cidr);
+      seen.emplace(first, last);
     }
   }
   return true;
