@@ -123,7 +123,9 @@ std::unique_ptr<Lab> Lab::start_from_scenario(const std::string& path, LabOption
     options.cmg_names.push_back(std::move(name));
   if (options.start_time.empty()) options.start_time = scenario.start;
   std::unique_ptr<Lab> lab = start(std::move(options));
-  check(lab->impl_->lab->seed(scenario.lab));
+  // A state_dir that holds a seeded lab resumes it (as `cmgemu serve --state --lab` does): the
+  // scenario's lab section seeds only a new folder.
+  if (!lab->impl_->lab->resumed()) check(lab->impl_->lab->seed(scenario.lab));
   lab->impl_->lab_section = scenario.lab;
   return lab;
 }

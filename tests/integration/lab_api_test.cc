@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <chrono>
 #include <cmgemu/gtest.h>
 #include <filesystem>
 #include <unistd.h>
@@ -164,6 +165,27 @@ TEST_F(LabPerTestApi, RunsAScenarioFileOnTheLab) {
   EXPECT_THAT(r, cmgemu::testing::ScenarioPassed());
   EXPECT_GT(r.count("passed"), 0u);
   EXPECT_THAT(r.transcript, HasSubstr("\"steps\""));
+}
+
+// The same start_from_scenario on the same state folder twice: the second resumes the saved lab
+// (issue 11 finding 5, as `cmgemu serve --state DIR --lab FILE` does) instead of seeding again.
+TEST(LabApiRestart, Finding5_StartFromScenarioTwiceOnAStateFolderResumes) {
+  const auto dir = std::filesystem::path(::testing::TempDir()) /
+                   ("cmgemu-lab-api-restart-" + std::to_string(::getpid()));
+  std::filesystem::remove_all(dir);
+  const std::string scenario =
+      std::string(CMGEMU_SOURCE_DIR) + "/scenarios/examples/aad-tokens.json";
+  cmgemu::LabOptions options;
+  options.state_dir = dir.string();
+  std::string before;
+  {
+    auto lab = cmgemu::Lab::start_from_scenario(scenario, options);
+    lab->advance(std::chrono::hours(2));
+    before = lab->now();
+  }
+  auto again = cmgemu::Lab::start_from_scenario(scenario, options);
+  EXPECT_EQ(again->now(), before);
+  std::filesystem::remove_all(dir);
 }
 
 }  // namespace

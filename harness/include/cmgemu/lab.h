@@ -111,7 +111,8 @@ class Lab {
 
   // start() for a scenario file's lab: its lab.pki.cmg_certificates become server-certificate
   // names, its "start" the virtual start (unless options.start_time is set), then its lab
-  // section is applied. Run its steps with run_scenario(path, ..., /*seed_lab=*/false).
+  // section is applied — unless options.state_dir holds a lab seeded earlier, which resumes as
+  // saved. Run its steps with run_scenario(path, ..., /*seed_lab=*/false).
   static std::unique_ptr<Lab> start_from_scenario(const std::string& path, LabOptions options = {});
 
   // Applies a lab section (the "lab" object of a scenario, as JSON text) to every party.
