@@ -6,14 +6,7 @@
 set -euo pipefail
 CMGEMU="$1"
 PKI="$2"
-WORK="$(mktemp -d)"
-SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
 PY="$(command -v python3)"
 field() { "$PY" -c "import json,sys; d=json.load(open('$WORK/ready.json')); print($1)"; }
 

@@ -10,14 +10,7 @@ CMGEMU="$1"
 PKI="$2"
 SRC="$3"
 PY=/usr/bin/python3  # Debian's python3-azure lives there
-WORK="$(mktemp -d)"
-SERVE_PID=""
-cleanup() {
-  [ -n "$SERVE_PID" ] && kill "$SERVE_PID" 2>/dev/null && wait "$SERVE_PID" 2>/dev/null || true
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-fail() { echo "FAIL: $*" >&2; exit 1; }
+source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
 
 command -v az >/dev/null || fail "the Azure CLI (Debian package azure-cli) is not installed"
 [ -d "$SRC/tests/clients/node_modules/@azure/arm-resources" ] ||
