@@ -842,8 +842,9 @@ void run_hostile_cases(
     } else {
       EXPECT_EQ(res->status, c.expect) << res->body.substr(0, 300);
     }
-    if (!c.body_contains.empty())
+    if (!c.body_contains.empty()) {
       EXPECT_NE(res->body.find(c.body_contains), std::string::npos) << res->body.substr(0, 300);
+    }
   }
 
   done = true;
