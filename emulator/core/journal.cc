@@ -15,6 +15,10 @@ using nlohmann::json;
 
 constexpr std::string_view kMask = "***";
 constexpr std::string_view kTooDeep = "(JSON body nested too deeply to mask; not recorded)";
+// A JSON body larger than this is not parsed to mask its secrets (that would cost the I/O
+// thread most of a second for a multi-megabyte body): it is not recorded at all.
+constexpr size_t kMaxMaskedJsonBytes = 64 * 1024;
+constexpr std::string_view kTooLargeToMask = "(JSON body too large to mask; not recorded)";
 
 constexpr std::string_view kSecretFields[] = {
     "client_secret", "client_assertion", "assertion", "password",      "passwd",
@@ -204,6 +208,7 @@ std::string mask_body(std::string_view content_type, const std::string& body) {
   const std::string media = media_type(content_type);
   if (media == "application/x-www-form-urlencoded") return mask_pairs(body);
   if (!is_json_media(media, body)) return body;
+  if (body.size() > kMaxMaskedJsonBytes) return std::string(kTooLargeToMask);
   auto parsed = parse_json_limited(body, JsonLimits{body.size(), kMaxJsonDepth});
   if (!parsed.ok()) {
     if (parsed.status().code() == StatusCode::kResourceExhausted) return std::string(kTooDeep);

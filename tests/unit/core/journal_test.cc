@@ -126,6 +126,9 @@ TEST(JournalMaskTest, JsonBodyMasksRecursively) {
   const std::string deep = std::string(100, '[') + std::string(100, ']');
   EXPECT_EQ(mask_body("application/json", deep),
             "(JSON body nested too deeply to mask; not recorded)");
+  // A multi-megabyte JSON body is not parsed on the I/O thread to be masked: it is left out.
+  const std::string big = R"({"password":")" + std::string(100 * 1024, 'p') + "\"}";
+  EXPECT_EQ(mask_body("application/json", big), "(JSON body too large to mask; not recorded)");
 }
 
 TEST(JournalMaskTest, TargetMasksSecretQueryValues) {
@@ -258,12 +261,12 @@ TEST(JournalTest, DeepJsonBodyIsPlaceholderNotParsedRecursively) {
   Journal journal(1);
   JournalEntry e = entry("arm", "PUT", "/", 400);
   e.request_headers.add("Content-Type", "application/json");
-  e.request_body = std::string(100000, '[') + std::string(100000, ']');
+  e.request_body = std::string(20000, '[') + std::string(20000, ']');
   journal.record(std::move(e));
   auto held = journal.query({});
   ASSERT_EQ(held.size(), 1u);
   EXPECT_EQ(held[0].request_body.rfind("(JSON body nested too deeply", 0), 0u);
-  EXPECT_EQ(held[0].request_body_bytes, 200000u);
+  EXPECT_EQ(held[0].request_body_bytes, 40000u);
 }
 
 TEST(JournalTest, Finding6_PagesCoverTheSelectionOnceWhileEntriesArrive) {
