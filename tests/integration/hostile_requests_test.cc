@@ -825,7 +825,6 @@ void run_hostile_cases(
     auto conn = test::TestConnection::open(endpoint->address, endpoint->port,
                                            client_for(*endpoint, c.raw_tcp));
     ASSERT_TRUE(conn.ok()) << conn.status().to_string();
-    const auto sent_at = Steady::now();
     (void)(*conn)->send_raw(c.bytes);  // the server may close before it has read everything
     if (!c.trickled.empty()) {
       EXPECT_TRUE(trickle_until_closed(**conn, c.trickled, c.trickle, milliseconds(5000)));
@@ -843,7 +842,6 @@ void run_hostile_cases(
     } else {
       EXPECT_EQ(res->status, c.expect) << res->body.substr(0, 300);
     }
-    if (getenv("HOSTILE_TIMES")) fprintf(stderr, "%6ld ms  %s\n", (long)std::chrono::duration_cast<milliseconds>(Steady::now() - sent_at).count(), c.name);
     if (!c.body_contains.empty()) {
       EXPECT_NE(res->body.find(c.body_contains), std::string::npos) << res->body.substr(0, 300);
     }
