@@ -7,10 +7,11 @@ set(EMU_WARNINGS -Wall -Wextra -Wshadow -Wnon-virtual-dtor -Wimplicit-fallthroug
 if(EMU_WERROR)
   list(APPEND EMU_WARNINGS -Werror)
 endif()
-# GCC 12 at -O2/-O3 warns -Wrestrict, -Wstringop-overflow and -Warray-bounds inside
+# GCC 12 at -O2/-O3 warns -Wrestrict, -Wstringop-overflow/-overread and -Warray-bounds inside
 # std::string::operator+ (GCC bug 105329 and its duplicates).
 if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
-  list(APPEND EMU_WARNINGS -Wno-restrict -Wno-stringop-overflow -Wno-array-bounds)
+  list(APPEND EMU_WARNINGS -Wno-restrict -Wno-stringop-overflow -Wno-stringop-overread
+                           -Wno-array-bounds)
 endif()
 set(EMU_SANITIZE_COMPILE "")
 set(EMU_SANITIZE_LINK "")
