@@ -24,6 +24,8 @@ PUBLIC = {
     "certs": ["certs/pki.h"],
     "aad": ["emulator/aad/public/"],
     "sitedb": ["emulator/sitedb/site_db.h"],
+    "site": ["emulator/site/tokens/signing_certs.h"],
+    "cmg": ["emulator/cmg/cmg_api.h"],
 }
 SERVICE_HEADER = "emulator/{p}/{p}_service.h"
 INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:emulator|certs|harness)/[^"]+)"')

@@ -28,6 +28,8 @@ struct SiteState {
   std::shared_ptr<const SiteSigningCert> token_signer;
   std::shared_ptr<const SiteSigningCert> site_signer;
   nlohmann::json last_seed;
+  cmg::CmgControl* cmg = nullptr;      // the CMG service (null in tests without one)
+  Intranet* intranet = nullptr;        // the connection point's route to internal roles
 
   // Loads (creating if needed) the site's signing certificates and records them in the DB.
   // Runs on the I/O thread.

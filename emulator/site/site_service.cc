@@ -42,12 +42,14 @@ SiteService::SiteService() = default;
 SiteService::~SiteService() = default;
 
 Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& ctx,
-                                                         DnsZone& dns) {
+                                                         DnsZone& dns, cmg::CmgControl* cmg) {
   std::unique_ptr<SiteService> service(new SiteService());
   service->impl_.reset(
       new Impl{internal::SiteState{ctx.clock, ctx.ids, ctx.state, ctx.pki.dir, dns, SiteConfig{},
-                                   nullptr, nullptr, nullptr, nullptr, nullptr}});
+                                   nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}});
   internal::SiteState& s = service->impl_->s;
+  s.cmg = cmg;
+  s.intranet = ctx.intranet;
   TraceLogs::Options log_options;
   // The site server's Logs folder (real: <ConfigMgr install>\Logs).
   if (!ctx.logs_dir.empty()) log_options.dir = ctx.logs_dir + "/site";
@@ -89,5 +91,17 @@ Status SiteService::seed(const nlohmann::json& lab) {
 }
 
 const nlohmann::json& SiteService::last_seed() const { return impl_->s.last_seed; }
+
+sitedb::SiteDb* SiteService::database() { return impl_->s.db.get(); }
+
+Result<std::shared_ptr<const SiteSigningCert>> SiteService::token_signer() {
+  internal::SiteState& s = impl_->s;
+  if (!s.db) return FailedPrecondition("the site is not seeded");
+  if (!s.token_signer) {
+    EMU_ASSIGN_OR_RETURN(sitedb::Site site, s.db->site());
+    EMU_RETURN_IF_ERROR(s.load_signers(site.code));
+  }
+  return s.token_signer;
+}
 
 }  // namespace emu::site

@@ -136,7 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
                           emu::parse_iso8601("2026-01-01T00:00:00Z").value());
   emu::IdSource ids(7);
   emu::store::StateDir state("");
-  emu::ServiceContext ctx{clock, ids, state, pki, ""};
+  emu::ServiceContext ctx{clock, ids, state, pki, "", nullptr, nullptr};
   auto arm = emu::arm::ArmService::create(
       ctx, emu::arm::ArmDeps{validator, lookup, [](const std::string&) { return std::string(); }});
   if (!arm.ok() || !(*arm)->seed(lab()).ok()) __builtin_trap();

@@ -89,7 +89,7 @@ class FakeLookup final : public aad::PrincipalLookup {
 class ArmFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    ServiceContext ctx{clock_, ids_, state_, pki_, ""};
+    ServiceContext ctx{clock_, ids_, state_, pki_, "", nullptr, nullptr};
     auto svc = ArmService::create(ctx, ArmDeps{validator_, lookup_, [](const std::string& n) {
                                                  return "https://127.0.0.1:4" + n;
                                                }});
