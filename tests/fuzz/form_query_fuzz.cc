@@ -2,7 +2,7 @@
 // (read_oauth_params: duplicates, field and size bounds) and, behind it, the real handlers:
 // bytes → a request to the token router (v2/v1 token, devicecode, authorize GET/POST,
 // deviceauth, openid-configuration) of a directory with one tenant, user and confidential
-// app, signing with the fixed fuzz key on a manual clock. Every reply must be a status below
+// app, signing with the fuzz key (generated per process) on a manual clock. Every reply must be a status below
 // 500 (a client's mistake is never a server error), and nothing may throw or crash.
 #include "emulator/aad/directory/directory.h"
 #include "emulator/aad/seed.h"

@@ -1,73 +1,82 @@
-// Fixed Entra ID signing material for the fuzz targets: a 2048-bit RSA key generated once for
-// fuzzing only (it signs nothing outside tests/fuzz) and its self-signed certificate, loaded
-// into an in-memory signing_keys table so no file is read or written. Seed tokens in the
-// corpora are signed with it (kid kFuzzKid), at kFuzzNow, for tenant kFuzzTenant.
+// Entra ID signing material for the fuzz targets: a 2048-bit RSA key generated at the start of
+// each fuzz process and its self-signed certificate, loaded into an in-memory signing_keys table
+// (kid: its x5t) so no file is read or written. Seed tokens in the corpora are unsigned
+// "header.payload" texts (at kFuzzNow, for tenant kFuzzTenant) that the target signs with it.
 #pragma once
 
 #include "emulator/aad/keys/signing_keys.h"
 #include "emulator/core/clock.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/jws.h"
+#include "emulator/core/crypto/pem.h"
+#include "emulator/core/text.h"
 #include "emulator/core/store/database.h"
 
 #include <cstdio>
 #include <cstdlib>
 #include <memory>
 #include <string>
+#include <string_view>
 
 namespace emu::fuzz {
 
-inline constexpr const char* kFuzzKid = "NwVTjtCK4nI18JNKr131v-5ZXKE";
+// Seed token headers name the signing key "FUZZKID" (kid and x5t); fuzz_sign() puts the real
+// kid (the generated certificate's x5t) in its place.
+inline constexpr std::string_view kFuzzKidPlaceholder = "FUZZKID";
 inline constexpr const char* kFuzzTenant = "72f988bf-86f1-41af-91ab-2d7cd011db47";
 inline constexpr const char* kFuzzNow = "2026-03-01T12:00:00Z";  // seed tokens: iat = nbf
 
-inline constexpr const char* kFuzzKeyPem = R"(-----BEGIN PRIVATE KEY-----
-MIIEvgIBADANBgkqhkiG9w0BAQEFAASCBKgwggSkAgEAAoIBAQDUoPqy3MMsPir8
-9W/dNfCbq7CA0wsm8mLFup0bj2ME5/+3Xk8tPbOoRtnbcNh78+fuqg9qb9VWooQE
-bIDJ0iKmg0qfJhk0Hx5IaQOmP65NiNCfbWYv1uxkptIIovjXRiOlpXYJD6V2WlRd
-Cu2hDsAWFZvCzT6+caxH9ca150ek9lF/1XDFtjHqYsc8mIUloU5Y4m/1LD/zo/bz
-+elRtM/MYFkgpefIwu1CTDayKpWpUjz2gImpG9qUUUNWBlJgc7OhcxNtdLRNjUiz
-lSWvq/4hmhi6pOO7/UjuPWaoGy+yhc8rl/r/a9vuJ6LV5j6ZK8wcc82qPvgf+wf5
-eAOQrGUhAgMBAAECggEAAWU/k/gxMzuCuHeLaQgjOMBVF5la/cHSPmI5yP4lTBlS
-MzPEIQPCR7jUUfWBBDo+89DrqjsK60dEhstoAnsVtWJP9XCwcmhAYIEI8DjDhfh/
-hwZWqPp4AXabUwlvyOjpz7rg5hETWM4htt0dH2Ubg2GXrL0AXAtesje1msjGbnmY
-0fmD1q8t+VTrOjX7vFbkAkW9fExhtW1gSFxJhAhu7X76H/og2bhpZ5K0Iqhug+FP
-P1WnCfMdUf+spMzExgFltVPoXYqd+4JZqvpKaNtyLtb0i21ltQeHJKOY6eFrUkpd
-MJXMuvB4fMT3HNpvYnxMPyJhYafbn0uQJo/nRPu1oQKBgQDtSdfsARBebhUum0ww
-2kKbc5yDX5x6KBy2GBTSiEn1HVoV6EjZKEb5ZE/euRF+IUr3TQxWWWjTIr1Yj6u/
-KXm87/P+F/7YaCLwk9ydJgHbHR7PY7YDQxm92tYnBU4OZYu07QOdiL2cqnf19f4A
-PhgZmJZ1un5fyhZNOTmz19Yh8QKBgQDlZVSZjhqcDZb9qIm9E5JFlXIceRJ74j5L
-NUdK0qxFyHNUuxO63x6CkdAtM+f2Fx+sPnTL6cIxtUg+tb2z3FVrScracRJzSxEc
-fEub3grUNbl6EKmbjMMA5UhquZeEuBKXQvmnpNYEy1cQc46HKcq5eXKmGzTcZF1v
-A8OCAehGMQKBgQDQnrKiwNC2ZQxkfI8BCHO1HnEFo8L8N1X+1q8/5ik3wsWYKzAZ
-FGtKCmKaS5XQkc7KHEhzhoo9zvYv7aivGfT5IvIefNRHSU8muqkk1OyeyzxyU5UL
-yyvPmp3bkrNsvuSUfilGkJk8Kzfq3IqjhfREVL475WoEJ7Vx0ZUkw+d00QKBgQC2
-oest6d4zmfo5b4Jh34AYGDhmhNn7eY+g7wUYhAwV7tYrglnd8J9o0tBL/MRTv+s+
-hecVJcGvM6YWDzm+RdBX/8MaEOXglsZDyI2lxa0XcMJ/dV6jcfka8HCsT6BbUPW0
-KeV73Bdsb7ucZHP4FoTJD/EAYC7AvMNKjFOOYRhdMQKBgDoOieLeDM22tKjZRvFv
-2OBhlb5iKogfAWn8Kc0v66i0ZTyR1IHdAGGzIakxPK+wHWUPA4hj1ERLu7e1Qu+X
-Nn/AFVS3ZnCcx+UdECDLdvCgfH5ESEIhGcDhQSYoD8LaTP82tILe826bG8JQeL/r
-AUl0ALF7vB2vPYG4ijdkhh8s
------END PRIVATE KEY-----
-)";
-inline constexpr const char* kFuzzCertPem = R"(-----BEGIN CERTIFICATE-----
-MIIDJzCCAg+gAwIBAgIUMCB6YpbMkvstTv4E3QuckMNBBCowDQYJKoZIhvcNAQEL
-BQAwIjEgMB4GA1UEAwwXY21nZW11IGZ1enogc2lnbmluZyBrZXkwIBcNMjYxMjAy
-MTE1NzU1WhgPMjEyNjExMDgxMTU3NTVaMCIxIDAeBgNVBAMMF2NtZ2VtdSBmdXp6
-IHNpZ25pbmcga2V5MIIBIjANBgkqhkiG9w0BAQEFAAOCAQ8AMIIBCgKCAQEA1KD6
-stzDLD4q/PVv3TXwm6uwgNMLJvJixbqdG49jBOf/t15PLT2zqEbZ23DYe/Pn7qoP
-am/VVqKEBGyAydIipoNKnyYZNB8eSGkDpj+uTYjQn21mL9bsZKbSCKL410YjpaV2
-CQ+ldlpUXQrtoQ7AFhWbws0+vnGsR/XGtedHpPZRf9VwxbYx6mLHPJiFJaFOWOJv
-9Sw/86P28/npUbTPzGBZIKXnyMLtQkw2siqVqVI89oCJqRvalFFDVgZSYHOzoXMT
-bXS0TY1Is5Ulr6v+IZoYuqTju/1I7j1mqBsvsoXPK5f6/2vb7iei1eY+mSvMHHPN
-qj74H/sH+XgDkKxlIQIDAQABo1MwUTAdBgNVHQ4EFgQUeSP4sNuFpBEJ7F1RBvd1
-cMsNuD0wHwYDVR0jBBgwFoAUeSP4sNuFpBEJ7F1RBvd1cMsNuD0wDwYDVR0TAQH/
-BAUwAwEB/zANBgkqhkiG9w0BAQsFAAOCAQEAHgo7fgdxPltCtvVbFRx2+jTDnh9s
-8R8nquN2bxbhpbv2V1xkJPfzYFyqxMXBBxgWHOPUmURLs2mzLS18fLcY0hnELwLK
-gU2UhOjetTai+C/s4AkledIdIA3ZVFDXP0Dx6+1grD1eKyuIKcdGe2ihhaUFzPEg
-jSSly65LEFmTcEMdHtHME1zAMojDvR+guAb0v0U2pbllicw05HAPPq5igKSyx9nA
-LVATZDe7jJ1SUc9yZHOxpOZ6mNmv3yDGKBet0cm1LwvuuncsQiTxc9mvLd/SRpyZ
-kQszG9fDwwnh+PpgA4vB76bC3QQQgASzWiOQO1XfLlNDkAM3nTpdfl0+ew==
------END CERTIFICATE-----
-)";
+// The fuzz signing key and its self-signed certificate, generated once per process (never
+// stored: no private key is committed). Aborts (the fuzz run is misconfigured) on failure.
+struct FuzzSigningMaterial {
+  crypto::EvpPkeyPtr key;
+  std::string key_pem;
+  std::string cert_pem;
+  std::string kid;  // x5t of the certificate
+};
+inline const FuzzSigningMaterial& fuzz_signing_material() {
+  static const FuzzSigningMaterial* material = [] {
+    auto die = [](const Status& s) {
+      std::fprintf(stderr, "fuzz_signing_material: %s\n", s.to_string().c_str());
+      std::abort();
+    };
+    auto key = crypto::generate_rsa_key(2048);
+    if (!key.ok()) die(key.status());
+    crypto::CertificateSpec spec;
+    spec.common_name = "cmgemu fuzz signing key";
+    spec.not_before = parse_iso8601("2026-01-01T00:00:00Z").value();
+    spec.not_after = parse_iso8601("2126-01-01T00:00:00Z").value();
+    auto cert = crypto::build_cert(spec, key->get(), nullptr);
+    if (!cert.ok()) die(cert.status());
+    auto key_pem = crypto::key_to_pem(key->get());
+    if (!key_pem.ok()) die(key_pem.status());
+    auto cert_pem = crypto::cert_to_pem(cert->get());
+    if (!cert_pem.ok()) die(cert_pem.status());
+    auto kid = crypto::x5t(cert->get());
+    if (!kid.ok()) die(kid.status());
+    return new FuzzSigningMaterial{std::move(key).value(), std::move(key_pem).value(),
+                                   std::move(cert_pem).value(), std::move(kid).value()};
+  }();
+  return *material;
+}
+
+// "<header>.<payload>.<signature>" signed with the fuzz key (RS256), after replacing
+// kFuzzKidPlaceholder in the decoded header (when it decodes) by the real kid. Aborts when
+// signing fails.
+inline std::string fuzz_sign(std::string_view header_dot_payload) {
+  std::string input(header_dot_payload);
+  const size_t dot = input.find('.');
+  if (auto header = base64url_decode(input.substr(0, dot)); header.ok()) {
+    std::string h = std::move(header).value();
+    for (size_t at = h.find(kFuzzKidPlaceholder); at != std::string::npos;
+         at = h.find(kFuzzKidPlaceholder, at + 1))
+      h.replace(at, kFuzzKidPlaceholder.size(), fuzz_signing_material().kid);
+    input = base64url_encode(h) + (dot == std::string::npos ? "" : input.substr(dot));
+  }
+  auto sig = crypto::rs256_sign(fuzz_signing_material().key.get(), input);
+  if (!sig.ok()) std::abort();
+  return input + "." + base64url_encode(*sig);
+}
 
 // The fuzz key as the only (active) signing key in `db`, which must outlive the set. Creates
 // the signing_keys table unless it exists (Directory's schema creates it too). Aborts (the
@@ -86,9 +95,9 @@ inline std::unique_ptr<aad::SigningKeySet> open_fuzz_keys(store::Database& db, c
         "INSERT INTO signing_keys(kid, key_pem, cert_pem, active, created, seq) "
         "VALUES (?, ?, ?, 1, ?, 1)");
     if (!st.ok()) die(st.status());
-    Status s = st->bind(1, kFuzzKid);
-    if (s.ok()) s = st->bind(2, kFuzzKeyPem);
-    if (s.ok()) s = st->bind(3, kFuzzCertPem);
+    Status s = st->bind(1, fuzz_signing_material().kid);
+    if (s.ok()) s = st->bind(2, fuzz_signing_material().key_pem);
+    if (s.ok()) s = st->bind(3, fuzz_signing_material().cert_pem);
     if (s.ok()) s = st->bind(4, kFuzzNow);
     if (s.ok()) s = st->run();
     if (!s.ok()) die(s);

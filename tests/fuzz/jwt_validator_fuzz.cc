@@ -1,7 +1,8 @@
 // Fuzz target: the production token validator ARM, Graph and the CMG use
-// (make_token_validator over a SigningKeySet), fed an Authorization header. Seed tokens carry
-// valid signatures of the fixed fuzz key, so mutations of the header and claims reach every
-// check after the signature. Any input must give ok() or a refusal with a reason and the
+// (make_token_validator over a SigningKeySet), fed an Authorization header. Input: a policy
+// byte, a mode byte, then text: in mode 's' the text is "header.payload" and the target signs
+// it with the fuzz key (so mutations of the header and claims reach every check after the
+// signature); otherwise the text is the header value as is (bad signatures, alg none, ...). Any input must give ok() or a refusal with a reason and the
 // fields the parties read (token_audiences, expires_at); never an exception, a crash or UB.
 #include "emulator/aad/keys/jws_validator.h"
 #include "emulator/aad/public/token_validator.h"
@@ -26,8 +27,8 @@ struct Env {
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   static Env* env = new Env();  // lives for the process, as in a lab
-  if (size == 0) return 0;
-  // The first byte picks the caller's policy; the rest is the header value.
+  if (size < 2) return 0;
+  // The first byte picks the caller's policy, the second the mode; the rest is the text.
   emu::aad::ValidationPolicy policy;
   switch (data[0] % 4) {
     case 0:  // ARM
@@ -44,10 +45,14 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     default:
       break;
   }
-  const std::string_view rest(reinterpret_cast<const char*>(data + 1), size - 1);
-  const std::string header = rest.starts_with("Bearer ") || rest.starts_with("bearer ")
-                                 ? std::string(rest)
-                                 : "Bearer " + std::string(rest);
+  const std::string_view rest(reinterpret_cast<const char*>(data + 2), size - 2);
+  std::string header;
+  if (data[1] == 's') {
+    header = "Bearer " + emu::fuzz::fuzz_sign(rest);
+  } else {
+    header = rest.starts_with("Bearer ") || rest.starts_with("bearer ") ? std::string(rest)
+                                                                         : "Bearer " + std::string(rest);
+  }
   emu::aad::TokenCheck check = env->validator->validate_header(header, policy);
   if (check.ok()) {
     // An accepted token names its tenant and, with a policy, an accepted audience.
