@@ -218,7 +218,10 @@ void to_beast_response(Response& resp, unsigned version, bool keep_alive, bool h
   if (status < 100 || status > 999) status = 500;
   out.version(version);
   out.result(static_cast<unsigned>(status));
-  if (bhttp::int_to_status(static_cast<unsigned>(status)) == bhttp::status::unknown) {
+  if (std::string custom = resp.reason.empty() ? std::string() : sanitize_reason(resp.reason);
+      !custom.empty()) {
+    out.reason(custom);
+  } else if (bhttp::int_to_status(static_cast<unsigned>(status)) == bhttp::status::unknown) {
     out.reason(reason_phrase(status));
   }
   for (const auto& [name, value] : resp.headers.items()) out.insert(name, value);
