@@ -11,8 +11,8 @@ constexpr const char* kCmgPin = "cmg";
 
 }  // namespace
 
-DynamicListeners::DynamicListeners(std::string bind_address,
-                                   std::map<std::string, uint16_t> pinned, http::Limits limits)
+DynamicListeners::DynamicListeners(std::string bind_address, std::map<std::string, uint16_t> pinned,
+                                   http::Limits limits)
     : bind_address_(std::move(bind_address)), pinned_(std::move(pinned)), limits_(limits) {}
 
 uint16_t DynamicListeners::port_for(const std::string& name) {

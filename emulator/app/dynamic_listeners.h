@@ -51,10 +51,10 @@ class DynamicListeners final : public ListenerHost {
   const std::map<std::string, uint16_t> pinned_;
   const http::Limits limits_;
   mutable std::mutex mu_;
-  http::Server* server_ = nullptr;                // guarded by mu_
-  std::vector<Entry> open_;                       // guarded by mu_
-  std::map<std::string, uint16_t> last_port_;     // guarded by mu_
-  std::string cmg_pin_owner_;                     // guarded by mu_: who took ports["cmg"]
+  http::Server* server_ = nullptr;             // guarded by mu_
+  std::vector<Entry> open_;                    // guarded by mu_
+  std::map<std::string, uint16_t> last_port_;  // guarded by mu_
+  std::string cmg_pin_owner_;                  // guarded by mu_: who took ports["cmg"]
 };
 
 }  // namespace emu::app

@@ -559,8 +559,8 @@ Status Lab::start() {
   std::vector<Endpoint> endpoints;
   for (const auto& spec : specs) {
     EMU_RETURN_IF_ERROR(m.server->add_listener(m.listener_config(spec)));
-    endpoints.push_back({spec.name, spec.tls ? "https" : "http", spec.host,
-                         m.options.bind_address, m.server->port(spec.name)});
+    endpoints.push_back({spec.name, spec.tls ? "https" : "http", spec.host, m.options.bind_address,
+                         m.server->port(spec.name)});
   }
   {
     std::lock_guard lock(m.endpoints_mu);

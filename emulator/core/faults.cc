@@ -15,10 +15,9 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kDefaultRetryAfterSeconds = 10;
-constexpr std::string_view kKeys[] = {"id",          "listener", "method", "path",
-                                      "effect",      "status",   "reason", "body",
-                                      "content_type", "retry_after", "delay", "count",
-                                      "probability"};
+constexpr std::string_view kKeys[] = {
+    "id",   "listener",     "method",      "path",  "effect", "status",     "reason",
+    "body", "content_type", "retry_after", "delay", "count",  "probability"};
 
 struct EffectName {
   FaultRule::Effect effect;
@@ -63,12 +62,10 @@ struct StringField {
   std::string_view key;
   std::string FaultRule::*field;
 };
-constexpr StringField kStringFields[] = {{"id", &FaultRule::id},
-                                         {"listener", &FaultRule::listener},
-                                         {"method", &FaultRule::method},
-                                         {"path", &FaultRule::path},
-                                         {"reason", &FaultRule::reason},
-                                         {"content_type", &FaultRule::content_type}};
+constexpr StringField kStringFields[] = {
+    {"id", &FaultRule::id},         {"listener", &FaultRule::listener},
+    {"method", &FaultRule::method}, {"path", &FaultRule::path},
+    {"reason", &FaultRule::reason}, {"content_type", &FaultRule::content_type}};
 
 Status parse_strings(const json& j, FaultRule& rule) {
   for (const StringField& f : kStringFields) {

@@ -124,9 +124,8 @@ void print_cmg_recipes(const app::Lab& lab) {
     if (address.find(':') != std::string::npos) address = "[" + address + "]";
     const std::string host_port = e.host + ":" + std::to_string(e.port);
     std::cout << "\nCMG " << e.host << " (" << e.name << "):\n"
-              << "  curl --resolve " << host_port << ":" << address << " --cacert "
-              << lab.ca_path() << " https://" << host_port
-              << "/CCM_Proxy_ServerAuth/ServiceMetadata\n";
+              << "  curl --resolve " << host_port << ":" << address << " --cacert " << lab.ca_path()
+              << " https://" << host_port << "/CCM_Proxy_ServerAuth/ServiceMetadata\n";
   }
 }
 

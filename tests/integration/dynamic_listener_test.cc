@@ -27,8 +27,8 @@ class DynamicListenerTest : public ::testing::Test {
  protected:
   DynamicListenerTest() {
     router_.get("/hello", [](http::Request& r) {
-      return http::text_response(200, "hello listener=" + r.listener + " host=" + r.host +
-                                          " sni=" + r.sni);
+      return http::text_response(
+          200, "hello listener=" + r.listener + " host=" + r.host + " sni=" + r.sni);
     });
   }
   ~DynamicListenerTest() override {
@@ -82,8 +82,9 @@ TEST_F(DynamicListenerTest, OpenedBeforeStartServesAfterStart) {
   EXPECT_EQ(e->host, "cmg.contoso.com");
   auto res = test::fetch(e->port, client(), "GET", "/hello");
   ASSERT_TRUE(res.ok()) << res.status().to_string();
-  EXPECT_EQ(res->body, "hello listener=cmg-cmg.contoso.com host=cmg.contoso.com "
-                       "sni=cmg.contoso.com");
+  EXPECT_EQ(res->body,
+            "hello listener=cmg-cmg.contoso.com host=cmg.contoso.com "
+            "sni=cmg.contoso.com");
 }
 
 TEST_F(DynamicListenerTest, CloseRefusesAndReopenKeepsThePort) {

@@ -27,10 +27,10 @@ class IntranetTest : public ::testing::Test {
   void SetUp() override {
     router_.get("/SMS_MP/.sms_aut", [](http::Request& r) {
       return http::text_response(
-          200, "listener=" + r.listener + " host=" + r.host + " Host=" +
-                   r.headers.get_or("Host", "") + " tls=" + (r.tls ? "1" : "0") + " sni=" + r.sni +
-                   " path=" + r.path + " q=" + r.query_string + " first=" +
-                   (r.query.empty() ? "" : r.query[0].first) + " id=" + r.request_id +
+          200, "listener=" + r.listener + " host=" + r.host +
+                   " Host=" + r.headers.get_or("Host", "") + " tls=" + (r.tls ? "1" : "0") +
+                   " sni=" + r.sni + " path=" + r.path + " q=" + r.query_string +
+                   " first=" + (r.query.empty() ? "" : r.query[0].first) + " id=" + r.request_id +
                    " cert=" + r.client_cert.thumbprint_sha1);
     });
     app::LabOptions options;
@@ -42,7 +42,8 @@ class IntranetTest : public ::testing::Test {
     DynamicListenerSpec spec;
     spec.name = "internal";
     spec.host = "cm01.contoso.com";
-    spec.certificate = {{"cm01.contoso.com"}, test::shared_pki().server.cert_pem,
+    spec.certificate = {{"cm01.contoso.com"},
+                        test::shared_pki().server.cert_pem,
                         test::shared_pki().server.key_pem};
     spec.router = &router_;
     ASSERT_TRUE(lab_->listener_host().open(spec).ok());

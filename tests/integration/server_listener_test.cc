@@ -1,7 +1,6 @@
 // emu::http::Server: custom reason phrases on the status line (Response::reason and fault
 // rules' "reason"), Server::remove_listener, and dispatch_in_process.
 #include "emulator/core/http/server.h"
-
 #include "tests/integration/raw_socket.h"
 #include "tests/integration/server_fixture.h"
 
@@ -43,15 +42,15 @@ TEST_F(ServerReasonTest, HandlerReasonIsWrittenOnTheStatusLine) {
   const std::string raw = test::raw_exchange(port, kGetForbidden);
   EXPECT_THAT(raw, StartsWith("HTTP/1.1 403 CMGConnector_Forbidden\r\n"));
   // Without a reason the standard phrase stays.
-  const std::string hello = test::raw_exchange(
-      port, "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string hello =
+      test::raw_exchange(port, "GET /hello HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(hello, StartsWith("HTTP/1.1 200 OK\r\n"));
 }
 
 TEST_F(ServerReasonTest, ReasonCannotInjectHeaders) {
   const uint16_t port = serve(plain_config("cmg-plain"));
-  const std::string raw = test::raw_exchange(
-      port, "GET /injected HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+  const std::string raw =
+      test::raw_exchange(port, "GET /injected HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
   EXPECT_THAT(raw, StartsWith("HTTP/1.1 401 BadX-Injected: 1\r\n"));
   EXPECT_THAT(raw, Not(HasSubstr("\r\nX-Injected")));
 }

@@ -261,5 +261,6 @@ TEST(FaultPlanTest, ReasonMustBeAStatusLineText) {
                   "fault rule key 'reason' must hold no control characters");
   expect_rejected({{"effect", "delay"}, {"delay", "1s"}, {"reason", "x"}},
                   "fault rule key 'reason' does not apply to effect \"delay\"");
-  expect_rejected({{"effect", "status"}, {"reason", 403}}, "fault rule key 'reason' must be a string");
+  expect_rejected({{"effect", "status"}, {"reason", 403}},
+                  "fault rule key 'reason' must be a string");
 }
