@@ -58,8 +58,8 @@ Status DynamicListeners::open(const DynamicListenerSpec& spec) {
   if (spec.router == nullptr) return InvalidArgument(what + ": router is required");
   if (spec.certificate.cert_chain_pem.empty() || spec.certificate.key_pem.empty())
     return InvalidArgument(what + ": certificate chain and key are required");
-  if (spec.client_cert != http::ClientCertMode::kNone && spec.client_ca_pem.empty())
-    return InvalidArgument(what + ": client certificates need a client CA");
+  if (spec.client_cert == http::ClientCertMode::kRequired && spec.client_ca_pem.empty())
+    return InvalidArgument(what + ": required client certificates need a client CA");
   std::lock_guard lock(mu_);
   if (std::any_of(open_.begin(), open_.end(),
                   [&](const Entry& e) { return e.spec.name == spec.name; }))
