@@ -258,7 +258,7 @@ TEST(FaultPlanTest, ReasonPhraseOfStatusAndThrottle) {
 
 TEST(FaultPlanTest, ReasonMustBeAStatusLineText) {
   expect_rejected({{"effect", "status"}, {"reason", "a\r\nSet-Cookie: x=1"}},
-                  "fault rule key 'reason' must hold no control characters");
+                  "fault rule key 'reason' must hold no control characters but HTAB (no CR or LF)");
   expect_rejected({{"effect", "delay"}, {"delay", "1s"}, {"reason", "x"}},
                   "fault rule key 'reason' does not apply to effect \"delay\"");
   expect_rejected({{"effect", "status"}, {"reason", 403}},
