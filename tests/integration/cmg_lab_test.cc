@@ -83,7 +83,8 @@ class CmgLabTest : public ::testing::Test {
     DynamicListenerSpec mp;
     mp.name = "test-mp";
     mp.host = "cm01.contoso.com";
-    mp.certificate = {{"cm01.contoso.com"}, test::shared_pki().server.cert_pem,
+    mp.certificate = {{"cm01.contoso.com"},
+                      test::shared_pki().server.cert_pem,
                       test::shared_pki().server.key_pem};
     mp.router = &mp_router_;
     ASSERT_TRUE(lab_->listener_host().open(mp).ok());
@@ -229,10 +230,10 @@ TEST_F(CmgLabTest, Refusals) {
   EXPECT_EQ(reconnect.output["status"], "Connected");
 
   // The MP no longer allows CMG traffic: its mapping is withdrawn.
-  ActionOutcome deny = act("site.roles.allow_cmg_traffic",
-                           {{"roles", {{{"role", "management_point"},
-                                        {"server", "cm01.contoso.com"},
-                                        {"allow", false}}}}});
+  ActionOutcome deny =
+      act("site.roles.allow_cmg_traffic",
+          {{"roles",
+            {{{"role", "management_point"}, {"server", "cm01.contoso.com"}, {"allow", false}}}}});
   ASSERT_EQ(deny.kind, ActionOutcome::Kind::kPassed) << deny.message;
   auto not_mapped = call("GET", mutual("/SMS_MP/.sms_aut?MPLIST"), &test::shared_pki().client);
   ASSERT_TRUE(not_mapped.ok());
@@ -250,8 +251,8 @@ TEST_F(CmgLabTest, PresentsTheCmgCertificateForItsServiceName) {
   auto conn = http::ClientConnection::open("127.0.0.1", *port, o);
   ASSERT_TRUE(conn.ok()) << conn.status().to_string();
   EXPECT_THAT((*conn)->peer_subject(), HasSubstr("CN=cmg.contoso.com"));
-  ActionOutcome set = act("site.cmg_connection_point.set",
-                          {{"cmg", kCmg}, {"client_auth_certificate", true}});
+  ActionOutcome set =
+      act("site.cmg_connection_point.set", {{"cmg", kCmg}, {"client_auth_certificate", true}});
   ASSERT_EQ(set.kind, ActionOutcome::Kind::kPassed) << set.message;
   EXPECT_EQ(set.output["client_auth_certificate"], true);
   EXPECT_EQ(set.output["ports"], json::array({443}));
