@@ -312,8 +312,7 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
   def("site.cmg_connection_point.state",
       "The CMG connection point's channel to the CMG (outputs: status Connected/Disconnected, "
       "connected, ports, cmg_status, endpoints)",
-      {"cmg"}, {"server"},
-      [s](SiteEnv& env, const json& a) { return cp_state(*s, env, a); });
+      {"cmg"}, {"server"}, [s](SiteEnv& env, const json& a) { return cp_state(*s, env, a); });
   def("site.cmg_connection_point.connect",
       "Connect the connection point's channel to its CMG again (outputs: as state)", {"cmg"},
       {"server"}, [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, true); });
@@ -322,7 +321,8 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
       "answers 500 CMGConnector_InternalServerError (outputs: as state)",
       {"cmg"}, {"server"},
       [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, false); });
-  def("site.cmg_connection_point.set",
+  def(
+      "site.cmg_connection_point.set",
       "Connection point settings: client_auth_certificate (present the lab's client-"
       "authentication certificate to HTTPS roles) (outputs: as state)",
       {"cmg"}, {"server", "client_auth_certificate"},
