@@ -23,6 +23,7 @@ constexpr const char* kLog = "CMGService.log";          // memdocs logs-cmg.md
 constexpr const char* kComponent = "CMGService";        // cmg-protocol §2 (azure-ccmsetup.md)
 constexpr int kThread = 4992;                           // the published line's thread (inferred)
 constexpr auto kStatsPeriod = std::chrono::minutes(5);  // logs pushed every 5 min (logs-cmg.md)
+constexpr size_t kMaxStatsUris = 1024;                  // distinct paths per period (inferred)
 
 std::string listener_name(const std::string& service_name) {
   return "cmg-" + to_lower(service_name);
@@ -273,6 +274,8 @@ http::Response CmgService::Impl::handle(Instance& in, http::Request& req) {
   }
   log("Response - MessageID: " + message_id + " ResponseHeader: " + status_line(r));
   std::string key = to_upper(req.path);
+  // Bounded: a flood of distinct paths within one period is not summarised past the cap.
+  if (in.stats.size() >= kMaxStatsUris && !in.stats.count(key)) return r;
   UriStats& s = in.stats[std::move(key)];
   ++s.requests;
   s.request_bytes += wire_size(req);

@@ -233,8 +233,8 @@ void reconcile_cmg(SiteState& s) {
       cp->set_client_certificate(want_cert ? client_certificate(s) : http::ClientCertInfo{});
     const bool ready = links.ready.count(key.first) > 0;
     if (!ready) {
-      cp->mark_connected(false, "The remote name could not be resolved: '" + r.cmg_service +
-                                    "'");  // the CMG does not answer (inferred wording)
+      // The CMG does not answer (Provisioning, Stopped, deleted): .NET's connection failure.
+      cp->mark_connected(false, "Unable to connect to the remote server");
     } else if (!cp->manually_disconnected && !cp->connected()) {
       Status st = s.cmg->connect(r.cmg_service, r.server, cp);
       if (st.ok()) {
