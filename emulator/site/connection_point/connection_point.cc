@@ -244,11 +244,14 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
     req.client_cert = m.https ? client_cert_ : http::ClientCertInfo{};
     Result<http::Response> sent = deps_.intranet->send(m.server, m.https, req);
     if (!sent.ok()) {
-      // The role does not answer ("MP down"): .NET's wording for a refused connection.
-      log(web_exception(id,
-                        "Unable to connect to the remote server ---> "
-                        "System.Net.Sockets.SocketException: No connection could be made "
-                        "because the target machine actively refused it"),
+      // The role does not answer ("MP down"): .NET's wording for a refused or dropped
+      // connection.
+      const bool reset = sent.status().message().find("reset") != std::string::npos;
+      log(web_exception(id, reset ? "The underlying connection was closed: The connection was "
+                                    "closed unexpectedly."
+                                  : "Unable to connect to the remote server ---> "
+                                    "System.Net.Sockets.SocketException: No connection could "
+                                    "be made because the target machine actively refused it"),
           TraceSeverity::kError);
       r = refusal(500, "CMGConnector_InternalServerError");
       log("Received response " + u.internal + " for message " + id + ": HTTP/1.1 500 " + r.reason);
