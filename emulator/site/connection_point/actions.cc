@@ -104,6 +104,7 @@ ActionOutcome cp_configure(SiteState& s, SiteEnv& env, const json& args) {
     if (roles.empty()) return NotFound(no_cp(cmg, server));
     json cps = json::array();
     for (auto r : roles) {
+      if (!r.properties.is_object()) r.properties = json::object();
       if (args.contains("client_auth_certificate"))
         r.properties["client_auth_certificate"] = args["client_auth_certificate"].get<bool>();
       EMU_RETURN_IF_ERROR(s.db->update_role(r));

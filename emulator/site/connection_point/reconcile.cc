@@ -228,7 +228,8 @@ void reconcile_cmg(SiteState& s) {
     }
     // The CP presents a client-authentication certificate only when one is configured
     // (role property client_auth_certificate; cmg-protocol §7 #5).
-    const bool want_cert = r.properties.value("client_auth_certificate", false);
+    const bool want_cert =
+        r.properties.is_object() && r.properties.value("client_auth_certificate", false);
     if (want_cert != cp->has_client_certificate())
       cp->set_client_certificate(want_cert ? client_certificate(s) : http::ClientCertInfo{});
     const bool ready = links.ready.count(key.first) > 0;
