@@ -22,7 +22,11 @@ ActionFn with_site(SiteState& s, Op op) {
       return action_failed(
           "no site: the scenario's lab section has no \"site\" (or it was not seeded)");
     SiteEnv env{ctx, *s.db, *s.logs, s.dns, s.config, s.pki_dir};
-    return op(env, args);
+    ActionOutcome out = op(env, args);
+    // Whatever the operation changed (a CMG's status, roles, tokens, tenants) reaches the CMG
+    // service: the cloud service manager and the connection points act on the new state.
+    env.io([&s] { reconcile_cmg(s); });
+    return out;
   };
 }
 
@@ -305,6 +309,34 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
       [](SiteEnv& env, const json& a) { return block_bulk_token(env, a, true); });
   def("site.bulk_token.unblock", "Unblock a bulk registration token by its GUID", {"guid"}, {},
       [](SiteEnv& env, const json& a) { return block_bulk_token(env, a, false); });
+  def("site.cmg_connection_point.state",
+      "The CMG connection point's channel to the CMG (outputs: status Connected/Disconnected, "
+      "connected, ports, cmg_status, endpoints)",
+      {"cmg"}, {"server"}, [s](SiteEnv& env, const json& a) { return cp_state(*s, env, a); });
+  def("site.cmg_connection_point.connect",
+      "Connect the connection point's channel to its CMG again (outputs: as state)", {"cmg"},
+      {"server"}, [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, true); });
+  def("site.cmg_connection_point.disconnect",
+      "Drop the connection point's channel to its CMG: the CP shows Disconnected and the CMG "
+      "answers 500 CMGConnector_InternalServerError (outputs: as state)",
+      {"cmg"}, {"server"},
+      [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, false); });
+  def(
+      "site.cmg_connection_point.set",
+      "Connection point settings: client_auth_certificate (present the lab's client-"
+      "authentication certificate to HTTPS roles) (outputs: as state)",
+      {"cmg"}, {"server", "client_auth_certificate"},
+      [s](SiteEnv& env, const json& a) { return cp_configure(*s, env, a); },
+      [](const json& a) {
+        return a.contains("client_auth_certificate") && !a["client_auth_certificate"].is_boolean()
+                   ? InvalidArgument("client_auth_certificate: must be true or false")
+                   : Status::Ok();
+      });
+  def("site.cmg.traffic",
+      "Traffic through a CMG per connection point and target endpoint (TotalRequests, "
+      "TotalRequestsWithBearerToken, MaxConcurrentRequests, TotalRequestBytes, "
+      "TotalResponseBytes, FailedRequests); report: true writes the ReportTrafficData message now",
+      {"cmg"}, {"report"}, [s](SiteEnv& env, const json& a) { return cmg_traffic(*s, env, a); });
   def("site.sql",
       "Read-only SQL on the site database CM_<code> (T-SQL names like [dbo].[vProxy_Roles]) "
       "(outputs: columns, rows, count)",
