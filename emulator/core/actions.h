@@ -53,6 +53,7 @@ struct HttpExchange {
   int status = 0;
   http::Headers headers;
   std::string body;
+  std::string reason;  // the status line's reason phrase ("" = not known)
 };
 
 // What an action may use. Implemented by the harness runner; valid during one action call.

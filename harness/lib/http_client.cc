@@ -24,7 +24,8 @@ Result<HttpExchange> send_http(const app::Endpoint& endpoint, const HttpCall& ca
   EMU_ASSIGN_OR_RETURN(http::ClientResponse response, http::send_once(to, request, client));
   return HttpExchange{.status = response.status,
                       .headers = std::move(response.headers),
-                      .body = std::move(response.body)};
+                      .body = std::move(response.body),
+                      .reason = std::move(response.reason)};
 }
 
 }  // namespace emu::harness
