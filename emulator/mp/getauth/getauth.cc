@@ -3,6 +3,7 @@
 // MPLIST, MPLIST1, SITESIGNCERT, MPKEYINFORMATION, SMSTRC replies), DEF CON 33 Synacktiv deck
 // (MPLIST shape), support article dynamic-media-cannot-get-mp-locations.md (MPLOCATION, the
 // "MP GA" log lines). Replies are plain XML (UTF-8).
+#include "emulator/core/crypto/digest.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/getauth/keys.h"

@@ -40,7 +40,7 @@ TEST_F(GetAuthTest, MpList1NamesTheSiteAndUnknownSiteIs500Page) {
 TEST_F(GetAuthTest, SiteSignCertIsTheSiteSigningCertificate) {
   http::Response r = call("GET", "/SMS_MP/.sms_aut?SITESIGNCERT");
   ASSERT_EQ(r.status, 200);
-  auto x509 = crypto::parse_cert_pem(signers().site->cert_pem()).value();
+  auto x509 = crypto::parse_cert_pem(testing::signers().site->cert_pem()).value();
   const std::string hex = crypto::upper_hex(crypto::cert_to_der(x509.get()).value());
   EXPECT_THAT(r.body, StartsWith("<X509Data><X509Certificate EncodingType=\"hexBinary\" "
                                  "Signature=\""));
@@ -57,7 +57,7 @@ TEST_F(GetAuthTest, KeyInformationAndTrustedRootCerts) {
 
   http::Response trc = call("GET", "/SMS_MP/.sms_aut?SMSTRC");
   ASSERT_EQ(trc.status, 200);
-  auto x509 = crypto::parse_cert_pem(signers().token->cert_pem()).value();
+  auto x509 = crypto::parse_cert_pem(testing::signers().token->cert_pem()).value();
   EXPECT_THAT(trc.body, StartsWith("<SMSIssuingCerts version=\"1.0\"><Signature>"
                                    "<SignatureAlgorithm AlgID=\"32780\">1.2.840.113549.1.1.11"));
   EXPECT_THAT(trc.body, HasSubstr("<Cert>" +

@@ -20,6 +20,7 @@
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
 #include "emulator/mp/mp_service.h"
+#include "emulator/mp/sts/ccm_token.h"
 #include "emulator/site/tokens/bulk_token_tool.h"
 #include "emulator/site/tokens/signing_certs.h"
 #include "emulator/sitedb/site_db.h"
