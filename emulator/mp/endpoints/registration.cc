@@ -141,7 +141,9 @@ http::Response registration_request(const CcmCall& call) {
       auth = "BulkToken";
       client_approval = "1";
     }
-  } else if (call.req.tls && call.req.client_cert.verified) {
+  } else if (call.req.client_cert.verified) {
+    // A verified client certificate: on the MP's own TLS, or passed along by the connection
+    // point for a CMG MutualAuth request (the CP of h12 clears it for an E-HTTP MP).
     auth = "PKI";
     stored_approval = 1;
     client_approval = "1";
