@@ -65,8 +65,7 @@ std::string iis_page(const std::string& title, const std::string& detail, bool s
          "<html xmlns=\"http://www.w3.org/1999/xhtml\">\r\n<head>\r\n"
          "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"/>\r\n"
          "<title>" +
-         title +
-         "</title>\r\n</head>\r\n<body>\r\n<div id=\"header\"><h1>" +
+         title + "</title>\r\n</head>\r\n<body>\r\n<div id=\"header\"><h1>" +
          std::string(server_error ? "Server Error" : "Server Error in Application") +
          "</h1></div>\r\n<div id=\"content\">\r\n <div class=\"content-container\"><fieldset>\r\n"
          "  <h2>" +
@@ -140,9 +139,7 @@ std::string site_full_version(const std::string& version) {
   return "5.00." + site_build(version) + ".1000";
 }
 
-std::string netbios_of(const std::string& fqdn) {
-  return to_upper(fqdn.substr(0, fqdn.find('.')));
-}
+std::string netbios_of(const std::string& fqdn) { return to_upper(fqdn.substr(0, fqdn.find('.'))); }
 
 std::vector<Policy> site_policies(MpState& s) {
   sitedb::SiteDb* db = s.db();
@@ -268,8 +265,7 @@ Status MpService::seed(const nlohmann::json& lab) {
     s.site_server = to_lower(site["server"].get<std::string>());
   s.mp_server = s.site_server;
   if (site.contains("roles") && site["roles"].is_object() &&
-      site["roles"].contains("management_point") &&
-      site["roles"]["management_point"].is_object() &&
+      site["roles"].contains("management_point") && site["roles"]["management_point"].is_object() &&
       site["roles"]["management_point"].contains("server") &&
       site["roles"]["management_point"]["server"].is_string())
     s.mp_server = to_lower(site["roles"]["management_point"]["server"].get<std::string>());

@@ -25,8 +25,8 @@
 namespace emu {
 namespace {
 
-using ::testing::HasSubstr;
 using nlohmann::json;
+using ::testing::HasSubstr;
 namespace messaging = mp::messaging;
 
 // Actions run on the test thread; their run_on_io goes to the lab's I/O thread.
@@ -170,9 +170,8 @@ TEST_F(MpLabTest, BulkTokenRegistrationAndPolicyOverHttp) {
       "</DiscoveryProperties></Data>";
   const std::string sig =
       messaging::sign_reversed_hex(key_pem, messaging::utf8_to_utf16le(data)).value();
-  const std::string body = "<ClientRegistrationRequest>" + data +
-                           "<Signature><SignatureValue>" + sig +
-                           "</SignatureValue></Signature></ClientRegistrationRequest>";
+  const std::string body = "<ClientRegistrationRequest>" + data + "<Signature><SignatureValue>" +
+                           sig + "</SignatureValue></Signature></ClientRegistrationRequest>";
   messaging::MsgHeader h;
   h.reply_compression = "zlib";
   h.id = "{5DD100CD-DF1D-45F5-BA17-A327F43465F8}";
@@ -205,8 +204,9 @@ TEST_F(MpLabTest, BulkTokenRegistrationAndPolicyOverHttp) {
     EXPECT_EQ(id, client_id);
     EXPECT_THAT(reply->body_xml, HasSubstr("ApprovalStatus=\"1\"><ClientToken>"));
   }
-  auto rows = action("site.sql", {{"query", "SELECT SMS_Unique_Identifier0, AuthenticationType "
-                                            "FROM v_R_System"}});
+  auto rows = action("site.sql", {{"query",
+                                   "SELECT SMS_Unique_Identifier0, AuthenticationType "
+                                   "FROM v_R_System"}});
   ASSERT_EQ(rows.kind, ActionOutcome::Kind::kPassed) << rows.message;
   EXPECT_EQ(rows.output["count"], 1);
   auto state = action("mp.state", json::object());
@@ -241,15 +241,14 @@ TEST_F(MpLabTest, BulkTokenRegistrationAndPolicyOverHttp) {
   ph.clientauth["HashAlgorithm"] = "1.2.840.113549.1.1.11";
   auto sts2 = http("POST", "/CCM_STS", auth);  // the bulk token again: PreAuth, refused for policy
   ASSERT_TRUE(sts2.ok());
-  headers.set("Authorization",
-              "Bearer " + json::parse(sts2->body)["token"].get<std::string>());
+  headers.set("Authorization", "Bearer " + json::parse(sts2->body)["token"].get<std::string>());
   auto refused = http("CCM_POST", "/ccm_system_tokenauth/request", headers,
                       messaging::frame_message(ph, payload));
   ASSERT_TRUE(refused.ok());
   EXPECT_EQ(refused->status, 401);
   headers.erase("Authorization");
-  auto pol = http("CCM_POST", "/ccm_system/request", headers,
-                  messaging::frame_message(ph, payload));
+  auto pol =
+      http("CCM_POST", "/ccm_system/request", headers, messaging::frame_message(ph, payload));
   ASSERT_TRUE(pol.ok());
   ASSERT_EQ(pol->status, 200);
   auto reply = messaging::parse_message(pol->headers.get_or("Content-Type", ""), pol->body);

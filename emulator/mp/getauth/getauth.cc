@@ -41,8 +41,8 @@ http::Response failure(MpState& s, const std::string& verb, const std::string& w
 // SSLState of an MP in MPLIST [inferred: 0 as the HTTP sample shows; 63 for HTTPS].
 std::string mp_record(const sitedb::SiteRole& r, const std::string& build,
                       const std::string& site_code) {
-  std::string x = "<MP Name=\"" + xml_escape(to_upper(r.server)) + "\" FQDN=\"" +
-                  xml_escape(r.server) + "\"";
+  std::string x =
+      "<MP Name=\"" + xml_escape(to_upper(r.server)) + "\" FQDN=\"" + xml_escape(r.server) + "\"";
   if (!site_code.empty()) x += " SiteCode=\"" + site_code + "\"";
   x += "><Version>" + build +
        "</Version><Capabilities SchemaVersion=\"1.0\"><Property Name=\"SSLState\" Value=\"" +

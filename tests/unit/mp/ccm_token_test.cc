@@ -71,9 +71,9 @@ TEST(CcmTokenTest, RefusesOtherSignerAndOtherCategory) {
   auto bulk = site::issue_bulk_token(*signers().token, kHierarchy,
                                      "0f8fad5b-d9cb-469f-a165-70867728950e", start_time(), 60)
                   .value();
-  EXPECT_FALSE(validate_site_token(*signers().token, bulk.token, start_time(),
-                                   std::chrono::minutes(5))
-                   .ok());
+  EXPECT_FALSE(
+      validate_site_token(*signers().token, bulk.token, start_time(), std::chrono::minutes(5))
+          .ok());
 }
 
 TEST(BulkTokenTest, ExpiryMessageIsTheCcmStsLine) {

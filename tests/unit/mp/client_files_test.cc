@@ -21,10 +21,10 @@ TEST(ClientFilesTest, DeterministicWithManifestHashes) {
     EXPECT_EQ(a[i].sha256, crypto::upper_hex(crypto::sha256(a[i].bytes).value()));
     if (i + 1 < a.size()) {
       EXPECT_GE(a[i].bytes.size(), 64u * 1024) << a[i].path;
-      EXPECT_THAT(manifest.bytes, ::testing::HasSubstr("Name=\"" + a[i].path + "\" Size=\"" +
-                                                       std::to_string(a[i].bytes.size()) +
-                                                       "\" HashAlgorithm=\"SHA256\" Hash=\"" +
-                                                       a[i].sha256 + "\""));
+      EXPECT_THAT(manifest.bytes,
+                  ::testing::HasSubstr("Name=\"" + a[i].path + "\" Size=\"" +
+                                       std::to_string(a[i].bytes.size()) +
+                                       "\" HashAlgorithm=\"SHA256\" Hash=\"" + a[i].sha256 + "\""));
     }
   }
   EXPECT_EQ(a[1].bytes.substr(0, 4), "MSCF");  // cabinet signature

@@ -60,9 +60,9 @@ TEST_F(GetAuthTest, KeyInformationAndTrustedRootCerts) {
   auto x509 = crypto::parse_cert_pem(testing::signers().token->cert_pem()).value();
   EXPECT_THAT(trc.body, StartsWith("<SMSIssuingCerts version=\"1.0\"><Signature>"
                                    "<SignatureAlgorithm AlgID=\"32780\">1.2.840.113549.1.1.11"));
-  EXPECT_THAT(trc.body, HasSubstr("<Cert>" +
-                                  crypto::upper_hex(crypto::cert_to_der(x509.get()).value()) +
-                                  "</Cert>"));
+  EXPECT_THAT(
+      trc.body,
+      HasSubstr("<Cert>" + crypto::upper_hex(crypto::cert_to_der(x509.get()).value()) + "</Cert>"));
   http::Response cert = call("GET", "/SMS_MP/.sms_aut?MPCERT");
   EXPECT_EQ(cert.status, 200);
   EXPECT_THAT(cert.body, HasSubstr("<X509Certificate EncodingType=\"hexBinary\""));

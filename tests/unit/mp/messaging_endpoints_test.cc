@@ -28,7 +28,8 @@ class EndpointsTest : public testing::MpFixture {
 TEST_F(EndpointsTest, BulkTokenRegistrationWritesOneClientAndReturnsItsToken) {
   const std::string xml = register_client(testing::client_key(), "CLIENT01");
   const std::string id = smsid_of(xml);
-  EXPECT_THAT(id, MatchesRegex("GUID:[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"));
+  EXPECT_THAT(id,
+              MatchesRegex("GUID:[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}"));
   EXPECT_THAT(xml, HasSubstr("<ClientRegistrationResponse ResponseType=\"Registration\" "
                              "TimeStamp=\"2026-01-01T00:00:00Z\" Status=\"0\" SMSID=\"" +
                              id + "\" ApprovalStatus=\"1\"><ClientToken>"));
@@ -64,10 +65,9 @@ TEST_F(EndpointsTest, BulkTokenRegistrationWritesOneClientAndReturnsItsToken) {
 }
 
 TEST_F(EndpointsTest, BadSignatureIsRefusedAndNothingIsStored) {
-  http::Response r = ccm_post("ccm_system_tokenauth",
-                              registration_request(testing::client_key(), "CLIENT01",
-                                                   &testing::other_key()),
-                              preauth());
+  http::Response r = ccm_post(
+      "ccm_system_tokenauth",
+      registration_request(testing::client_key(), "CLIENT01", &testing::other_key()), preauth());
   ASSERT_EQ(r.status, 200);
   const std::string xml = reply_xml(r);
   EXPECT_THAT(xml, HasSubstr("Status=\"3\" ApprovalStatus=\"-1\""));
@@ -114,8 +114,8 @@ TEST_F(EndpointsTest, PolicyForARegisteredClientAndEmptyReplyOtherwise) {
   http::Response r = ccm_post("ccm_system", policy_request(testing::client_key(), id));
   ASSERT_EQ(r.status, 200);
   const std::string xml = reply_xml(r);
-  EXPECT_THAT(xml, ::testing::StartsWith(
-                       "<ReplyAssignments SchemaVersion=\"1.00\" ReplyType=\"Full\">"));
+  EXPECT_THAT(
+      xml, ::testing::StartsWith("<ReplyAssignments SchemaVersion=\"1.00\" ReplyType=\"Full\">"));
   EXPECT_THAT(xml, HasSubstr("<ClientID>" + id + "</ClientID>"));
   EXPECT_THAT(xml, HasSubstr("PolicyCategory=\"ClientAgentConfig\""));
   // Each PolicyLocation is served by .sms_pol with the hash the URL names.
@@ -138,20 +138,21 @@ TEST_F(EndpointsTest, PolicyForARegisteredClientAndEmptyReplyOtherwise) {
       ccm_post("ccm_system", policy_request(testing::client_key(), id, false));
   EXPECT_EQ(unsigned_r.status, 200);
   EXPECT_TRUE(unsigned_r.body.empty());
-  http::Response forged =
-      ccm_post("ccm_system", policy_request(testing::client_key(), id, true, &testing::other_key()));
+  http::Response forged = ccm_post(
+      "ccm_system", policy_request(testing::client_key(), id, true, &testing::other_key()));
   EXPECT_EQ(forged.status, 200);
   EXPECT_TRUE(forged.body.empty());
-  http::Response stranger = ccm_post(
-      "ccm_system", policy_request(testing::client_key(), "GUID:11111111-2222-4333-8444-555555555555"));
+  http::Response stranger =
+      ccm_post("ccm_system",
+               policy_request(testing::client_key(), "GUID:11111111-2222-4333-8444-555555555555"));
   EXPECT_EQ(stranger.status, 200);
   EXPECT_TRUE(stranger.body.empty());
 }
 
 TEST_F(EndpointsTest, SiteInformationRequest) {
-  http::Response r = ccm_post(
-      "ccm_system", location_request("<SiteInformationRequest><SiteCode Name=\"P01\" />"
-                                     "</SiteInformationRequest>"));
+  http::Response r =
+      ccm_post("ccm_system", location_request("<SiteInformationRequest><SiteCode Name=\"P01\" />"
+                                              "</SiteInformationRequest>"));
   const std::string xml = reply_xml(r);
   EXPECT_THAT(xml, ::testing::StartsWith("<SiteInfoReply SchemaVersion=\"1.00\"><Site><SiteCode>"
                                          "P01</SiteCode><Version>5.00.9078.1000</Version>"
@@ -160,11 +161,12 @@ TEST_F(EndpointsTest, SiteInformationRequest) {
   const std::string mps = reply_xml(ccm_post(
       "ccm_system", location_request("<EnumerateMPLocationRequest SchemaVersion=\"1.00\"/>")));
   EXPECT_THAT(mps, HasSubstr("FQDN=\"cm01.contoso.com\""));
-  const std::string content = reply_xml(ccm_post(
-      "ccm_system",
-      location_request("<ContentLocationRequest SchemaVersion=\"1.00\" BGRVersion=\"1\"><Package "
-                       "ID=\"UID:P0100002\" Version=\"1\"/><AssignedSite SiteCode=\"P01\"/>"
-                       "<ClientLocationInfo LocationType=\"SMSPACKAGE\"/></ContentLocationRequest>")));
+  const std::string content = reply_xml(
+      ccm_post("ccm_system",
+               location_request(
+                   "<ContentLocationRequest SchemaVersion=\"1.00\" BGRVersion=\"1\"><Package "
+                   "ID=\"UID:P0100002\" Version=\"1\"/><AssignedSite SiteCode=\"P01\"/>"
+                   "<ClientLocationInfo LocationType=\"SMSPACKAGE\"/></ContentLocationRequest>")));
   EXPECT_THAT(content, HasSubstr("<URL Name=\"http://cm01.contoso.com/CCM_Client\""));
 }
 

@@ -145,8 +145,8 @@ class MpFixture : public ::testing::Test {
     site.type = "primary";
     site.hierarchy_id = kHierarchy;
     ASSERT_TRUE(db_->put_site(site).ok());
-    for (int type : {int(sitedb::kSiteServer), int(sitedb::kSmsProvider),
-                     int(sitedb::kManagementPoint)}) {
+    for (int type :
+         {int(sitedb::kSiteServer), int(sitedb::kSmsProvider), int(sitedb::kManagementPoint)}) {
       sitedb::SiteRole r;
       r.server = "cm01.contoso.com";
       r.role_type = type;
@@ -166,7 +166,8 @@ class MpFixture : public ::testing::Test {
     }
     sitedb::ClientSettings cs;
     cs.name = "Default Client Settings";
-    cs.settings = {{"Cloud Services", {{"Enable clients to use a cloud management gateway", "Yes"}}}};
+    cs.settings = {
+        {"Cloud Services", {{"Enable clients to use a cloud management gateway", "Yes"}}}};
     ASSERT_TRUE(db_->put_client_settings(cs).ok());
     sitedb::AadTenant t;
     t.tenant_id = kTenant;
@@ -188,11 +189,12 @@ class MpFixture : public ::testing::Test {
       return signers().token;
     };
     svc_ = MpService::create(ctx, std::move(deps)).value();
-    ASSERT_TRUE(svc_->seed({{"site",
-                             {{"code", "P01"},
-                              {"server", "cm01.contoso.com"},
-                              {"roles", {{"management_point", {{"server", "cm01.contoso.com"}}}}}}}})
-                    .ok());
+    ASSERT_TRUE(
+        svc_->seed({{"site",
+                     {{"code", "P01"},
+                      {"server", "cm01.contoso.com"},
+                      {"roles", {{"management_point", {{"server", "cm01.contoso.com"}}}}}}}})
+            .ok());
     svc_->register_actions(registry_);
     auto listeners = svc_->listeners();
     ASSERT_EQ(listeners.size(), 1u);
@@ -344,12 +346,13 @@ class MpFixture : public ::testing::Test {
     const std::string blob = messaging::public_key_blob_hex(key.cert_der).value();
     std::string hooks = "<Hooks>";
     if (sign)
-      hooks += "<Hook2 Name=\"clientauth\"><Property Name=\"AuthSenderMachine\">CLIENT01"
-               "</Property><Property Name=\"PublicKey\">" +
-               blob + "</Property><Property Name=\"ClientIDSignature\">" + id_sig +
-               "</Property><Property Name=\"PayloadSignature\">" + payload_sig +
-               "</Property><Property Name=\"ClientCapabilities\">NonSSL</Property><Property "
-               "Name=\"HashAlgorithm\">1.2.840.113549.1.1.11</Property></Hook2>";
+      hooks +=
+          "<Hook2 Name=\"clientauth\"><Property Name=\"AuthSenderMachine\">CLIENT01"
+          "</Property><Property Name=\"PublicKey\">" +
+          blob + "</Property><Property Name=\"ClientIDSignature\">" + id_sig +
+          "</Property><Property Name=\"PayloadSignature\">" + payload_sig +
+          "</Property><Property Name=\"ClientCapabilities\">NonSSL</Property><Property "
+          "Name=\"HashAlgorithm\">1.2.840.113549.1.1.11</Property></Hook2>";
     hooks += "<Hook3 Name=\"zlib-compress\" /></Hooks>";
     const std::string header =
         "<Msg ReplyCompression=\"zlib\" SchemaVersion=\"1.1\"><Body Type=\"ByteRange\" Length=\"" +

@@ -58,8 +58,8 @@ TEST_F(StsTest, BlockedBulkTokenIsRefused) {
 
 TEST_F(StsTest, ForgedOrMissingTokensAreRefused) {
   int status = 0;
-  auto other = site::issue_bulk_token(*testing::signers().site, testing::kHierarchy,
-                                      ids_.guid(), clock_.now(), 60)
+  auto other = site::issue_bulk_token(*testing::signers().site, testing::kHierarchy, ids_.guid(),
+                                      clock_.now(), 60)
                    .value();
   sts(other.token, &status);
   EXPECT_EQ(status, 401);
@@ -82,9 +82,8 @@ TEST_F(StsTest, EntraUserTokenForTheServerAppAudience) {
                                          std::string(testing::kTenant) +
                                          " UserId: aaaaaaaa-0000-4000-8000-000000000001"));
   // Wrong audience, unknown tenant, disabled tenant.
-  sts(testing::fake_aad_token({{"tid", testing::kTenant},
-                               {"aud", "https://management.azure.com/"},
-                               {"sig", "good"}}),
+  sts(testing::fake_aad_token(
+          {{"tid", testing::kTenant}, {"aud", "https://management.azure.com/"}, {"sig", "good"}}),
       &status);
   EXPECT_EQ(status, 401);
   sts(testing::fake_aad_token({{"tid", "99999999-0000-4000-8000-000000000000"},
