@@ -155,6 +155,39 @@ std::vector<Policy> site_policies(MpState& s) {
 
 using internal::MpState;
 
+namespace {
+
+// Serves the MP's and the site server's names on the Intranet (once each).
+void serve_hosts(MpState& s) {
+  if (s.ctx.intranet == nullptr) return;
+  for (const std::string& host : {s.mp_server, s.site_server}) {
+    if (host.empty()) continue;
+    if (std::find(s.served_hosts.begin(), s.served_hosts.end(), host) != s.served_hosts.end())
+      continue;
+    s.ctx.intranet->serve(host, "mp");
+    s.served_hosts.push_back(host);
+  }
+}
+
+// A resumed lab (persistent state, no seed): the names come from the site database.
+void adopt_site_database(MpState& s) {
+  sitedb::SiteDb* db = s.db();
+  if (db == nullptr) return;
+  auto site = db->site();
+  if (!site.ok()) return;
+  s.site_server = to_lower(site->server);
+  s.mp_server = s.site_server;
+  for (const auto& role : db->roles()) {
+    if (role.role_type == sitedb::kManagementPoint) {
+      s.mp_server = to_lower(role.server);
+      break;
+    }
+  }
+  serve_hosts(s);
+}
+
+}  // namespace
+
 struct MpService::Impl {
   explicit Impl(const ServiceContext& ctx, MpDeps deps) : s(ctx, std::move(deps)) {}
   MpState s;
@@ -227,6 +260,7 @@ Result<std::unique_ptr<MpService>> MpService::create(const ServiceContext& ctx, 
   // Every path goes to dispatch(): IIS applications are matched case-insensitively there.
   ro.not_found = [impl](http::Request& req, bool) { return impl->dispatch(req); };
   impl->router = http::Router(std::move(ro));
+  adopt_site_database(impl->s);
   return svc;
 }
 
@@ -259,7 +293,10 @@ Status MpService::reset() {
 
 Status MpService::seed(const nlohmann::json& lab) {
   MpState& s = impl_->s;
-  if (!lab.is_object() || !lab.contains("site") || !lab["site"].is_object()) return Status::Ok();
+  if (!lab.is_object() || !lab.contains("site") || !lab["site"].is_object()) {
+    adopt_site_database(s);  // a site kept in the state folder
+    return Status::Ok();
+  }
   const nlohmann::json& site = lab["site"];
   if (site.contains("server") && site["server"].is_string())
     s.site_server = to_lower(site["server"].get<std::string>());
@@ -269,15 +306,7 @@ Status MpService::seed(const nlohmann::json& lab) {
       site["roles"]["management_point"].contains("server") &&
       site["roles"]["management_point"]["server"].is_string())
     s.mp_server = to_lower(site["roles"]["management_point"]["server"].get<std::string>());
-  if (s.ctx.intranet != nullptr) {
-    for (const std::string& host : {s.mp_server, s.site_server}) {
-      if (host.empty()) continue;
-      if (std::find(s.served_hosts.begin(), s.served_hosts.end(), host) != s.served_hosts.end())
-        continue;
-      s.ctx.intranet->serve(host, "mp");
-      s.served_hosts.push_back(host);
-    }
-  }
+  serve_hosts(s);
   return Status::Ok();
 }
 
