@@ -217,8 +217,9 @@ http::Response MpService::Impl::dispatch(http::Request& req) {
       return r;
     }
     if (vdir == "sms_mp_tokenauth") {
+      // A CCM token of a registered client or user; PreAuth is for registration only.
       auto token = internal::check_ccm_token(s, req);
-      if (!token.ok()) return internal::iis_error(401);
+      if (!token.ok() || token->token_type == "PreAuth") return internal::iis_error(401);
     }
     if (file == ".sms_aut") return internal::handle_getauth(s, req);
     if (file == ".sms_pol") return internal::handle_sms_pol(s, req);
