@@ -51,6 +51,7 @@ struct HttpCall {
 
 struct HttpExchange {
   int status = 0;
+  std::string reason{};  // the status line's reason phrase, e.g. "CMGConnector_Forbidden"
   http::Headers headers;
   std::string body;
 };

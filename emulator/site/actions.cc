@@ -2,6 +2,7 @@
 // site database directly (client settings, role properties, bulk tokens, read-only SQL, logs).
 #include "emulator/core/json_args.h"
 #include "emulator/site/azure_services/azure_services.h"
+#include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/cloud_manager/cloud_manager.h"
 #include "emulator/site/internal.h"
 
@@ -277,6 +278,12 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
   def("site.cmg.start", "Start service (outputs: status)", {"cmg"}, {}, start_cmg);
   def("site.cmg.delete", "Delete the CMG and its Azure resources (outputs: status)", {"cmg"}, {},
       delete_cmg);
+  def("site.cmg.connection_analyzer",
+      "CMG connection analyzer: six checks as an Azure AD user or with a client certificate "
+      "(outputs: checks [{name, result, description}], passed, failed)",
+      {"cmg", "auth"}, {"signed_in_as", "password", "certificate", "check_names"},
+      [s](SiteEnv& env, const json& a) { return run_connection_analyzer(env, a, s->connection_points); },
+      validate_connection_analyzer_args);
   def("site.roles.add_cmg_connection_point",
       "Add the CMG connection point role to a site system (outputs: server, cmg, role_id)",
       {"server", "cmg"}, {"region", "proxy"}, add_connection_point);

@@ -4,6 +4,7 @@
 #include "emulator/core/actions.h"
 #include "emulator/core/dns_zone.h"
 #include "emulator/core/trace_log.h"
+#include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/env.h"
 #include "emulator/site/site_service.h"
 #include "emulator/site/tokens/signing_certs.h"
@@ -30,6 +31,9 @@ struct SiteState {
   nlohmann::json last_seed;
   cmg::CmgControl* cmg = nullptr;      // the CMG service (null in tests without one)
   Intranet* intranet = nullptr;        // the connection point's route to internal roles
+  // The CMG connection points' channel states for the connection analyzer (set by the
+  // connection point; empty = not available). Called on the I/O thread.
+  ConnectionPointLookup connection_points;
 
   // Loads (creating if needed) the site's signing certificates and records them in the DB.
   // Runs on the I/O thread.

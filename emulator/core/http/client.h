@@ -42,6 +42,7 @@ struct ClientOptions {
 
 struct ClientResponse {
   int status = 0;
+  std::string reason{};  // the status line's reason phrase as sent
   Headers headers;
   std::string body;
   bool keep_alive = false;
