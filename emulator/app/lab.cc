@@ -3,7 +3,10 @@
 #include "certs/pki.h"
 #include "emulator/aad/aad_service.h"
 #include "emulator/app/dns_actions.h"
+#include "emulator/app/dynamic_listeners.h"
+#include "emulator/app/intranet.h"
 #include "emulator/arm/arm_service.h"
+#include "emulator/cmg/cmg_service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
 #include "emulator/core/crypto/digest.h"
@@ -16,6 +19,7 @@
 #include "emulator/core/service.h"
 #include "emulator/core/store/database.h"
 #include "emulator/core/text.h"
+#include "emulator/mp/mp_service.h"
 #include "emulator/site/site_service.h"
 
 #include <nlohmann/json.hpp>
@@ -162,13 +166,20 @@ struct Lab::Impl {
   pki::PkiOptions pki_options;
   http::Router admin_router;
   http::Router crl_router;
+  DnsZone dns;
+  // Declared before `services`, which hold pointers to them (ServiceContext).
+  std::unique_ptr<DynamicListeners> dynamic;
+  std::unique_ptr<LabIntranet> intranet;
+  std::map<std::string, const http::Router*> static_routers;  // set by create()
   std::vector<std::unique_ptr<Service>> services;
   aad::AadService* aad = nullptr;     // owned by `services`
   arm::ArmService* arm = nullptr;     // owned by `services`
+  cmg::CmgService* cmg = nullptr;     // owned by `services`
   site::SiteService* site = nullptr;  // owned by `services`
-  DnsZone dns;
+  mp::MpService* mp = nullptr;        // owned by `services`
   std::unique_ptr<http::Server> server;
-  std::vector<Endpoint> endpoints;
+  mutable std::mutex endpoints_mu;  // guards `endpoints` (read from any thread)
+  std::vector<Endpoint> endpoints;  // the static listeners', set by start()
   bool started = false;
   // The state folder held a lab seeded by an earlier start (lab_state "seeded").
   bool resumed = false;
@@ -300,10 +311,54 @@ struct Lab::Impl {
     }
   }
 
+  std::vector<Endpoint> all_endpoints() const {
+    std::vector<Endpoint> out;
+    {
+      std::lock_guard lock(endpoints_mu);
+      out = endpoints;
+    }
+    for (auto& e : dynamic->endpoints()) out.push_back(std::move(e));
+    return out;
+  }
+
   nlohmann::json endpoints_json() const {
     nlohmann::json j = nlohmann::json::object();
-    for (const auto& e : endpoints) j[e.name] = {{"url", e.url()}, {"host", e.host}};
+    for (const auto& e : all_endpoints()) j[e.name] = {{"url", e.url()}, {"host", e.host}};
     return j;
+  }
+
+  // The address lab DNS A records point at: the bind address when it is a specific IPv4 one,
+  // else loopback.
+  std::string dns_address() const {
+    unsigned char buf[4];
+    const std::string& a = options.bind_address;
+    if (a != "0.0.0.0" && inet_pton(AF_INET, a.c_str(), buf) == 1) return a;
+    return "127.0.0.1";
+  }
+
+  // After a seed: every site-system server of the seeded site (its server and each role's)
+  // resolves to the lab, unless the zone already has a record for it. Names the zone refuses
+  // are skipped (they cannot be resolved anyway).
+  void add_site_dns() {
+    const nlohmann::json& seeded = site->last_seed();
+    if (!seeded.is_object()) return;
+    std::vector<std::string> names;
+    if (seeded.contains("server") && seeded["server"].is_string())
+      names.push_back(seeded["server"].get<std::string>());
+    if (seeded.contains("roles") && seeded["roles"].is_array()) {
+      for (const auto& role : seeded["roles"])
+        if (role.is_object() && role.contains("server") && role["server"].is_string())
+          names.push_back(role["server"].get<std::string>());
+    }
+    const std::string address = dns_address();
+    for (const auto& name : names) {
+      const std::string key = dns_normalize(name);
+      const auto records = dns.records();
+      if (std::any_of(records.begin(), records.end(),
+                      [&](const DnsRecord& r) { return r.name == key; }))
+        continue;
+      (void)dns.set_a(name, address);
+    }
   }
 
   const pki::IssuedCert& cert_for_host(const std::string& host) const {
@@ -432,12 +487,21 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   m.crl_router = make_crl_router(m.pki, m.pki_options.crl_path);
   std::string logs_dir = options.logs_dir;
   if (logs_dir.empty() && m.state.persistent()) logs_dir = m.state.dir() + "/logs";
-  ServiceContext ctx{*m.clock, m.ids, m.state, m.pki, logs_dir};
+  m.dynamic = std::make_unique<DynamicListeners>(options.bind_address, options.ports,
+                                                 options.listener_limits);
+  m.intranet = std::make_unique<LabIntranet>(
+      http::ServerDeps{*m.clock, m.ids, m.journal, m.faults},
+      [&m](const std::string& listener) -> const http::Router* {
+        if (auto it = m.static_routers.find(listener); it != m.static_routers.end())
+          return it->second;
+        return m.dynamic->router(listener);
+      });
+  ServiceContext ctx{*m.clock, m.ids, m.state, m.pki, logs_dir, m.dynamic.get(), m.intranet.get()};
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<aad::AadService> aad, aad::AadService::create(ctx));
   m.aad = aad.get();
   m.services.push_back(std::move(aad));
   arm::ArmDeps arm_deps{m.aad->validator(), m.aad->principals(), [&m](const std::string& name) {
-                          for (const auto& e : m.endpoints)
+                          for (const auto& e : m.all_endpoints())
                             if (e.name == name) return e.url();
                           return std::string();
                         }};
@@ -445,10 +509,25 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
                        arm::ArmService::create(ctx, std::move(arm_deps)));
   m.arm = arm.get();
   m.services.push_back(std::move(arm));
+  // The CMG before the site (whose cloud service manager and connection point drive it), the
+  // MP after it (it reads the site database). This order is also the seed and reset order:
+  // a CMG reset closes its listeners before the site forgets its CMGs.
+  EMU_ASSIGN_OR_RETURN(std::unique_ptr<cmg::CmgService> cmg,
+                       cmg::CmgService::create(ctx, cmg::CmgDeps{&m.aad->validator()}));
+  m.cmg = cmg.get();
+  m.services.push_back(std::move(cmg));
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<site::SiteService> site,
-                       site::SiteService::create(ctx, m.dns));
+                       site::SiteService::create(ctx, m.dns, m.cmg));
   m.site = site.get();
   m.services.push_back(std::move(site));
+  site::SiteService* site_ptr = m.site;
+  mp::MpDeps mp_deps{&m.aad->validator(), [site_ptr] { return site_ptr->database(); },
+                     [site_ptr] { return site_ptr->token_signer(); }};
+  EMU_ASSIGN_OR_RETURN(std::unique_ptr<mp::MpService> mp,
+                       mp::MpService::create(ctx, std::move(mp_deps)));
+  m.mp = mp.get();
+  m.services.push_back(std::move(mp));
+  for (const auto& spec : m.all_listeners()) m.static_routers[spec.name] = spec.router;
   register_dns_actions(m.dns, m.actions);  // lab-level: the DNS is no party's
   for (auto& s : m.services) s->register_actions(m.actions);
   return lab;
@@ -461,22 +540,41 @@ Status Lab::start() {
   server_options.max_connections = m.options.max_connections;
   m.server = std::make_unique<http::Server>(http::ServerDeps{*m.clock, m.ids, m.journal, m.faults},
                                             server_options);
-  m.endpoints.clear();
+  {
+    std::lock_guard lock(m.endpoints_mu);
+    m.endpoints.clear();
+  }
   const auto specs = m.all_listeners();
   for (const auto& pinned : m.options.ports) {
     const std::string& name = pinned.first;
-    if (std::none_of(specs.begin(), specs.end(), [&](const auto& l) { return l.name == name; })) {
+    const bool dynamic = name == "cmg" || name.rfind("cmg-", 0) == 0;  // DynamicListeners
+    if (!dynamic &&
+        std::none_of(specs.begin(), specs.end(), [&](const auto& l) { return l.name == name; })) {
       std::string known;
       for (const auto& l : specs) known += (known.empty() ? "" : ", ") + l.name;
-      return InvalidArgument("no listener '" + name + "' (known: " + known + ")");
+      return InvalidArgument("no listener '" + name + "' (known: " + known +
+                             ", cmg, cmg-<service name>)");
     }
   }
+  std::vector<Endpoint> endpoints;
   for (const auto& spec : specs) {
     EMU_RETURN_IF_ERROR(m.server->add_listener(m.listener_config(spec)));
-    m.endpoints.push_back({spec.name, spec.tls ? "https" : "http", spec.host,
-                           m.options.bind_address, m.server->port(spec.name)});
+    endpoints.push_back({spec.name, spec.tls ? "https" : "http", spec.host, m.options.bind_address,
+                         m.server->port(spec.name)});
   }
-  EMU_RETURN_IF_ERROR(m.server->start());
+  {
+    std::lock_guard lock(m.endpoints_mu);
+    m.endpoints = std::move(endpoints);
+  }
+  // Dynamic listeners opened before the start (or left open by a stop) bind now.
+  if (Status s = m.dynamic->attach(*m.server); !s.ok()) {
+    m.dynamic->detach();
+    return s;
+  }
+  if (Status s = m.server->start(); !s.ok()) {
+    m.dynamic->detach();
+    return s;
+  }
   m.started = true;
   m.start_clock_saver();
   return Status::Ok();
@@ -485,18 +583,20 @@ Status Lab::start() {
 void Lab::stop() {
   if (!impl_ || !impl_->started) return;
   impl_->server->stop();
+  impl_->dynamic->detach();
   impl_->started = false;
   impl_->stop_clock_saver();
   impl_->save_clock(true, false);
 }
 
-const std::vector<Endpoint>& Lab::endpoints() const { return impl_->endpoints; }
+std::vector<Endpoint> Lab::endpoints() const { return impl_->all_endpoints(); }
 
 Result<Endpoint> Lab::endpoint(const std::string& name) const {
-  for (const auto& e : impl_->endpoints)
+  const std::vector<Endpoint> all = impl_->all_endpoints();
+  for (const auto& e : all)
     if (e.name == name) return e;
   std::string known;
-  for (const auto& e : impl_->endpoints) known += (known.empty() ? "" : ", ") + e.name;
+  for (const auto& e : all) known += (known.empty() ? "" : ", ") + e.name;
   return NotFound("no endpoint '" + name + "' (known: " + known + ")");
 }
 
@@ -529,6 +629,7 @@ Status Lab::reset() {
   m.journal.clear();
   m.faults.clear();
   m.dns.clear();
+  m.intranet->clear();
   m.faults.reseed(fault_seed(m.options.seed));
   m.ids.reseed(m.options.seed);
   m.clock->set(m.start_time);  // saved by the clock's observer
@@ -561,6 +662,7 @@ Status Lab::seed(const nlohmann::json& lab, nlohmann::json* summary) {
       if (status.ok()) status = s->seed(lab).with_context(s->name());
       if (!status.ok()) return;
     }
+    m.add_site_dns();
   });
   if (!status.ok() && m.state.persistent() && m.awaiting_seed) m.redo_seed = true;
   if (status.ok() && m.state.persistent()) {
@@ -592,6 +694,8 @@ bool Lab::seeded_with(const nlohmann::json& lab) const {
 }
 
 DnsZone& Lab::dns() { return impl_->dns; }
+ListenerHost& Lab::listener_host() { return *impl_->dynamic; }
+Intranet& Lab::intranet() { return *impl_->intranet; }
 
 const aad::TokenValidator* Lab::token_validator() const { return &impl_->aad->validator(); }
 

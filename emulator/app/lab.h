@@ -23,6 +23,8 @@ class Journal;
 class FaultPlan;
 class ActionRegistry;
 class DnsZone;
+class ListenerHost;
+class Intranet;
 }  // namespace emu
 
 namespace emu::aad {
@@ -52,6 +54,8 @@ struct LabOptions {
   std::vector<std::string> admin_hosts;
   std::vector<std::string> cmg_names;  // extra server-certificate names (CMG service names)
   // Fixed ports by listener name ("aad" -> 443); listeners not named here take a free port.
+  // Dynamic listeners (ListenerHost) count too: "cmg-<service name>" pins that CMG, and "cmg"
+  // pins the first CMG listener opened (a dynamic listener keeps its port across close/open).
   std::map<std::string, uint16_t> ports;
   // Limits of every listener. The admin listener is reserved (http::ListenerConfig::reserved)
   // and keeps its own connection cap, kAdminMaxConnections, so floods never starve it.
@@ -92,7 +96,9 @@ class Lab {
   Status start();
   void stop();
 
-  const std::vector<Endpoint>& endpoints() const;
+  // The listening endpoints: the static ones (after start()), then the open dynamic ones (a
+  // Ready CMG's "cmg-<service name>"). A copy: thread-safe while listeners open and close.
+  std::vector<Endpoint> endpoints() const;
   Result<Endpoint> endpoint(const std::string& name) const;
   // PEM file of the lab root CA that every served certificate chains to.
   std::string ca_path() const;
@@ -127,6 +133,9 @@ class Lab {
   Status seed(const nlohmann::json& lab, nlohmann::json* summary = nullptr);
   // The lab DNS zone (CNAME/A records clients resolve through); thread-safe.
   DnsZone& dns();
+  // The dynamic listeners and the intranet the parties were given (ServiceContext); for tests.
+  ListenerHost& listener_host();
+  Intranet& intranet();
   // The Entra ID party's token validator, for the parties that accept its tokens. Lives as
   // long as the Lab; thread-safe.
   const aad::TokenValidator* token_validator() const;

@@ -7,7 +7,8 @@
 
 namespace emu::app {
 
-// Adds the aad.*, arm.*, site.* and lab.dns.* declarations, keeping names `registry` has.
+// Adds the aad.*, arm.*, cmg.*, site.*, mp.* and lab.dns.* declarations, keeping names `registry`
+// has.
 void declare_party_actions(ActionRegistry& registry);
 
 }  // namespace emu::app

@@ -51,9 +51,9 @@ struct HttpCall {
 
 struct HttpExchange {
   int status = 0;
-  std::string reason{};  // the status line's reason phrase, e.g. "CMGConnector_Forbidden"
   http::Headers headers;
   std::string body;
+  std::string reason;  // the status line's reason phrase ("" = not known)
 };
 
 // What an action may use. Implemented by the harness runner; valid during one action call.

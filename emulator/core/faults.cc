@@ -15,9 +15,9 @@ namespace {
 using nlohmann::json;
 
 constexpr int64_t kDefaultRetryAfterSeconds = 10;
-constexpr std::string_view kKeys[] = {"id",          "listener", "method", "path",
-                                      "effect",      "status",   "body",   "content_type",
-                                      "retry_after", "delay",    "count",  "probability"};
+constexpr std::string_view kKeys[] = {
+    "id",   "listener",     "method",      "path",  "effect", "status",     "reason",
+    "body", "content_type", "retry_after", "delay", "count",  "probability"};
 
 struct EffectName {
   FaultRule::Effect effect;
@@ -62,11 +62,10 @@ struct StringField {
   std::string_view key;
   std::string FaultRule::*field;
 };
-constexpr StringField kStringFields[] = {{"id", &FaultRule::id},
-                                         {"listener", &FaultRule::listener},
-                                         {"method", &FaultRule::method},
-                                         {"path", &FaultRule::path},
-                                         {"content_type", &FaultRule::content_type}};
+constexpr StringField kStringFields[] = {
+    {"id", &FaultRule::id},         {"listener", &FaultRule::listener},
+    {"method", &FaultRule::method}, {"path", &FaultRule::path},
+    {"reason", &FaultRule::reason}, {"content_type", &FaultRule::content_type}};
 
 Status parse_strings(const json& j, FaultRule& rule) {
   for (const StringField& f : kStringFields) {
@@ -119,6 +118,7 @@ Status check_applies(const json& j, FaultRule::Effect effect) {
     return key_error(key, "does not apply to effect \"" + std::string(effect_name(effect)) + "\"");
   };
   EMU_RETURN_IF_ERROR(only("status", {E::kStatus}));
+  EMU_RETURN_IF_ERROR(only("reason", {E::kStatus, E::kThrottle}));
   EMU_RETURN_IF_ERROR(only("body", {E::kStatus, E::kThrottle}));
   EMU_RETURN_IF_ERROR(only("content_type", {E::kStatus, E::kThrottle}));
   EMU_RETURN_IF_ERROR(only("retry_after", {E::kStatus, E::kThrottle}));
@@ -131,6 +131,9 @@ Status validate(const FaultRule& rule) {
   if (rule.status < 100 || rule.status > 599) {
     return key_error("status",
                      "must be between 100 and 599 (got " + std::to_string(rule.status) + ")");
+  }
+  if (http::sanitize_reason(rule.reason) != rule.reason) {
+    return key_error("reason", "must hold no control characters but HTAB (no CR or LF)");
   }
   if (rule.count && *rule.count < 1) {
     return key_error("count", "must be at least 1 (got " + std::to_string(*rule.count) + ")");
@@ -175,6 +178,7 @@ FaultDecision decide(const FaultRule& rule) {
     case FaultRule::Effect::kStatus:
     case FaultRule::Effect::kThrottle: {
       d.response.status = rule.effect == FaultRule::Effect::kThrottle ? 429 : rule.status;
+      d.response.reason = rule.reason;
       const bool custom = !rule.body.empty();
       d.response.body = custom ? rule.body : default_body(rule);
       d.response.headers.set("Content-Type", custom ? rule.content_type : "application/json");
@@ -197,7 +201,9 @@ std::string format_delay(Duration d) {
 bool matches(const FaultRule& rule, std::string_view listener, std::string_view method,
              std::string_view path) {
   if (rule.count && *rule.count <= 0) return false;
-  if (rule.listener != "*" && rule.listener != listener) return false;
+  // A glob, as documented (scenarios/README.md): "cmg-*" matches every CMG listener.
+  if (rule.listener != "*" && !glob_match(rule.listener, listener, /*case_insensitive=*/false))
+    return false;
   if (rule.method != "*" && !http::iequals(rule.method, method)) return false;
   return glob_match(rule.path, path, /*case_insensitive=*/true);
 }
@@ -236,6 +242,7 @@ json to_json(const FaultRule& rule) {
       j["status"] = rule.status;
       [[fallthrough]];
     case FaultRule::Effect::kThrottle:
+      j["reason"] = rule.reason;
       j["body"] = rule.body;
       j["content_type"] = rule.content_type;
       j["retry_after"] = retry_after(rule);

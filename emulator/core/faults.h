@@ -28,6 +28,9 @@ struct FaultRule {
   Effect effect = Effect::kStatus;
   int status = 500;  // kStatus; kThrottle uses 429
   std::string body;  // kStatus / kThrottle; empty = a generic JSON error body
+  // kStatus / kThrottle: the status line's reason phrase (Response::reason), e.g.
+  // "CMGConnector_Forbidden"; "" = the standard one.
+  std::string reason;
   std::string content_type = "application/json";
   int64_t retry_after_seconds = 0;  // kThrottle (and kStatus if > 0): Retry-After header
   Duration delay{0};                // kDelay
@@ -79,11 +82,14 @@ class FaultPlan {
 
 // Parses a rule from its JSON form (all keys but "effect" optional):
 //   {"id": "arm-busy",            // default: assigned by FaultPlan::add ("fault-N")
-//    "listener": "arm",           // listener name, or "*" (default)
+//    "listener": "arm",           // glob over the listener name ("cmg-*"), or "*" (default)
 //    "method": "PUT",             // case-insensitive, or "*" (default)
 //    "path": "/subscriptions/*",  // case-insensitive glob over the path, '*' and '?'; "*"
 //    "effect": "status" | "throttle" | "delay" | "reset",
 //    "status": 503,               // effect "status" only; 100-599; default 500
+//    "reason": "CMGConnector_Forbidden",  // status/throttle only: the status line's reason
+//            phrase ("HTTP/1.1 403 CMGConnector_Forbidden"); default the standard one; HTAB,
+//            SP and visible characters only (no CR, LF or other controls)
 //    "body": "text" or any JSON value (dumped compactly); status/throttle only;
 //            default {"error":{"code":"InjectedFault"|"TooManyRequests","message":...}}
 //    "content_type": "text/plain",  // status/throttle only; default "application/json"

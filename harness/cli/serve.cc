@@ -27,7 +27,9 @@ const std::vector<FlagSpec> kServeFlags = {
      "or at TIME when later)"},
     {"--manual-clock", false, "virtual time moves only through the admin API"},
     {"--cmg-name", true, "NAME  also issue a server certificate for NAME (repeatable)"},
-    {"--listen", true, "NAME=PORT  fixed port for listener NAME, e.g. aad=443 (repeatable)"},
+    {"--listen", true,
+     "NAME=PORT  fixed port for listener NAME, e.g. aad=443 (repeatable); cmg=PORT pins the "
+     "first CMG's listener"},
     {"--journal-size", true, "N  requests kept in the journal (default 10000)"},
     {"--journal-bytes", true, "N  bytes the journal may hold, e.g. 64M (default 64M; at least 1M)"},
     {"--admin-token", true,
@@ -108,6 +110,23 @@ void print_arm_recipe(const app::Lab& lab, const nlohmann::json& summary) {
       << "  az login --service-principal -u <appId> -p <secret> --tenant " << tenant << "\n"
       << "  (Python/JS SDKs: base URL " << arm->url() << ", authority " << aad->url()
       << ", scope https://management.core.windows.net//.default; see README.md)\n";
+}
+
+// For each CMG listener open now (endpoint "cmg-<service name>"), a curl line that reaches it by
+// its service name. A CMG that becomes Ready later is not announced (its endpoint shows in
+// the admin API's /_cmgemu/endpoints and in the ready file of a later start).
+void print_cmg_recipes(const app::Lab& lab) {
+  for (const auto& e : lab.endpoints()) {
+    if (e.name.rfind("cmg-", 0) != 0) continue;
+    std::string address = e.address;
+    if (address == "0.0.0.0") address = "127.0.0.1";
+    if (address == "::") address = "::1";
+    if (address.find(':') != std::string::npos) address = "[" + address + "]";
+    const std::string host_port = e.host + ":" + std::to_string(e.port);
+    std::cout << "\nCMG " << e.host << " (" << e.name << "):\n"
+              << "  curl --resolve " << host_port << ":" << address << " --cacert " << lab.ca_path()
+              << " https://" << host_port << "/CCM_Proxy_ServerAuth/ServiceMetadata\n";
+  }
 }
 
 // Prints what the lab section seeded: each tenant with its applications.
@@ -222,6 +241,7 @@ int cmd_serve(const std::vector<std::string>& raw) {
   if (args->has("--lab") && !resumed) print_seeded(seeded);
   if (args->has("--lab") && !resumed && !seeded["arm"]["subscriptions"].empty())
     print_arm_recipe(**lab, seeded);
+  print_cmg_recipes(**lab);
   std::cout.flush();
   if (args->has("--ready-file") && !write_ready_file(args->get("--ready-file"), **lab)) {
     std::cerr << "cmgemu serve: cannot write " << args->get("--ready-file") << "\n";

@@ -99,7 +99,8 @@ json exchange_output(const HttpExchange& ex) {
       headers[key] = value;
   }
   json out = {{"status", ex.status}, {"headers", std::move(headers)}};
-  if (!ex.reason.empty()) out["reason"] = ex.reason;  // the status line's reason phrase
+  // Only a non-standard reason phrase is shown ("CMGConnector_Forbidden").
+  if (!ex.reason.empty() && ex.reason != http::reason_phrase(ex.status)) out["reason"] = ex.reason;
   auto parsed = ex.body.empty() ? Result<json>(json()) : parse_json_limited(ex.body);
   json body = parsed.ok() ? std::move(parsed).value() : json(json::value_t::discarded);
   if (body.is_discarded() || (body.is_null() && !ex.body.empty())) {

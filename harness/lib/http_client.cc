@@ -23,9 +23,9 @@ Result<HttpExchange> send_http(const app::Endpoint& endpoint, const HttpCall& ca
   client.body_limit = options.body_limit;
   EMU_ASSIGN_OR_RETURN(http::ClientResponse response, http::send_once(to, request, client));
   return HttpExchange{.status = response.status,
-                      .reason = std::move(response.reason),
                       .headers = std::move(response.headers),
-                      .body = std::move(response.body)};
+                      .body = std::move(response.body),
+                      .reason = std::move(response.reason)};
 }
 
 }  // namespace emu::harness

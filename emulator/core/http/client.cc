@@ -50,7 +50,7 @@ ClientResponse to_response(Parser& parser) {
   auto msg = parser.release();
   ClientResponse out;
   out.status = static_cast<int>(msg.result_int());
-  out.reason = std::string(msg.reason());
+  out.reason.assign(msg.reason().data(), msg.reason().size());
   for (const auto& f : msg) out.headers.add(std::string(f.name_string()), std::string(f.value()));
   out.body = std::move(msg.body());
   out.keep_alive = msg.keep_alive();

@@ -42,7 +42,7 @@ struct ClientOptions {
 
 struct ClientResponse {
   int status = 0;
-  std::string reason{};  // the status line's reason phrase as sent
+  std::string reason;  // the status line's reason phrase as received ("CMGConnector_Forbidden")
   Headers headers;
   std::string body;
   bool keep_alive = false;

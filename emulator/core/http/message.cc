@@ -134,6 +134,16 @@ Result<nlohmann::json> parse_json_body(const Request& req) {
   return parse_json_limited(req.body);
 }
 
+std::string sanitize_reason(std::string_view reason) {
+  std::string out;
+  out.reserve(reason.size());
+  for (char c : reason) {
+    const auto u = static_cast<unsigned char>(c);
+    if (u == '\t' || (u >= 0x20 && u != 0x7f)) out.push_back(c);
+  }
+  return out;
+}
+
 std::string_view reason_phrase(int status) {
   switch (status) {
     case 100:

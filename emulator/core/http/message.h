@@ -84,6 +84,10 @@ struct Request {
 
 struct Response {
   int status = 200;
+  // Reason phrase written on the status line ("HTTP/1.1 403 CMGConnector_Forbidden"); "" = the
+  // standard one for `status`. Characters a status line cannot carry (CR, LF and other
+  // controls but HTAB) are dropped when it is written.
+  std::string reason;
   Headers headers;
   std::string body;
   // Set by a fault: drop the connection without answering.
@@ -111,5 +115,8 @@ using emu::iequals;
 using emu::to_lower;
 // Reason phrase for a status code ("Not Found").
 std::string_view reason_phrase(int status);
+// `reason` without the characters RFC 9112 §4 forbids in a reason-phrase (anything but HTAB,
+// SP, visible ASCII and obs-text bytes 0x80-0xFF).
+std::string sanitize_reason(std::string_view reason);
 
 }  // namespace emu::http

@@ -109,6 +109,28 @@ unsigned RequestParser::answer_version() const {
   return parser_.is_header_done() && parser_.get().version() == 10 ? 10 : 11;
 }
 
+void record_exchange(Journal& journal, TimePoint received, Request& req, int status,
+                     Headers response_headers, size_t response_bytes, const std::string& fault_id) {
+  JournalEntry e;
+  e.time = received;
+  e.listener = std::move(req.listener);
+  e.method = std::move(req.method);
+  e.target = std::move(req.target);
+  e.host = std::move(req.host);
+  e.request_id = std::move(req.request_id);
+  e.status = status;
+  e.request_headers = std::move(req.headers);
+  e.request_body = std::move(req.body);
+  e.response_headers = std::move(response_headers);
+  e.response_bytes = response_bytes;
+  e.fault_id = fault_id;
+  try {
+    journal.record(std::move(e));
+  } catch (const std::exception&) {
+    // Journal failure (allocation) must not fail the request.
+  }
+}
+
 Response refusal_response(int status) {
   Response resp = text_response(status, std::string(reason_phrase(status)) + "\n");
   resp.close = true;
@@ -218,7 +240,10 @@ void to_beast_response(Response& resp, unsigned version, bool keep_alive, bool h
   if (status < 100 || status > 999) status = 500;
   out.version(version);
   out.result(static_cast<unsigned>(status));
-  if (bhttp::int_to_status(static_cast<unsigned>(status)) == bhttp::status::unknown) {
+  if (std::string custom = resp.reason.empty() ? std::string() : sanitize_reason(resp.reason);
+      !custom.empty()) {
+    out.reason(custom);
+  } else if (bhttp::int_to_status(static_cast<unsigned>(status)) == bhttp::status::unknown) {
     out.reason(reason_phrase(status));
   }
   for (const auto& [name, value] : resp.headers.items()) out.insert(name, value);

@@ -11,6 +11,7 @@
 #include <boost/asio/steady_timer.hpp>
 #include <boost/beast/core/bind_handler.hpp>
 
+#include <algorithm>
 #include <atomic>
 #include <cerrno>
 #include <future>
@@ -66,13 +67,27 @@ class Listener : public std::enable_shared_from_this<Listener> {
   size_t cap() const { return ctx_->config.limits.max_connections; }
 
   void run() {
+    if (stopped_) return;  // removed before its first accept was posted
     core_.pools.push_back(ctx_->pool.get());
     do_accept();
   }
   void stop() {
+    stopped_ = true;
     beast::error_code ignored;
     acceptor_.close(ignored);
     retry_.cancel();
+  }
+  // Server::remove_listener on the I/O thread (or with none running): stops accepting, drops
+  // the pool from the caps and aborts this listener's connections.
+  void remove() {
+    stop();
+    std::erase(core_.pools, ctx_->pool.get());
+    // Copy first: aborting may complete handlers that unregister connections.
+    std::vector<std::shared_ptr<internal::Connection>> mine;
+    for (const auto& weak : core_.connections) {
+      if (auto c = weak.lock(); c && c->listener_context() == ctx_.get()) mine.push_back(c);
+    }
+    for (const auto& c : mine) c->abort();
   }
 
  private:
@@ -81,7 +96,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   }
 
   void on_accept(beast::error_code ec, tcp::socket socket) {
-    if (!acceptor_.is_open() || core_.stopping) return;
+    if (stopped_ || !acceptor_.is_open() || core_.stopping) return;
     if (ec) {
       // Out of descriptors: shed an idle connection and retry at once; otherwise (nothing
       // idle, or another error) back off briefly instead of spinning, and keep accepting.
@@ -110,6 +125,7 @@ class Listener : public std::enable_shared_from_this<Listener> {
   tcp::acceptor acceptor_;
   asio::steady_timer retry_;
   uint16_t port_ = 0;
+  bool stopped_ = false;  // I/O thread (or before the server runs)
 };
 
 Status validate(const ListenerConfig& c) {
@@ -265,6 +281,38 @@ Status Server::add_listener(ListenerConfig config) {
   EMU_RETURN_IF_ERROR(listener->bind());
   impl_->listeners.push_back(listener);
   if (impl_->running) asio::post(impl_->ioc, [listener] { listener->run(); });
+  return Status::Ok();
+}
+
+Status Server::remove_listener(const std::string& name) {
+  std::shared_ptr<Listener> victim;
+  std::promise<void> done;
+  std::future<void> removed;
+  {
+    std::lock_guard lock(impl_->mu);
+    auto it = std::find_if(impl_->listeners.begin(), impl_->listeners.end(),
+                           [&](const auto& l) { return l->name() == name; });
+    if (it == impl_->listeners.end()) return NotFound("no listener '" + name + "'");
+    victim = *it;
+    impl_->listeners.erase(it);
+    if (impl_->running && std::this_thread::get_id() != impl_->io_thread_id.load()) {
+      // Posted under the lock, as in run_on_io: the I/O thread runs it before it exits.
+      removed = done.get_future();
+      asio::post(impl_->ioc, [victim, &done] {
+        try {
+          victim->remove();
+          done.set_value();
+        } catch (...) {
+          done.set_exception(std::current_exception());
+        }
+      });
+    }
+  }
+  if (removed.valid()) {
+    removed.get();
+  } else {
+    victim->remove();  // on the I/O thread, or no I/O thread runs
+  }
   return Status::Ok();
 }
 

@@ -99,6 +99,11 @@ class Server {
   // Binds the listener now (so port() is known) and starts accepting once start() runs.
   // InvalidArgument on bad config or unusable PEM; Unavailable if the address can't be bound.
   Status add_listener(ListenerConfig config);
+  // Removes listener `name`: it stops accepting, its acceptor is closed (its port refuses
+  // connections from when this returns) and its open connections are aborted. add_listener
+  // may bind the same name and port again afterwards (SO_REUSEADDR). Thread-safe; from
+  // another thread it waits until the I/O thread has done it. NotFound if there is none.
+  Status remove_listener(const std::string& name);
   // The bound port of listener `name`, or 0 if there is none.
   uint16_t port(const std::string& name) const;
   // Starts the I/O thread. REQUIRES: not already started.
@@ -120,5 +125,15 @@ class Server {
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
+
+// Runs `req` through the pipeline a connection runs — the fault plan (by req.listener), then
+// `router` — and records it in deps.journal, without a socket: how the Lab's intranet delivers
+// a site system's request to another party in-process. The caller fills what the server
+// would: method, target, path, query_string, query, headers, body, listener, host, sni, tls,
+// client_cert and request_id. A delay fault is not waited for: a manual clock advances by it
+// (as for a socket request), a real-time one does not, and the router answers at once.
+// A reset fault or a handler's reset_connection is Unavailable("connection reset"); any other
+// answer (a fault's status included) is returned. Call on the I/O thread (handlers run there).
+Result<Response> dispatch_in_process(const ServerDeps& deps, const Router& router, Request& req);
 
 }  // namespace emu::http

@@ -72,6 +72,7 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
     delay_timer_.cancel();
     close();
   }
+  const ListenerContext* listener_context() const override { return listener_.get(); }
 
  private:
   using Step = RequestParser::Step;
@@ -241,24 +242,8 @@ class Session final : public Connection, public std::enable_shared_from_this<Ses
   }
 
   void record(int status, Headers response_headers, size_t response_bytes) {
-    JournalEntry e;
-    e.time = received_;
-    e.listener = std::move(req_.listener);
-    e.method = std::move(req_.method);
-    e.target = std::move(req_.target);
-    e.host = std::move(req_.host);
-    e.request_id = std::move(req_.request_id);
-    e.status = status;
-    e.request_headers = std::move(req_.headers);
-    e.request_body = std::move(req_.body);
-    e.response_headers = std::move(response_headers);
-    e.response_bytes = response_bytes;
-    e.fault_id = fault_id_;
-    try {
-      core_.deps.journal.record(std::move(e));
-    } catch (const std::exception&) {
-      // Journal failure (allocation) must not fail the request.
-    }
+    record_exchange(core_.deps.journal, received_, req_, status, std::move(response_headers),
+                    response_bytes, fault_id_);
   }
 
   // A reset fault (or a handler's reset_connection): RST the connection without answering.

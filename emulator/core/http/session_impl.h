@@ -24,6 +24,7 @@
 namespace emu::http::internal {
 
 class Connection;
+struct ListenerContext;
 
 // One listener's open connections, for its cap (Limits::max_connections).
 struct ConnectionPool {
@@ -40,6 +41,8 @@ class Connection {
   // Closes the socket and cancels timers; pending operations complete with errors. Releases
   // the connection's slot at once (ServerCore::release).
   virtual void abort() = 0;
+  // The listener that accepted it (Server::remove_listener aborts that listener's connections).
+  virtual const ListenerContext* listener_context() const = 0;
 
  private:
   friend struct ServerCore;
@@ -129,6 +132,11 @@ class RequestParser {
   bool head_reported_ = false;
   int error_status_ = 0;
 };
+
+// Records one exchange in `journal` (a failure to record is swallowed: it must not fail the
+// request). `status` 0 = reset without an answer. Moves what it keeps out of `req`.
+void record_exchange(Journal& journal, TimePoint received, Request& req, int status,
+                     Headers response_headers, size_t response_bytes, const std::string& fault_id);
 
 // The answer to a request refused by RequestParser: "<reason>\n" as text, with close set.
 Response refusal_response(int status);

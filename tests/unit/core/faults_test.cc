@@ -228,3 +228,39 @@ TEST(GlobMatchTest, Cases) {
 
 }  // namespace
 }  // namespace emu
+
+TEST(FaultPlanTest, ReasonPhraseOfStatusAndThrottle) {
+  FaultPlan plan(1);
+  add_ok(plan, {{"listener", "cmg-*"},
+                {"effect", "status"},
+                {"status", 403},
+                {"reason", "CMGConnector_Forbidden"},
+                {"body", ""}});
+  add_ok(plan, {{"listener", "mp"}, {"effect", "throttle"}, {"reason", "Slow Down"}});
+  // The listener key is a glob: "cmg-*" is every CMG listener.
+  auto d = plan.apply("cmg-cmg.contoso.com", "GET", "/CCM_Proxy_MutualAuth/1/SMS_MP/.sms_aut");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->response.status, 403);
+  EXPECT_EQ(d->response.reason, "CMGConnector_Forbidden");
+  d = plan.apply("mp", "GET", "/");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->response.status, 429);
+  EXPECT_EQ(d->response.reason, "Slow Down");
+  EXPECT_EQ(plan.to_json()[0]["reason"], "CMGConnector_Forbidden");
+  EXPECT_EQ(plan.to_json()[1]["reason"], "Slow Down");
+  // A rule without one answers with the standard phrase.
+  add_ok(plan, {{"listener", "arm"}, {"effect", "status"}, {"status", 500}});
+  d = plan.apply("arm", "GET", "/");
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->response.reason, "");
+  EXPECT_EQ(plan.to_json()[2]["reason"], "");
+}
+
+TEST(FaultPlanTest, ReasonMustBeAStatusLineText) {
+  expect_rejected({{"effect", "status"}, {"reason", "a\r\nSet-Cookie: x=1"}},
+                  "fault rule key 'reason' must hold no control characters but HTAB (no CR or LF)");
+  expect_rejected({{"effect", "delay"}, {"delay", "1s"}, {"reason", "x"}},
+                  "fault rule key 'reason' does not apply to effect \"delay\"");
+  expect_rejected({{"effect", "status"}, {"reason", 403}},
+                  "fault rule key 'reason' must be a string");
+}
