@@ -10,12 +10,27 @@
 #include "emulator/cmg/cmg_api.h"
 #include "emulator/core/service.h"
 
+#include <nlohmann/json.hpp>
+
+#include <cstddef>
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace emu::cmg {
 
 struct CmgDeps {
   const aad::TokenValidator* aad = nullptr;  // Entra ID tokens (CCM_STS, registration)
+};
+
+// Tunables; the values no public source gives are inferred.
+struct CmgConfig {
+  // Content-length limit of an endpoint whose mapping gives none (inferred).
+  size_t max_request_bytes = 4 * 1024 * 1024;
+  // Answer to AADAuthInfo for a tenant that is not onboarded or is disabled (inferred: the
+  // sources only say it is refused).
+  int unknown_tenant_status = 403;
+  std::string unknown_tenant_reason = "CMGConnector_Forbidden";
 };
 
 class CmgService : public Service, public CmgControl {
@@ -35,6 +50,16 @@ class CmgService : public Service, public CmgControl {
                  Channel* channel) override;
   void disconnect(const std::string& service_name, const std::string& cp_server) override;
   Status publish(const std::string& service_name, const Publication& publication) override;
+
+  // Everything below runs on the I/O thread.
+  void set_config(const CmgConfig& config);
+  // CMGService.log records still in memory (SMS format), oldest first.
+  std::vector<std::string> log_lines() const;
+  // The cmg.state action's output: ready, open, listener, publication, channels, requests.
+  nlohmann::json state(const std::string& service_name) const;
+  // Writes the request summary of the current period to CMGService.log now (all CMGs when
+  // `service_name` is empty) and returns the lines.
+  std::vector<std::string> flush_stats(const std::string& service_name);
 
  private:
   CmgService();

@@ -1,6 +1,7 @@
 // site.* scenario actions: registration of every site action, and the ones that act on the
 // site database directly (client settings, role properties, bulk tokens, read-only SQL, logs).
 #include "emulator/core/json_args.h"
+#include "emulator/core/text.h"
 #include "emulator/site/azure_services/azure_services.h"
 #include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/cloud_manager/cloud_manager.h"
@@ -23,7 +24,11 @@ ActionFn with_site(SiteState& s, Op op) {
       return action_failed(
           "no site: the scenario's lab section has no \"site\" (or it was not seeded)");
     SiteEnv env{ctx, *s.db, *s.logs, s.dns, s.config, s.pki_dir};
-    return op(env, args);
+    ActionOutcome out = op(env, args);
+    // Whatever the operation changed (a CMG's status, roles, tokens, tenants) reaches the CMG
+    // service: the cloud service manager and the connection points act on the new state.
+    env.io([&s] { reconcile_cmg(s); });
+    return out;
   };
 }
 
@@ -226,6 +231,26 @@ ActionOutcome expect_logs(SiteEnv& env, const json& args) {
                        {{"log", log}, {"matched", matched}});
 }
 
+// The channel state of each connection point of a CMG, for the connection analyzer (I/O
+// thread; after reconciling the site's CMGs with the CMG service).
+ConnectionPointLookup connection_point_states(SiteState& s) {
+  return [&s](const std::string& cmg) {
+    reconcile_cmg(s);
+    std::vector<ConnectionPointState> out;
+    for (const auto& role : s.db->roles()) {
+      if (role.role_type != sitedb::kCmgConnectionPoint || !iequals(role.cmg_service, cmg))
+        continue;
+      ConnectionPoint* cp = s.cmg_links.find(role.cmg_service, role.server);
+      ConnectionPointState state;
+      state.server = role.server;
+      state.connected = cp != nullptr && cp->connected();
+      state.state = state.connected ? "Connected" : "Disconnected";
+      out.push_back(std::move(state));
+    }
+    return out;
+  };
+}
+
 Status require_array(const json& args, const char* key) {
   if (args.contains(key) && !args[key].is_array())
     return InvalidArgument(std::string(key) + ": must be an array");
@@ -282,7 +307,9 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
       "CMG connection analyzer: six checks as an Azure AD user or with a client certificate "
       "(outputs: checks [{name, result, description}], passed, failed)",
       {"cmg", "auth"}, {"signed_in_as", "password", "certificate", "check_names"},
-      [s](SiteEnv& env, const json& a) { return run_connection_analyzer(env, a, s->connection_points); },
+      [s](SiteEnv& env, const json& a) {
+        return run_connection_analyzer(env, a, connection_point_states(*s));
+      },
       validate_connection_analyzer_args);
   def("site.roles.add_cmg_connection_point",
       "Add the CMG connection point role to a site system (outputs: server, cmg, role_id)",
@@ -312,6 +339,34 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
       [](SiteEnv& env, const json& a) { return block_bulk_token(env, a, true); });
   def("site.bulk_token.unblock", "Unblock a bulk registration token by its GUID", {"guid"}, {},
       [](SiteEnv& env, const json& a) { return block_bulk_token(env, a, false); });
+  def("site.cmg_connection_point.state",
+      "The CMG connection point's channel to the CMG (outputs: status Connected/Disconnected, "
+      "connected, ports, cmg_status, endpoints)",
+      {"cmg"}, {"server"},
+      [s](SiteEnv& env, const json& a) { return cp_state(*s, env, a); });
+  def("site.cmg_connection_point.connect",
+      "Connect the connection point's channel to its CMG again (outputs: as state)", {"cmg"},
+      {"server"}, [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, true); });
+  def("site.cmg_connection_point.disconnect",
+      "Drop the connection point's channel to its CMG: the CP shows Disconnected and the CMG "
+      "answers 500 CMGConnector_InternalServerError (outputs: as state)",
+      {"cmg"}, {"server"},
+      [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, false); });
+  def("site.cmg_connection_point.set",
+      "Connection point settings: client_auth_certificate (present the lab's client-"
+      "authentication certificate to HTTPS roles) (outputs: as state)",
+      {"cmg"}, {"server", "client_auth_certificate"},
+      [s](SiteEnv& env, const json& a) { return cp_configure(*s, env, a); },
+      [](const json& a) {
+        return a.contains("client_auth_certificate") && !a["client_auth_certificate"].is_boolean()
+                   ? InvalidArgument("client_auth_certificate: must be true or false")
+                   : Status::Ok();
+      });
+  def("site.cmg.traffic",
+      "Traffic through a CMG per connection point and target endpoint (TotalRequests, "
+      "TotalRequestsWithBearerToken, MaxConcurrentRequests, TotalRequestBytes, "
+      "TotalResponseBytes, FailedRequests); report: true writes the ReportTrafficData message now",
+      {"cmg"}, {"report"}, [s](SiteEnv& env, const json& a) { return cmg_traffic(*s, env, a); });
   def("site.sql",
       "Read-only SQL on the site database CM_<code> (T-SQL names like [dbo].[vProxy_Roles]) "
       "(outputs: columns, rows, count)",

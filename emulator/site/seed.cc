@@ -14,7 +14,7 @@ using nlohmann::json;
 
 const std::vector<std::string> kSiteKeys = {
     "code",    "name",  "type",         "server",
-    "version", "roles", "hierarchy_id", "site_system_communication"};
+    "version", "roles", "hierarchy_id", "site_system_communication", "cmg"};
 const std::vector<std::string> kRoleKeys = {"server", "https", "mode", "connection", "proxy"};
 
 Result<std::string> text_at(const json& j, const char* key, const std::string& path,
@@ -142,6 +142,11 @@ Status seed_site(SiteState& s, const json& site, json& summary) {
              {"hierarchy_id", info.hierarchy_id},
              {"database", s.db->path()},
              {"roles", created}};
+  if (site.contains("cmg")) {
+    json cmg_summary;
+    EMU_RETURN_IF_ERROR(seed_cmg(s, site["cmg"], cmg_summary));
+    summary["cmg"] = std::move(cmg_summary);
+  }
   return Status::Ok();
 }
 

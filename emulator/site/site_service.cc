@@ -46,7 +46,8 @@ Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& c
   std::unique_ptr<SiteService> service(new SiteService());
   service->impl_.reset(
       new Impl{internal::SiteState{ctx.clock, ctx.ids, ctx.state, ctx.pki.dir, dns, SiteConfig{},
-                                   nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr}});
+                                   nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
+                                   &ctx.pki, ConnectionPoints{}}});
   internal::SiteState& s = service->impl_->s;
   s.cmg = cmg;
   s.intranet = ctx.intranet;
@@ -63,6 +64,8 @@ Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& c
       if (file.size() == 9 && file.rfind("CM_", 0) == 0 && file.substr(6) == ".db") {
         EMU_ASSIGN_OR_RETURN(s.db, sitedb::SiteDb::open(ctx.state, file.substr(3, 3)));
         if (s.db->site().ok()) EMU_RETURN_IF_ERROR(s.load_signers(file.substr(3, 3)));
+        // A resumed lab: every Ready CMG answers again and its connection points reconnect.
+        internal::reconcile_cmg(s);
         break;
       }
     }
@@ -78,6 +81,7 @@ Status SiteService::reset() {
   internal::SiteState& s = impl_->s;
   s.logs->clear();
   s.last_seed = nullptr;
+  s.cmg_links.clear();  // the CMG service resets itself (its listeners close)
   if (s.db) EMU_RETURN_IF_ERROR(s.db->clear());
   return Status::Ok();
 }
@@ -87,6 +91,7 @@ Status SiteService::seed(const nlohmann::json& lab) {
   json summary;
   EMU_RETURN_IF_ERROR(internal::seed_site(impl_->s, lab["site"], summary));
   impl_->s.last_seed = std::move(summary);
+  internal::reconcile_cmg(impl_->s);
   return Status::Ok();
 }
 

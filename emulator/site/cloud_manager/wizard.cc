@@ -136,6 +136,12 @@ sitedb::CloudService new_record(const WizardState& w, json roots) {
                 {"cloud_dp", a.value("cloud_dp", true)},
                 {"alerts", a.value("alerts", json(false))},
                 {"resource_group_created", w.group_created},
+                // Where the .pfx is: the site uploads the certificate with its key to Azure,
+                // so the CMG service presents it once Ready (emulator/cmg/README.md).
+                {"certificate_pfx",
+                 cloud::resolve_path(w.env.pki_dir, cloud::str_arg(a["certificate"], "pfx"))},
+                {"certificate_password",
+                 cloud::str_arg(a["certificate"], "password", kLabPfxPassword)},
                 {"server_app", w.server_app.client_id}};
   return s;
 }
