@@ -159,9 +159,9 @@ class Analyzer {
                                                                   ")") +
                   ", not Ready.");
     }
-    // ServiceMetadata is answered by the CMG itself (cmg-protocol reference section 1.4); an
-    // answer from its pre-authentication (401/403 with a CMG reason phrase) also proves that the
-    // service runs.
+    // ServiceMetadata is answered by the CMG itself, and a token-less request to it gets the
+    // CMG's own 401 CMGService_Invalid_Token (support client-management/cmg-communication-error.md):
+    // an answer from its pre-authentication also proves that the service runs.
     const std::string url = "https://" + cmg_ + "/CCM_Proxy_ServerAuth/ServiceMetadata";
     auto ex = call("GET", "/CCM_Proxy_ServerAuth/ServiceMetadata", {}, false);
     if (!ex.ok())
@@ -394,8 +394,8 @@ class Analyzer {
     return mps_.empty() ? nullptr : &mps_.front();
   }
 
-  // "/CCM_Proxy_ServerAuth/<id>" with a ConfigMgr token, "/CCM_Proxy_MutualAuth/<id>" with a
-  // certificate (cmg-protocol reference section 1.2).
+  // "/CCM_Proxy_ServerAuth/<id>" with a ConfigMgr token (memdocs azure-ccmsetup.md),
+  // "/CCM_Proxy_MutualAuth/<id>" with a certificate (README Sources [S8]).
   std::string prefix(const Mp& mp) const {
     return std::string(aad_ ? "/CCM_Proxy_ServerAuth/" : "/CCM_Proxy_MutualAuth/") +
            std::to_string(mp.role_id);

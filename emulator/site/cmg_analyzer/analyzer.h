@@ -36,7 +36,9 @@ struct AnalyzerCheck {
   std::string name_certificate; // auth = "client_certificate"
 };
 
-// The six checks in order (inferred names, cmg-protocol reference section 6):
+// The six checks in order (inferred from the documented behaviour, README Sources [S13]: the
+// service's status and the channel through the connection point to every MP that allows CMG
+// traffic):
 //   service        CMG service status: Ready in the site DB and the CMG answers over TLS
 //   connection_point  a CMG connection point of the site is connected
 //   identity       Azure AD user sign-in and token | the client certificate is usable

@@ -1,10 +1,13 @@
 #!/usr/bin/env python3
 """A minimal, independent ConfigMgr client that registers through a CMG with a bulk token.
 
-Written from the published wire format only (the reference's mp-wire sections 2.2, 2.4, 3, 4,
-5 and 8.1, as sent by SCCMSecrets, sccmhunter and Metasploit's sccm modules; the CCM_STS
-exchange and `Authorization: Bearer` as the emulator's design documents them, since no public
-source shows that part of the wire), never from the emulator's code. Standard library only, plus
+Written from the published wire format only, never from the emulator's code: the CcmMessaging
+framing, <Msg> headers, registration and policy request bodies and the signature encoding as the
+open-source clients send them (synacktiv/SCCMSecrets policies_dumper.py and utils/crypto.py,
+garrettfoster13/sccmhunter, Metasploit's SCCM modules; the ConfigMgr 2007 SDK for the
+registration reply), the CMG URL forms of memdocs azure-ccmsetup.md, and the CCM_STS exchange
+(POST with `Authorization: Bearer`, JSON reply) as the emulator's design documents it, since no
+public source shows that part of the wire (inferred). Standard library only, plus
 the `openssl` command line for the key and the self-signed certificate; RSA signatures are
 computed here with pow().
 
@@ -36,7 +39,7 @@ import uuid
 import xml.etree.ElementTree as ET
 import zlib
 
-BOUNDARY = "aAbBcCdDv1234567890VxXyYzZ"  # mp-wire 2.2: fixed in every template-based tool
+BOUNDARY = "aAbBcCdDv1234567890VxXyYzZ"  # fixed in SCCMSecrets, sccmhunter, Metasploit
 SHA256_OID = "1.2.840.113549.1.1.11"
 # DER DigestInfo prefix for SHA-256 (RFC 8017 section 9.2, note 1).
 SHA256_DIGEST_INFO = bytes.fromhex("3031300d060960864801650304020105000420")
@@ -47,7 +50,7 @@ def die(message):
     sys.exit(1)
 
 
-# --- key, certificate and signatures (mp-wire 3) ---
+# --- key, certificate and signatures (SCCMSecrets utils/crypto.py, Metasploit) ---
 
 class ClientKey:
     """RSA-2048 key and self-signed certificate made by the openssl CLI."""
@@ -60,7 +63,7 @@ class ClientKey:
             "-keyout", self.key_path, "-out", self.cert_path, "-days", "365",
             "-subj", "/CN=ConfigMgr Client",
             "-addext", "keyUsage=critical,digitalSignature,dataEncipherment",
-            # SMS Encryption (…101.2) and SMS Signing (…101) application policies (mp-wire 3.1).
+            # SMS Encryption (…101.2) and SMS Signing (…101) application policies.
             "-addext", "extendedKeyUsage=1.3.6.1.4.1.311.101.2,1.3.6.1.4.1.311.101")
         self.cert_der = run("openssl", "x509", "-in", self.cert_path, "-outform", "DER").stdout
         text = run("openssl", "rsa", "-in", self.key_path, "-text", "-noout").stdout.decode()
@@ -91,21 +94,21 @@ class ClientKey:
             die("own signature does not verify (bad key parse)")
 
     def public_key_blob(self):
-        """CryptoAPI PUBLICKEYBLOB (mp-wire 3.3), upper-case hex."""
+        """CryptoAPI PUBLICKEYBLOB (MS-MQQB PUBLICKEYBLOB, as SCCMSecrets builds it), upper hex."""
         blob = bytes.fromhex("0602000000A40000") + b"RSA1"
         blob += (self.size * 8).to_bytes(4, "little") + self.e.to_bytes(4, "little")
         blob += self.n.to_bytes(self.size, "little")
         return blob.hex().upper()
 
 
-# --- CcmMessaging framing (mp-wire 2) ---
+# --- CcmMessaging framing (SCCMSecrets, sccmhunter, Metasploit) ---
 
 def utc_now():
     return datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def body_payload(xml):
-    """UTF-16LE body + NUL + CRLF (mp-wire 2.2), and its Length (2.3)."""
+    """UTF-16LE body + NUL + CRLF, and its Length (the UTF-16 bytes with the NUL)."""
     raw = xml.encode("utf-16-le") + b"\x00\x00"
     return raw + b"\r\n", len(raw)
 
@@ -119,7 +122,7 @@ def multipart(header_xml, compressed):
 
 
 def reply_body(content_type, data):
-    """The decoded XML of part 2 of a CcmMessaging reply (mp-wire 2.6)."""
+    """The decoded XML of part 2 of a CcmMessaging reply (zlib of UTF-16LE, NUL-terminated)."""
     m = re.search(r'boundary="?([^";]+)"?', content_type or "")
     boundary = (m.group(1) if m else BOUNDARY).encode()
     parts = [p for p in data.split(b"--" + boundary) if p.strip(b"\r\n-")]
@@ -141,7 +144,7 @@ def reply_body(content_type, data):
 
 
 def msg_header(endpoint, client, host, body_length, source_id=None, hook=""):
-    """The <Msg> header of the public templates (mp-wire 2.4)."""
+    """The <Msg> header of SCCMSecrets' SCCM_HEADER_TEMPLATE / POLICY_REQUEST_HEADER_TEMPLATE."""
     source = "<SourceID>%s</SourceID>" % source_id if source_id else ""
     return ('<Msg ReplyCompression="zlib" SchemaVersion="1.1">'
             '<Body Type="ByteRange" Length="%d" Offset="0" />'
@@ -180,7 +183,7 @@ class Cmg:
         conn = CmgConnection(self.args.server_name, self.args.address, self.args.port,
                              self.context)
         headers = dict(headers or {})
-        headers.setdefault("User-Agent", "ccmhttp")  # what the real client sends (mp-wire 2.1)
+        headers.setdefault("User-Agent", "ccmhttp")  # the real client's user agent in MP IIS logs
         headers["Content-Length"] = str(len(body))
         conn.request(method, path, body=body, headers=headers)
         resp = conn.getresponse()
@@ -215,7 +218,7 @@ class Cmg:
 
 
 def register(cmg, key, token, client, fqdn, mp):
-    """MP_ClientRegistration (mp-wire 4): signed <Data>, reply SMSID and ClientToken."""
+    """MP_ClientRegistration: signed <Data>, reply SMSID and ClientToken."""
     data = ('<Data HashAlgorithm="%s" SMSID="" RequestType="Registration" TimeStamp="%s">'
             '<AgentInformation AgentIdentity="CCMSetup.exe" AgentVersion="5.00.9078.1000" '
             'AgentType="0" /><Certificates><Encryption Encoding="HexBinary" KeyType="1">%s'
@@ -241,7 +244,7 @@ def register(cmg, key, token, client, fqdn, mp):
 
 
 def request_policy(cmg, key, token, smsid, client, fqdn, mp, site):
-    """MP_PolicyManager RequestAssignments with the clientauth hook (mp-wire 5, 8.1)."""
+    """MP_PolicyManager RequestAssignments with the clientauth hook (SCCMSecrets templates)."""
     body = ('<RequestAssignments SchemaVersion="1.00" ACK="false" RequestType="Always">'
             '<Identification><Machine><ClientID>GUID:%s</ClientID><FQDN>%s</FQDN>'
             '<NetBIOSName>%s</NetBIOSName><SID /></Machine><User /></Identification>'
