@@ -336,26 +336,22 @@ struct Lab::Impl {
     return "127.0.0.1";
   }
 
-  // After a seed: every site-system server of the seeded site (its server and each role's)
-  // resolves to the lab, unless the zone already has a record for it. Names the zone refuses
-  // are skipped (they cannot be resolved anyway).
+  // After a seed, and at start (a resumed lab): every site-system server of the site (the
+  // site server and each role's server, from the site database) resolves to the lab, unless
+  // the zone already has a record for it. Names the zone refuses are skipped (they cannot be
+  // resolved anyway). On the I/O thread, or before it runs.
   void add_site_dns() {
-    const nlohmann::json& seeded = site->last_seed();
-    if (!seeded.is_object()) return;
+    sitedb::SiteDb* db = site->database();
+    if (db == nullptr) return;
     std::vector<std::string> names;
-    if (seeded.contains("server") && seeded["server"].is_string())
-      names.push_back(seeded["server"].get<std::string>());
-    if (seeded.contains("roles") && seeded["roles"].is_array()) {
-      for (const auto& role : seeded["roles"])
-        if (role.is_object() && role.contains("server") && role["server"].is_string())
-          names.push_back(role["server"].get<std::string>());
-    }
+    if (auto info = db->site(); info.ok()) names.push_back(info->server);
+    for (const auto& role : db->roles()) names.push_back(role.server);
     const std::string address = dns_address();
     for (const auto& name : names) {
       const std::string key = dns_normalize(name);
       const auto records = dns.records();
-      if (std::any_of(records.begin(), records.end(),
-                      [&](const DnsRecord& r) { return r.name == key; }))
+      if (key.empty() || std::any_of(records.begin(), records.end(),
+                                     [&](const DnsRecord& r) { return r.name == key; }))
         continue;
       (void)dns.set_a(name, address);
     }
@@ -566,6 +562,7 @@ Status Lab::start() {
     std::lock_guard lock(m.endpoints_mu);
     m.endpoints = std::move(endpoints);
   }
+  m.add_site_dns();  // a resumed lab's site systems
   // Dynamic listeners opened before the start (or left open by a stop) bind now.
   if (Status s = m.dynamic->attach(*m.server); !s.ok()) {
     m.dynamic->detach();

@@ -7,6 +7,7 @@
 #include "emulator/core/http/router.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/service.h"
+#include "tests/testlib/temp_dir.h"
 #include "tests/testlib/test_pki.h"
 
 #include <gmock/gmock.h>
@@ -160,6 +161,37 @@ TEST_F(IntranetTest, UnknownHostClosedListenerAndReset) {
             "mp01.contoso.com: no such host");
 }
 
+nlohmann::json site_section() {
+  return {{"site",
+           {{"code", "P01"},
+            {"server", "CM01.contoso.com"},
+            {"roles",
+             {{"management_point", {{"server", "mp01.contoso.com"}}},
+              {"software_update_point", {{"server", "sup01.contoso.com"}}}}},
+            {"site_system_communication", "enhanced_http"}}}};
+}
+
+TEST(LabSiteDnsTest, ResumedLabResolvesItsSiteSystems) {
+  test::TempDir state;
+  app::LabOptions options;
+  options.pki_dir = test::shared_pki().dir;
+  options.state_dir = state.path();
+  {
+    auto lab = app::Lab::create(options);
+    ASSERT_TRUE(lab.ok()) << lab.status().to_string();
+    ASSERT_TRUE((*lab)->start().ok());
+    Status s = (*lab)->seed(site_section());
+    ASSERT_TRUE(s.ok()) << s.to_string();
+  }
+  auto lab = app::Lab::create(options);
+  ASSERT_TRUE(lab.ok()) << lab.status().to_string();
+  ASSERT_TRUE((*lab)->start().ok());
+  auto answer = (*lab)->dns().resolve("mp01.contoso.com");
+  ASSERT_TRUE(answer.ok()) << answer.status().to_string();
+  EXPECT_EQ(answer->address, "127.0.0.1");
+  EXPECT_TRUE((*lab)->dns().resolve("cm01.contoso.com").ok());
+}
+
 TEST(LabSiteDnsTest, SeededSiteSystemsResolve) {
   app::LabOptions options;
   options.pki_dir = test::shared_pki().dir;
@@ -168,15 +200,7 @@ TEST(LabSiteDnsTest, SeededSiteSystemsResolve) {
   app::Lab& lab = **created;
   // A record the scenario made first is kept.
   ASSERT_TRUE(lab.dns().set_a("sup01.contoso.com", "10.0.0.7").ok());
-  const nlohmann::json section = {
-      {"site",
-       {{"code", "P01"},
-        {"server", "CM01.contoso.com"},
-        {"roles",
-         {{"management_point", {{"server", "mp01.contoso.com"}}},
-          {"software_update_point", {{"server", "sup01.contoso.com"}}}}},
-        {"site_system_communication", "enhanced_http"}}}};
-  Status s = lab.seed(section);
+  Status s = lab.seed(site_section());
   ASSERT_TRUE(s.ok()) << s.to_string();
   for (const char* name : {"cm01.contoso.com", "mp01.contoso.com"}) {
     auto answer = lab.dns().resolve(name);
