@@ -308,17 +308,23 @@ class Analyzer {
                 body.value("expires_on", std::string("?")) + ").");
   }
 
+  // A request the CMG forwards only after its pre-authentication of the certificate (chain to
+  // the trusted roots, revocation): the MP's key information (ServiceMetadata is answered
+  // without one).
   Check mutual_auth() {
-    const std::string target = "/CCM_Proxy_MutualAuth/ServiceMetadata";
+    const Mp* mp = first_mp();
+    if (mp == nullptr) return fail("The site has no management point.");
+    const std::string target = prefix(*mp) + "/SMS_MP/.sms_aut?MPKEYINFORMATION";
+    const std::string what = "https://" + cmg_ + target;
     auto ex = call("GET", target, {}, true);
     if (!ex.ok())
-      return fail("The cloud management gateway did not accept the client certificate: Unable to "
-                  "connect to the remote server (" + ex.status().message() + ").");
+      return fail("The cloud management gateway did not accept the client certificate at " + what +
+                  ": Unable to connect to the remote server (" + ex.status().message() + ").");
     if (ex->status != 200)
-      return fail("The cloud management gateway did not accept the client certificate at https://" +
-                  cmg_ + target + ". " + status_text(*ex));
-    return pass("The cloud management gateway accepted the client certificate (https://" + cmg_ +
-                target + " answered 200).");
+      return fail("The cloud management gateway did not accept the client certificate at " + what +
+                  ". " + status_text(*ex));
+    return pass("The cloud management gateway accepted the client certificate: " + what +
+                " answered 200.");
   }
 
   Check mp_channel() {
@@ -538,7 +544,7 @@ ActionOutcome run_connection_analyzer(SiteEnv& env, const json& args,
   results[0] = a.service_status();
   results[1] = a.connection_point();
   results[2] = a.aad() ? a.sign_in() : a.certificate();
-  // Checks 4-6 need the identity of check 3; 5-6 in Azure AD mode need check 4's token.
+  // Check 4 needs the identity of check 3; checks 5-6 need check 4.
   const bool identity = results[2].result == "pass";
   auto name_of = [&](size_t i) {
     if (args.contains("check_names")) return args["check_names"][i].get<std::string>();
@@ -549,8 +555,9 @@ ActionOutcome run_connection_analyzer(SiteEnv& env, const json& args,
   } else {
     results[3] = a.aad() ? a.ccm_token() : a.mutual_auth();
   }
-  const bool token = a.aad() ? results[3].result == "pass" : identity;
-  const size_t blocker = a.aad() && identity ? 3 : 2;
+  // The ConfigMgr token, or the CMG's acceptance of the certificate.
+  const bool token = results[3].result == "pass";
+  const size_t blocker = identity ? 3 : 2;
   results[4] = token ? a.mp_channel() : skipped(name_of(blocker));
   results[5] = token ? a.location() : skipped(name_of(blocker));
 

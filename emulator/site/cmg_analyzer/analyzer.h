@@ -42,7 +42,8 @@ struct AnalyzerCheck {
 //   service        CMG service status: Ready in the site DB and the CMG answers over TLS
 //   connection_point  a CMG connection point of the site is connected
 //   identity       Azure AD user sign-in and token | the client certificate is usable
-//   authentication ConfigMgr token from CCM_STS through the CMG | MutualAuth with the certificate
+//   authentication ConfigMgr token from CCM_STS through the CMG | the CMG accepts the certificate
+//                  (MutualAuth .sms_aut?MPKEYINFORMATION)
 //   mp_channel     CMG channel for management point: .sms_aut?MPLIST through CMG -> CP -> MP
 //   location       location request through the CMG: .sms_aut?SITESIGNCERT, compared with the
 //                  site signing certificate in the site DB
@@ -52,8 +53,8 @@ const std::vector<AnalyzerCheck>& default_analyzer_checks();
 // "client_certificate"), signed_in_as and password (Azure AD user; default the lab password),
 // certificate (client certificate: name or path of a PEM in the lab PKI folder with its .key
 // beside it; default "client"), check_names (array of six names replacing the defaults),
-// expect {checks: N, all: "pass"}. A check whose input comes from a failed check (the Entra or
-// ConfigMgr token, the certificate) is "skipped"; the others always run.
+// expect {checks: N, all: "pass"}. Checks 1-3 always run; check 4 is "skipped" when check 3
+// failed, checks 5-6 when check 4 did not pass (they need its token or accepted certificate).
 // Output: cmg, auth, checks [{id, name, result: "pass"|"fail"|"skipped", description}], passed,
 // failed, skipped. The action fails only when `expect` is not met.
 ActionOutcome run_connection_analyzer(SiteEnv& env, const nlohmann::json& args,
