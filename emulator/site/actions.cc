@@ -3,8 +3,8 @@
 #include "emulator/core/json_args.h"
 #include "emulator/core/text.h"
 #include "emulator/site/azure_services/azure_services.h"
-#include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/cloud_manager/cloud_manager.h"
+#include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/internal.h"
 
 #include <regex>
@@ -303,7 +303,8 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
   def("site.cmg.start", "Start service (outputs: status)", {"cmg"}, {}, start_cmg);
   def("site.cmg.delete", "Delete the CMG and its Azure resources (outputs: status)", {"cmg"}, {},
       delete_cmg);
-  def("site.cmg.connection_analyzer",
+  def(
+      "site.cmg.connection_analyzer",
       "CMG connection analyzer: six checks as an Azure AD user or with a client certificate "
       "(outputs: checks [{name, result, description}], passed, failed)",
       {"cmg", "auth"}, {"signed_in_as", "password", "certificate", "check_names"},
@@ -342,8 +343,7 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
   def("site.cmg_connection_point.state",
       "The CMG connection point's channel to the CMG (outputs: status Connected/Disconnected, "
       "connected, ports, cmg_status, endpoints)",
-      {"cmg"}, {"server"},
-      [s](SiteEnv& env, const json& a) { return cp_state(*s, env, a); });
+      {"cmg"}, {"server"}, [s](SiteEnv& env, const json& a) { return cp_state(*s, env, a); });
   def("site.cmg_connection_point.connect",
       "Connect the connection point's channel to its CMG again (outputs: as state)", {"cmg"},
       {"server"}, [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, true); });
@@ -352,7 +352,8 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
       "answers 500 CMGConnector_InternalServerError (outputs: as state)",
       {"cmg"}, {"server"},
       [s](SiteEnv& env, const json& a) { return cp_connect(*s, env, a, false); });
-  def("site.cmg_connection_point.set",
+  def(
+      "site.cmg_connection_point.set",
       "Connection point settings: client_auth_certificate (present the lab's client-"
       "authentication certificate to HTTPS roles) (outputs: as state)",
       {"cmg"}, {"server", "client_auth_certificate"},

@@ -24,7 +24,6 @@
 namespace emu::site {
 namespace {
 
-using nlohmann::json;
 using crypto::common_name;
 using crypto::parse_cert_pem;
 using crypto::parse_certs_pem;
@@ -33,6 +32,7 @@ using crypto::thumbprint;
 using crypto::thumbprint_of_der;
 using crypto::to_time_t;
 using crypto::valid_at;
+using nlohmann::json;
 
 // The console's log thread (the Azure Services wizard uses the same one).
 constexpr int kConsoleThread = 5312;
@@ -153,24 +153,24 @@ class Analyzer {
   Check service_status() {
     const std::string state = sitedb::state_name(service_.state);
     if (service_.state != sitedb::CloudServiceState::kReady) {
-      return fail("The status of the cloud management gateway service " + cmg_ + " is " + state +
-                  (service_.status_description.empty() ? "" : " (" +
-                                                                  service_.status_description +
-                                                                  ")") +
-                  ", not Ready.");
+      return fail(
+          "The status of the cloud management gateway service " + cmg_ + " is " + state +
+          (service_.status_description.empty() ? "" : " (" + service_.status_description + ")") +
+          ", not Ready.");
     }
     // ServiceMetadata is answered by the CMG itself, and a token-less request to it gets the
-    // CMG's own 401 CMGService_Invalid_Token (support client-management/cmg-communication-error.md):
-    // an answer from its pre-authentication also proves that the service runs.
+    // CMG's own 401 CMGService_Invalid_Token (support
+    // client-management/cmg-communication-error.md): an answer from its pre-authentication also
+    // proves that the service runs.
     const std::string url = "https://" + cmg_ + "/CCM_Proxy_ServerAuth/ServiceMetadata";
     auto ex = call("GET", "/CCM_Proxy_ServerAuth/ServiceMetadata", {}, false);
     if (!ex.ok())
       return fail("The cloud management gateway service " + cmg_ +
                   " is Ready in the site but does not answer at " + url +
                   ": Unable to connect to the remote server (" + ex.status().message() + ").");
-    const bool own = (ex->status == 401 || ex->status == 403) &&
-                     (ex->reason.rfind("CMGService_", 0) == 0 ||
-                      ex->reason.rfind("CMGConnector_", 0) == 0);
+    const bool own =
+        (ex->status == 401 || ex->status == 403) &&
+        (ex->reason.rfind("CMGService_", 0) == 0 || ex->reason.rfind("CMGConnector_", 0) == 0);
     if (ex->status != 200 && !own)
       return fail("The cloud management gateway service " + cmg_ + " answered " + url + ". " +
                   status_text(*ex));
@@ -209,15 +209,17 @@ class Analyzer {
   Check sign_in() {
     const std::string upn = str_arg(args_, "signed_in_as");
     const std::string password = str_arg(args_, "password", kLabUserPassword);
-    const std::string domain = upn.find('@') == std::string::npos ? "" : upn.substr(upn.find('@') + 1);
+    const std::string domain =
+        upn.find('@') == std::string::npos ? "" : upn.substr(upn.find('@') + 1);
     const sitedb::AadTenant* tenant = nullptr;
     for (const auto& t : tenants_) {
       if (t.disabled) continue;
       if (tenant == nullptr || to_lower(t.domain) == to_lower(domain)) tenant = &t;
     }
     if (tenant == nullptr)
-      return fail("No Azure AD tenant is configured for Cloud Management. Configure the Azure "
-                  "Services (Cloud Management) first.");
+      return fail(
+          "No Azure AD tenant is configured for Cloud Management. Configure the Azure "
+          "Services (Cloud Management) first.");
     const sitedb::AadApplication *web = nullptr, *native = nullptr;
     for (const auto& a : apps_) {
       if (to_lower(a.tenant_id) != to_lower(tenant->tenant_id)) continue;
@@ -231,8 +233,8 @@ class Analyzer {
     // The client app signs the user in for the server app (AADCLIENTAPPID / AADRESOURCEURI);
     // ROPC on the v1 endpoint stands in for the console's interactive prompt (inferred).
     AzureClient client(env_.ctx);
-    auto ex = client.password_grant_v1(tenant->tenant_id, native->client_id, upn, password,
-                                       resource_);
+    auto ex =
+        client.password_grant_v1(tenant->tenant_id, native->client_id, upn, password, resource_);
     if (!ex.ok())
       return fail("Failed to sign in to Azure AD as " + upn +
                   ": Unable to connect to the remote server (" + ex.status().message() + ").");
@@ -272,24 +274,29 @@ class Analyzer {
       return fail(who + " is not valid for client authentication.");
     // It must chain to one of the CMG's trusted roots (the wizard's Certificates page).
     std::vector<std::string> roots;
-    if (service_.settings.contains("trusted_roots") && service_.settings["trusted_roots"].is_array())
+    if (service_.settings.contains("trusted_roots") &&
+        service_.settings["trusted_roots"].is_array())
       for (const auto& r : service_.settings["trusted_roots"])
         if (r.is_string()) roots.push_back(r.get<std::string>());
     if (roots.empty())
       return fail(who + " cannot be used: the cloud management gateway " + cmg_ +
                   " has no trusted root certificate for client authentication.");
     if (!chains_to(x, roots))
-      return fail(who + " does not chain to a trusted root certificate of the cloud management "
-                        "gateway " + cmg_ + ".");
+      return fail(who +
+                  " does not chain to a trusted root certificate of the cloud management "
+                  "gateway " +
+                  cmg_ + ".");
     cert_pem_ = cert_pem;
     key_pem_ = key_pem;
-    return pass(who + " is valid for client authentication and chains to a trusted root "
-                      "certificate of the cloud management gateway.");
+    return pass(who +
+                " is valid for client authentication and chains to a trusted root "
+                "certificate of the cloud management gateway.");
   }
 
   Check ccm_token() {
     const Mp* mp = first_mp();
-    if (mp == nullptr) return fail(std::string(kTokenFailure) + " The site has no management point.");
+    if (mp == nullptr)
+      return fail(std::string(kTokenFailure) + " The site has no management point.");
     const std::string target = "/CCM_Proxy_ServerAuth/" + std::to_string(mp->role_id) + "/CCM_STS";
     http::Headers h;
     h.set("Authorization", "Bearer " + entra_token_);
@@ -336,8 +343,9 @@ class Analyzer {
     if (targets.empty()) {
       // None is published: the request still goes out, and the CMG refuses it.
       for (const auto& mp : mps_) targets.push_back(&mp);
-      not_allowed = "No management point allows Configuration Manager cloud management gateway "
-                    "traffic. ";
+      not_allowed =
+          "No management point allows Configuration Manager cloud management gateway "
+          "traffic. ";
     }
     std::vector<std::string> ok, bad;
     for (const Mp* mp : targets) {
@@ -491,8 +499,7 @@ Status validate_connection_analyzer_args(const json& args) {
   if (args.contains("cmg") && !args["cmg"].is_string())
     return InvalidArgument("cmg: must be the CMG's service name");
   if (args.contains("auth") && !is_ref(args["auth"])) {
-    if (!args["auth"].is_string() ||
-        (args["auth"] != kAzureAd && args["auth"] != kCertificate))
+    if (!args["auth"].is_string() || (args["auth"] != kAzureAd && args["auth"] != kCertificate))
       return InvalidArgument("auth: must be \"azure_ad_user\" or \"client_certificate\"");
     if (args["auth"] == kAzureAd && !args.contains("signed_in_as"))
       return InvalidArgument("signed_in_as: required with auth \"azure_ad_user\"");
@@ -571,23 +578,21 @@ ActionOutcome run_connection_analyzer(SiteEnv& env, const json& args,
     if (c.result == "pass") ++passed;
     if (c.result == "fail") ++failed;
     if (c.result == "skipped") ++skipped_n;
-    const std::string shown = c.result == "pass" ? "Passed" : c.result == "fail" ? "Failed" : "Skipped";
+    const std::string shown = c.result == "pass"   ? "Passed"
+                              : c.result == "fail" ? "Failed"
+                                                   : "Skipped";
     console_log(env,
                 "Connection analyzer: [" + std::to_string(i + 1) + "/" +
-                    std::to_string(defs.size()) + "] " + name + ": " + shown + ". " +
-                    c.description,
+                    std::to_string(defs.size()) + "] " + name + ": " + shown + ". " + c.description,
                 c.result == "fail" ? TraceSeverity::kError : TraceSeverity::kInfo);
   }
-  console_log(env, "Connection analyzer: completed for " + a.cmg() + ": " +
-                       std::to_string(passed) + " passed, " + std::to_string(failed) +
-                       " failed, " + std::to_string(skipped_n) + " skipped");
+  console_log(env, "Connection analyzer: completed for " + a.cmg() + ": " + std::to_string(passed) +
+                       " passed, " + std::to_string(failed) + " failed, " +
+                       std::to_string(skipped_n) + " skipped");
 
-  json out = {{"cmg", a.cmg()},
-              {"auth", a.aad() ? kAzureAd : kCertificate},
-              {"checks", checks},
-              {"passed", passed},
-              {"failed", failed},
-              {"skipped", skipped_n}};
+  json out = {{"cmg", a.cmg()},   {"auth", a.aad() ? kAzureAd : kCertificate},
+              {"checks", checks}, {"passed", passed},
+              {"failed", failed}, {"skipped", skipped_n}};
   std::vector<std::string> problems;
   if (args.contains("expect")) {
     const json& e = args["expect"];
@@ -598,9 +603,9 @@ ActionOutcome run_connection_analyzer(SiteEnv& env, const json& args,
     const std::string all = e.value("all", "");
     for (size_t i = 0; i < defs.size(); ++i) {
       if (!all.empty() && results[i].result != all)
-        problems.push_back("check " + std::to_string(i + 1) + " '" + name_of(i) + "': " +
-                           results[i].result + " (expected " + all + "): " +
-                           results[i].description);
+        problems.push_back("check " + std::to_string(i + 1) + " '" + name_of(i) +
+                           "': " + results[i].result + " (expected " + all +
+                           "): " + results[i].description);
     }
   }
   const std::string summary = std::to_string(passed) + " of " + std::to_string(defs.size()) +

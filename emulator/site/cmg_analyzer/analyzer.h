@@ -1,6 +1,6 @@
 // The console's CMG connection analyzer (Administration > Cloud Services > Cloud Management
-// Gateway > Connection analyzer, added in 1806; README Sources [S13], [S16]): signs in as an Azure AD
-// user or takes a PKI client certificate, then runs its checks, each a real request through the
+// Gateway > Connection analyzer, added in 1806; README Sources [S13], [S16]): signs in as an Azure
+// AD user or takes a PKI client certificate, then runs its checks, each a real request through the
 // CMG's endpoint (TLS, SNI = the service name) or a read of the site's state, and writes the
 // results to SMSAdminUI.log. The real list of checks is not public (only a screenshot shows it):
 // the six below are the reference's best guess, inferred, and their names are configurable.
@@ -32,8 +32,8 @@ using ConnectionPointLookup =
 // One check: a stable id (used by check_names and the logs) and its names in both modes.
 struct AnalyzerCheck {
   std::string id;
-  std::string name_azure_ad;    // auth = "azure_ad_user"
-  std::string name_certificate; // auth = "client_certificate"
+  std::string name_azure_ad;     // auth = "azure_ad_user"
+  std::string name_certificate;  // auth = "client_certificate"
 };
 
 // The six checks in order (inferred from the documented behaviour, README Sources [S13]: the

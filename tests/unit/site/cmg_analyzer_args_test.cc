@@ -18,9 +18,10 @@ TEST(CmgAnalyzerArgsTest, AcceptsBothModesAndReferences) {
                                                  {"signed_in_as", "admin@contoso.com"},
                                                  {"expect", {{"checks", 6}, {"all", "pass"}}}})
                   .ok());
-  EXPECT_TRUE(validate_connection_analyzer_args(
-                  {{"cmg", "cmg.contoso.com"}, {"auth", "client_certificate"}, {"certificate", "c"}})
-                  .ok());
+  EXPECT_TRUE(
+      validate_connection_analyzer_args(
+          {{"cmg", "cmg.contoso.com"}, {"auth", "client_certificate"}, {"certificate", "c"}})
+          .ok());
   EXPECT_TRUE(validate_connection_analyzer_args(
                   {{"cmg", "${steps.create-cmg.service_name}"}, {"auth", "${vars.auth}"}})
                   .ok());
