@@ -39,10 +39,10 @@ struct Deployment {
 // "/CCM_Proxy_ServerAuth/<role_id>/<vdir>..." lead to "<scheme>://<server>/<vdir>...".
 struct Mapping {
   int64_t role_id = 0;
-  int role_type = 0;      // sitedb::RoleTypeId (6 = management point)
-  std::string endpoint;   // console name of the target role, e.g. "Management point"
-  std::string server;     // internal FQDN, e.g. "cm01.contoso.com"
-  bool https = false;     // the role takes HTTPS (PKI) client connections
+  int role_type = 0;     // sitedb::RoleTypeId (6 = management point)
+  std::string endpoint;  // console name of the target role, e.g. "Management point"
+  std::string server;    // internal FQDN, e.g. "cm01.contoso.com"
+  bool https = false;    // the role takes HTTPS (PKI) client connections
   // Virtual directories published for the role (case-insensitive), e.g. "CCM_System",
   // "CCM_System_TokenAuth", "SMS_MP", "SMS_MP_TokenAuth", "CCM_STS", "CCM_Client", "CCM_Incoming".
   std::vector<std::string> vdirs;
@@ -61,8 +61,8 @@ struct Tenant {
 struct Publication {
   std::vector<Mapping> mappings;
   std::string site_code;
-  std::string hierarchy_id;            // the bulk token's TenantId
-  std::string token_signing_cert_pem;  // verifies CCM tokens and bulk registration tokens
+  std::string hierarchy_id;                      // the bulk token's TenantId
+  std::string token_signing_cert_pem;            // verifies CCM tokens and bulk registration tokens
   std::vector<std::string> blocked_bulk_tokens;  // tracking GUIDs blocked in the console
   std::vector<Tenant> tenants;
 };
@@ -71,7 +71,7 @@ struct Publication {
 struct Forwarded {
   http::Request* request = nullptr;  // as received; its target is still the external one
   const Mapping* mapping = nullptr;
-  std::string external_url;  // "https://cmg.contoso.com/CCM_Proxy_ServerAuth/7205.../CCM_STS"
+  std::string external_url;   // "https://cmg.contoso.com/CCM_Proxy_ServerAuth/7205.../CCM_STS"
   std::string internal_path;  // "/CCM_STS", "/SMS_MP/.sms_aut?MPLIST" (vdir, rest and query)
   std::string message_id;     // GUID in braces-free upper case, written in both services' logs
   bool bearer_token = false;  // the request carried a token (traffic report counter)

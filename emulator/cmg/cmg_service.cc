@@ -19,10 +19,11 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kLog = "CMGService.log";         // memdocs logs-cmg.md
+constexpr const char* kLog = "CMGService.log";          // memdocs logs-cmg.md
 constexpr const char* kComponent = "CMGService";        // cmg-protocol §2 (azure-ccmsetup.md)
 constexpr int kThread = 4992;                           // the published line's thread (inferred)
 constexpr auto kStatsPeriod = std::chrono::minutes(5);  // logs pushed every 5 min (logs-cmg.md)
+constexpr size_t kMaxStatsUris = 1024;                  // distinct paths per period (inferred)
 
 std::string listener_name(const std::string& service_name) {
   return "cmg-" + to_lower(service_name);
@@ -142,8 +143,8 @@ struct CmgService::Impl {
     DynamicListenerSpec spec;
     spec.name = in.listener;
     spec.host = to_lower(in.deployment.service_name);
-    spec.certificate = http::SniCertificate{{spec.host}, in.deployment.certificate_pem,
-                                            in.deployment.key_pem};
+    spec.certificate =
+        http::SniCertificate{{spec.host}, in.deployment.certificate_pem, in.deployment.key_pem};
     spec.client_cert = http::ClientCertMode::kOptional;
     for (const std::string& root : in.deployment.trusted_roots_pem) {
       spec.client_ca_pem += root;
@@ -205,8 +206,8 @@ http::Response CmgService::Impl::preauthenticate(Instance& in, http::Request& re
   const TokenPath path = url.target == ProxyTarget::kServiceMetadata
                              ? TokenPath::kAny
                              : classify_path(url.vdir, url.internal_path, req.body);
-  TokenDecision d = check_token(*in.security, deps.aad,
-                                req.headers.get_or("Authorization", ""), path, clock.now());
+  TokenDecision d = check_token(*in.security, deps.aad, req.headers.get_or("Authorization", ""),
+                                path, clock.now());
   if (!d.accepted) return refusal(401, "CMGService_Invalid_Token");
   return pass();
 }
@@ -247,8 +248,7 @@ http::Response CmgService::Impl::handle(Instance& in, http::Request& req) {
   if (url.prefix == ProxyPrefix::kNone || url.target == ProxyTarget::kUnknown) {
     r = http::text_response(404, "Not Found");  // nothing else is served (inferred)
   } else if (url.target == ProxyTarget::kServiceMetadata) {
-    r = url.prefix == ProxyPrefix::kMutualAuth ? pass()
-                                               : preauthenticate(in, req, url, bearer);
+    r = url.prefix == ProxyPrefix::kMutualAuth ? pass() : preauthenticate(in, req, url, bearer);
     if (r.status == 0) r = service_metadata(in);
   } else if (url.target == ProxyTarget::kAadAuthInfo) {
     r = aad_auth_info(in, req);  // anonymous: ccmsetup calls it with CcmTokenAuth=0
@@ -263,9 +263,10 @@ http::Response CmgService::Impl::handle(Instance& in, http::Request& req) {
       } else if (req.body.size() > limit) {
         // Content length checked per endpoint (cmg-protocol §2); IIS request filtering answers
         // 404 (sub-status 13, "Content Length Too Large") [inferred for the CMG].
-        r = http::text_response(404, "HTTP Error 404.13 - Not Found. The request filtering module "
-                                     "is configured to deny a request that exceeds the request "
-                                     "content length.");
+        r = http::text_response(404,
+                                "HTTP Error 404.13 - Not Found. The request filtering module "
+                                "is configured to deny a request that exceeds the request "
+                                "content length.");
       } else {
         r = forward(in, req, url, *mapping, bearer, message_id);
       }
@@ -273,6 +274,8 @@ http::Response CmgService::Impl::handle(Instance& in, http::Request& req) {
   }
   log("Response - MessageID: " + message_id + " ResponseHeader: " + status_line(r));
   std::string key = to_upper(req.path);
+  // Bounded: a flood of distinct paths within one period is not summarised past the cap.
+  if (in.stats.size() >= kMaxStatsUris && !in.stats.count(key)) return r;
   UriStats& s = in.stats[std::move(key)];
   ++s.requests;
   s.request_bytes += wire_size(req);
@@ -312,11 +315,10 @@ Status CmgService::deployment_ready(const Deployment& d) {
   Instance* in = m.find(d.service_name);
   if (in != nullptr && in->open) {
     const Deployment& old = in->deployment;
-    const bool same_listener = old.certificate_pem == d.certificate_pem &&
-                               old.key_pem == d.key_pem &&
-                               old.trusted_roots_pem == d.trusted_roots_pem &&
-                               old.verify_revocation == d.verify_revocation &&
-                               old.crl_pem == d.crl_pem;
+    const bool same_listener =
+        old.certificate_pem == d.certificate_pem && old.key_pem == d.key_pem &&
+        old.trusted_roots_pem == d.trusted_roots_pem &&
+        old.verify_revocation == d.verify_revocation && old.crl_pem == d.crl_pem;
     in->deployment = d;
     if (same_listener) return Status::Ok();
     m.close_instance(*in);
@@ -329,9 +331,7 @@ Status CmgService::deployment_ready(const Deployment& d) {
     in->listener = listener_name(d.service_name);
     in->period_start = m.clock.now();
     http::Router::Options options;
-    options.not_found = [this, in](http::Request& req, bool) {
-      return impl_->handle(*in, req);
-    };
+    options.not_found = [this, in](http::Request& req, bool) { return impl_->handle(*in, req); };
     in->router = std::make_unique<http::Router>(std::move(options));
   }
   in->deployment = d;
@@ -458,10 +458,10 @@ std::vector<ActionDef> definitions(CmgService* service) {
        run([](CmgService& s, const json& args, ActionContext& ctx) {
          const std::string name = args.value("cmg", "");
          json out = on_io(ctx, [&] { return s.state(name); });
-         const std::string msg =
-             name + (out.value("open", false) ? " answers (" : " does not answer (") +
-             std::to_string(out.value("channels", json::array()).size()) +
-             " connection point(s) connected)";
+         const std::string msg = name +
+                                 (out.value("open", false) ? " answers (" : " does not answer (") +
+                                 std::to_string(out.value("channels", json::array()).size()) +
+                                 " connection point(s) connected)";
          return action_passed(msg, out);
        }),
        nullptr});

@@ -17,7 +17,8 @@ using nlohmann::json;
 constexpr std::chrono::seconds kSkew{300};
 
 constexpr std::string_view kSccmIssuerPrefix = "urn:sccm:oauth2:";
-constexpr std::string_view kSccmAudience = "urn:sccm:service";  // memdocs deploy-clients-cmg-token.md
+constexpr std::string_view kSccmAudience =
+    "urn:sccm:service";  // memdocs deploy-clients-cmg-token.md
 
 TokenDecision refuse(TokenKind kind, std::string why) {
   return TokenDecision{kind, false, std::move(why)};
@@ -51,14 +52,16 @@ bool lifetime_ok(const json& payload, TimePoint now, std::string& why) {
 // token-signing certificate, audience, issuer, kind, blocked GUID, lifetime.
 TokenDecision check_site_token(const SecuritySettings& s, std::string_view token,
                                const json& payload, TokenPath path, TimePoint now) {
-  if (!s.token_signing_key) return refuse(TokenKind::kNone, "no token-signing certificate published");
+  if (!s.token_signing_key)
+    return refuse(TokenKind::kNone, "no token-signing certificate published");
   const size_t dot1 = token.find('.');
   const size_t dot2 = token.rfind('.');
   auto header = base64url_decode(token.substr(0, dot1));
   auto sig = base64url_decode(token.substr(dot2 + 1));
   if (!header.ok() || !sig.ok()) return refuse(TokenKind::kNone, "malformed");
   const json h = json::parse(*header, nullptr, false);
-  if (!h.is_object() || claim(h, "alg") != "RS256") return refuse(TokenKind::kNone, "alg is not RS256");
+  if (!h.is_object() || claim(h, "alg") != "RS256")
+    return refuse(TokenKind::kNone, "alg is not RS256");
   if (!crypto::rs256_verify(s.token_signing_key.get(), token.substr(0, dot2), *sig))
     return refuse(TokenKind::kNone, "bad signature");
   if (claim(payload, "aud") != kSccmAudience) return refuse(TokenKind::kNone, "bad audience");
@@ -107,7 +110,8 @@ TokenDecision check_site_token(const SecuritySettings& s, std::string_view token
 
 TokenDecision check_entra_token(const SecuritySettings& s, const aad::TokenValidator* aad,
                                 std::string_view token, TokenPath path) {
-  if (path == TokenPath::kOther) return refuse(TokenKind::kEntra, "token of the wrong kind for the path");
+  if (path == TokenPath::kOther)
+    return refuse(TokenKind::kEntra, "token of the wrong kind for the path");
   if (aad == nullptr || s.audiences.empty())
     return refuse(TokenKind::kEntra, "no Entra ID tenant onboarded");
   aad::ValidationPolicy policy;
@@ -141,14 +145,15 @@ const std::string& registration_utf16() {
 Result<std::shared_ptr<const SecuritySettings>> SecuritySettings::from(const Publication& p) {
   auto s = std::make_shared<SecuritySettings>();
   if (!p.token_signing_cert_pem.empty()) {
-    EMU_ASSIGN_OR_RETURN(crypto::X509Ptr cert,
-                         crypto::parse_cert_pem(p.token_signing_cert_pem,
-                                                "publication: token-signing certificate"));
+    EMU_ASSIGN_OR_RETURN(
+        crypto::X509Ptr cert,
+        crypto::parse_cert_pem(p.token_signing_cert_pem, "publication: token-signing certificate"));
     s->token_signing_key.reset(X509_get_pubkey(cert.get()));
     if (!s->token_signing_key)
       return InvalidArgument("publication: token-signing certificate has no usable public key");
   }
-  if (!p.hierarchy_id.empty()) s->issuer = std::string(kSccmIssuerPrefix) + to_lower(p.hierarchy_id);
+  if (!p.hierarchy_id.empty())
+    s->issuer = std::string(kSccmIssuerPrefix) + to_lower(p.hierarchy_id);
   for (const std::string& g : p.blocked_bulk_tokens) s->blocked.insert(to_upper(g));
   s->tenants = p.tenants;
   for (const Tenant& t : p.tenants)
@@ -161,12 +166,18 @@ Result<std::shared_ptr<const SecuritySettings>> SecuritySettings::from(const Pub
 
 std::string_view token_kind_name(TokenKind kind) {
   switch (kind) {
-    case TokenKind::kNone: return "none";
-    case TokenKind::kBulk: return "BulkRegistration";
-    case TokenKind::kCcm: return "CCM";
-    case TokenKind::kPreAuth: return "PreAuth";
-    case TokenKind::kClientUnique: return "ClientUnique";
-    case TokenKind::kEntra: return "EntraID";
+    case TokenKind::kNone:
+      return "none";
+    case TokenKind::kBulk:
+      return "BulkRegistration";
+    case TokenKind::kCcm:
+      return "CCM";
+    case TokenKind::kPreAuth:
+      return "PreAuth";
+    case TokenKind::kClientUnique:
+      return "ClientUnique";
+    case TokenKind::kEntra:
+      return "EntraID";
   }
   return "none";
 }
@@ -191,10 +202,10 @@ TokenDecision check_token(const SecuritySettings& settings, const aad::TokenVali
   const json payload = json::parse(*payload_text, nullptr, false);
   if (!payload.is_object()) return refuse(TokenKind::kNone, "malformed");
   const std::string iss = claim(payload, "iss");
-  const bool site_token = payload.contains("SCCMTokenCategory") ||
-                          (iss.size() >= kSccmIssuerPrefix.size() &&
-                           iequals(std::string_view(iss).substr(0, kSccmIssuerPrefix.size()),
-                                   kSccmIssuerPrefix));
+  const bool site_token =
+      payload.contains("SCCMTokenCategory") ||
+      (iss.size() >= kSccmIssuerPrefix.size() &&
+       iequals(std::string_view(iss).substr(0, kSccmIssuerPrefix.size()), kSccmIssuerPrefix));
   if (site_token) return check_site_token(settings, token, payload, path, now);
   return check_entra_token(settings, aad, token, path);
 }

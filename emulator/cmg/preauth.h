@@ -26,7 +26,7 @@ struct SecuritySettings {
   std::string issuer;                    // "urn:sccm:oauth2:<hierarchy id, lower case>" or ""
   std::set<std::string> blocked;         // blocked bulk token GUIDs, upper case
   std::vector<Tenant> tenants;
-  std::vector<std::string> audiences;    // resource URIs of the tenants not disabled
+  std::vector<std::string> audiences;  // resource URIs of the tenants not disabled
   // InvalidArgument when the token-signing certificate does not parse.
   static Result<std::shared_ptr<const SecuritySettings>> from(const Publication& publication);
 };

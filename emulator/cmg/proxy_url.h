@@ -33,7 +33,8 @@ struct ProxyUrl {
   std::string vdir;          // as sent, e.g. "ccm_system_tokenauth"
   // "/<vdir>[/rest][?query]": what the connection point appends to the internal server.
   std::string internal_path;
-  // The external prefix up to and including the vdir, as sent: "/CCM_Proxy_ServerAuth/<id>/CCM_STS".
+  // The external prefix up to and including the vdir, as sent:
+  // "/CCM_Proxy_ServerAuth/<id>/CCM_STS".
   std::string external_prefix;
 };
 

@@ -10,14 +10,10 @@ namespace {
 using nlohmann::json;
 
 json state_of(MpState& s) {
-  json out = {{"mp_server", s.mp_server},
-              {"down", s.down},
-              {"sts_broken", s.sts_broken},
-              {"served_hosts", s.served_hosts},
-              {"requests", s.requests},
-              {"registrations", s.registrations},
-              {"tokens_issued", s.tokens_issued},
-              {"registered_clients", 0},
+  json out = {{"mp_server", s.mp_server},         {"down", s.down},
+              {"sts_broken", s.sts_broken},       {"served_hosts", s.served_hosts},
+              {"requests", s.requests},           {"registrations", s.registrations},
+              {"tokens_issued", s.tokens_issued}, {"registered_clients", 0},
               {"clients", json::array()}};
   if (sitedb::SiteDb* db = s.db()) {
     const auto clients = db->clients();
@@ -93,7 +89,8 @@ void add_mp_actions(MpState* s, ActionRegistry& registry) {
       {}, {}, [](MpState& st, const json&, ActionContext& ctx) {
         json out = on_io(ctx, [&] { return state_of(st); });
         return action_passed(std::to_string(out["registered_clients"].get<size_t>()) +
-                                 " registered client(s)" + (out["down"].get<bool>() ? ", MP down" : ""),
+                                 " registered client(s)" +
+                                 (out["down"].get<bool>() ? ", MP down" : ""),
                              out);
       });
   def("mp.down",
@@ -108,7 +105,8 @@ void add_mp_actions(MpState* s, ActionRegistry& registry) {
         on_io(ctx, [&] { st.down = false; });
         return action_passed("management point up", {{"down", false}});
       });
-  def("mp.sts_broken",
+  def(
+      "mp.sts_broken",
       "Break (on: true) or repair CCM_STS: it answers 500 and logs the "
       "System.IdentityModel.Tokens.Jwt FileLoadException",
       {"on"}, {},

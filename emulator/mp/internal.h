@@ -105,11 +105,11 @@ std::string netbios_of(const std::string& fqdn);
 std::vector<Policy> site_policies(MpState& s);
 
 // --- handlers -------------------------------------------------------------------------------
-http::Response handle_getauth(MpState& s, http::Request& req);     // getauth/getauth.cc
-http::Response handle_sms_pol(MpState& s, http::Request& req);     // policy/sms_pol.cc
+http::Response handle_getauth(MpState& s, http::Request& req);  // getauth/getauth.cc
+http::Response handle_sms_pol(MpState& s, http::Request& req);  // policy/sms_pol.cc
 http::Response handle_ccm_post(MpState& s, http::Request& req, bool token_auth);  // endpoints/
-http::Response handle_ccm_sts(MpState& s, http::Request& req);     // sts/ccm_sts.cc
-http::Response handle_ccm_client(MpState& s, http::Request& req);  // client_files/
+http::Response handle_ccm_sts(MpState& s, http::Request& req);                    // sts/ccm_sts.cc
+http::Response handle_ccm_client(MpState& s, http::Request& req);                 // client_files/
 
 // Checks "Authorization: Bearer <CCM token>" (sts/ccm_sts.cc): the site token signer's
 // signature, category SCCMAccessToken, audience, lifetime with skew. The claims, or the

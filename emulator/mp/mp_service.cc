@@ -65,8 +65,7 @@ std::string iis_page(const std::string& title, const std::string& detail, bool s
          "<html xmlns=\"http://www.w3.org/1999/xhtml\">\r\n<head>\r\n"
          "<meta http-equiv=\"Content-Type\" content=\"text/html; charset=iso-8859-1\"/>\r\n"
          "<title>" +
-         title +
-         "</title>\r\n</head>\r\n<body>\r\n<div id=\"header\"><h1>" +
+         title + "</title>\r\n</head>\r\n<body>\r\n<div id=\"header\"><h1>" +
          std::string(server_error ? "Server Error" : "Server Error in Application") +
          "</h1></div>\r\n<div id=\"content\">\r\n <div class=\"content-container\"><fieldset>\r\n"
          "  <h2>" +
@@ -140,9 +139,7 @@ std::string site_full_version(const std::string& version) {
   return "5.00." + site_build(version) + ".1000";
 }
 
-std::string netbios_of(const std::string& fqdn) {
-  return to_upper(fqdn.substr(0, fqdn.find('.')));
-}
+std::string netbios_of(const std::string& fqdn) { return to_upper(fqdn.substr(0, fqdn.find('.'))); }
 
 std::vector<Policy> site_policies(MpState& s) {
   sitedb::SiteDb* db = s.db();
@@ -157,6 +154,39 @@ std::vector<Policy> site_policies(MpState& s) {
 }  // namespace internal
 
 using internal::MpState;
+
+namespace {
+
+// Serves the MP's and the site server's names on the Intranet (once each).
+void serve_hosts(MpState& s) {
+  if (s.ctx.intranet == nullptr) return;
+  for (const std::string& host : {s.mp_server, s.site_server}) {
+    if (host.empty()) continue;
+    if (std::find(s.served_hosts.begin(), s.served_hosts.end(), host) != s.served_hosts.end())
+      continue;
+    s.ctx.intranet->serve(host, "mp");
+    s.served_hosts.push_back(host);
+  }
+}
+
+// A resumed lab (persistent state, no seed): the names come from the site database.
+void adopt_site_database(MpState& s) {
+  sitedb::SiteDb* db = s.db();
+  if (db == nullptr) return;
+  auto site = db->site();
+  if (!site.ok()) return;
+  s.site_server = to_lower(site->server);
+  s.mp_server = s.site_server;
+  for (const auto& role : db->roles()) {
+    if (role.role_type == sitedb::kManagementPoint) {
+      s.mp_server = to_lower(role.server);
+      break;
+    }
+  }
+  serve_hosts(s);
+}
+
+}  // namespace
 
 struct MpService::Impl {
   explicit Impl(const ServiceContext& ctx, MpDeps deps) : s(ctx, std::move(deps)) {}
@@ -187,8 +217,9 @@ http::Response MpService::Impl::dispatch(http::Request& req) {
       return r;
     }
     if (vdir == "sms_mp_tokenauth") {
+      // A CCM token of a registered client or user; PreAuth is for registration only.
       auto token = internal::check_ccm_token(s, req);
-      if (!token.ok()) return internal::iis_error(401);
+      if (!token.ok() || token->token_type == "PreAuth") return internal::iis_error(401);
     }
     if (file == ".sms_aut") return internal::handle_getauth(s, req);
     if (file == ".sms_pol") return internal::handle_sms_pol(s, req);
@@ -230,6 +261,7 @@ Result<std::unique_ptr<MpService>> MpService::create(const ServiceContext& ctx, 
   // Every path goes to dispatch(): IIS applications are matched case-insensitively there.
   ro.not_found = [impl](http::Request& req, bool) { return impl->dispatch(req); };
   impl->router = http::Router(std::move(ro));
+  adopt_site_database(impl->s);
   return svc;
 }
 
@@ -262,26 +294,20 @@ Status MpService::reset() {
 
 Status MpService::seed(const nlohmann::json& lab) {
   MpState& s = impl_->s;
-  if (!lab.is_object() || !lab.contains("site") || !lab["site"].is_object()) return Status::Ok();
+  if (!lab.is_object() || !lab.contains("site") || !lab["site"].is_object()) {
+    adopt_site_database(s);  // a site kept in the state folder
+    return Status::Ok();
+  }
   const nlohmann::json& site = lab["site"];
   if (site.contains("server") && site["server"].is_string())
     s.site_server = to_lower(site["server"].get<std::string>());
   s.mp_server = s.site_server;
   if (site.contains("roles") && site["roles"].is_object() &&
-      site["roles"].contains("management_point") &&
-      site["roles"]["management_point"].is_object() &&
+      site["roles"].contains("management_point") && site["roles"]["management_point"].is_object() &&
       site["roles"]["management_point"].contains("server") &&
       site["roles"]["management_point"]["server"].is_string())
     s.mp_server = to_lower(site["roles"]["management_point"]["server"].get<std::string>());
-  if (s.ctx.intranet != nullptr) {
-    for (const std::string& host : {s.mp_server, s.site_server}) {
-      if (host.empty()) continue;
-      if (std::find(s.served_hosts.begin(), s.served_hosts.end(), host) != s.served_hosts.end())
-        continue;
-      s.ctx.intranet->serve(host, "mp");
-      s.served_hosts.push_back(host);
-    }
-  }
+  serve_hosts(s);
   return Status::Ok();
 }
 

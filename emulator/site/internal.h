@@ -29,10 +29,10 @@ struct SiteState {
   std::shared_ptr<const SiteSigningCert> token_signer;
   std::shared_ptr<const SiteSigningCert> site_signer;
   nlohmann::json last_seed;
-  cmg::CmgControl* cmg = nullptr;      // the CMG service (null in tests without one)
-  Intranet* intranet = nullptr;        // the connection point's route to internal roles
-  const pki::LabPki* pki = nullptr;    // the lab PKI (CRL, seeded CMGs' certificates)
-  ConnectionPoints cmg_links;          // connection points and what the CMG service was told
+  cmg::CmgControl* cmg = nullptr;    // the CMG service (null in tests without one)
+  Intranet* intranet = nullptr;      // the connection point's route to internal roles
+  const pki::LabPki* pki = nullptr;  // the lab PKI (CRL, seeded CMGs' certificates)
+  ConnectionPoints cmg_links;        // connection points and what the CMG service was told
 
   // Loads (creating if needed) the site's signing certificates and records them in the DB.
   // Runs on the I/O thread.

@@ -14,7 +14,8 @@ using nlohmann::json;
 
 const std::vector<std::string> kSiteKeys = {
     "code",    "name",  "type",         "server",
-    "version", "roles", "hierarchy_id", "site_system_communication", "cmg"};
+    "version", "roles", "hierarchy_id", "site_system_communication",
+    "cmg"};
 const std::vector<std::string> kRoleKeys = {"server", "https", "mode", "connection", "proxy"};
 
 Result<std::string> text_at(const json& j, const char* key, const std::string& path,

@@ -41,13 +41,12 @@ struct SiteService::Impl {
 SiteService::SiteService() = default;
 SiteService::~SiteService() = default;
 
-Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& ctx,
-                                                         DnsZone& dns, cmg::CmgControl* cmg) {
+Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& ctx, DnsZone& dns,
+                                                         cmg::CmgControl* cmg) {
   std::unique_ptr<SiteService> service(new SiteService());
-  service->impl_.reset(
-      new Impl{internal::SiteState{ctx.clock, ctx.ids, ctx.state, ctx.pki.dir, dns, SiteConfig{},
-                                   nullptr, nullptr, nullptr, nullptr, nullptr, nullptr, nullptr,
-                                   &ctx.pki, ConnectionPoints{}}});
+  service->impl_.reset(new Impl{internal::SiteState{
+      ctx.clock, ctx.ids, ctx.state, ctx.pki.dir, dns, SiteConfig{}, nullptr, nullptr, nullptr,
+      nullptr, nullptr, nullptr, nullptr, &ctx.pki, ConnectionPoints{}}});
   internal::SiteState& s = service->impl_->s;
   s.cmg = cmg;
   s.intranet = ctx.intranet;

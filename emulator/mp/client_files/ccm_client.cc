@@ -23,7 +23,8 @@ const std::vector<ClientFile>& files_of(MpState& s) {
 
 http::Response propfind(const std::vector<ClientFile>& files, const std::string& base) {
   std::string x = "<?xml version=\"1.0\" encoding=\"utf-8\"?><D:multistatus xmlns:D=\"DAV:\">";
-  x += "<D:response><D:href>" + base + "/</D:href><D:propstat><D:prop><D:resourcetype>"
+  x += "<D:response><D:href>" + base +
+       "/</D:href><D:propstat><D:prop><D:resourcetype>"
        "<D:collection/></D:resourcetype></D:prop><D:status>HTTP/1.1 200 OK</D:status>"
        "</D:propstat></D:response>";
   for (const ClientFile& f : files)

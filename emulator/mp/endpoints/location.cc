@@ -25,10 +25,9 @@ bool mp_https(sitedb::SiteDb& db, const std::string& server) {
 }
 
 std::string site_element(MpState& s, sitedb::SiteDb& db, const sitedb::Site& site) {
-  return "<Site><SiteCode>" + site.code + "</SiteCode><Version>" +
-         site_full_version(site.version) + "</Version><BuildNumber>" + site_build(site.version) +
-         "</BuildNumber><DefaultMP>" + xml_escape(s.mp_server) + "</DefaultMP>" +
-         ssl_capabilities(mp_https(db, s.mp_server)) +
+  return "<Site><SiteCode>" + site.code + "</SiteCode><Version>" + site_full_version(site.version) +
+         "</Version><BuildNumber>" + site_build(site.version) + "</BuildNumber><DefaultMP>" +
+         xml_escape(s.mp_server) + "</DefaultMP>" + ssl_capabilities(mp_https(db, s.mp_server)) +
          "<OperationalSettings/><SecurityConfiguration SchemaVersion=\"1.0\">"
          "<Property Name=\"SignatureHashAlgorithm\" Value=\"32780\"/>"
          "<Property Name=\"EnhancedHTTP\" Value=\"" +
@@ -78,8 +77,8 @@ std::string content_location_reply(MpState& s, sitedb::SiteDb& db, const sitedb:
       server = name.substr(0, slash);
       // ServerAuth prefix for token clients (memdocs azure-ccmsetup.md: CCM_Client through
       // /CCM_Proxy_ServerAuth/<id>/CCM_Client).
-      url = "https://" + server + "/CCM_Proxy_ServerAuth" +
-            name.substr(name.find('/', slash + 1)) + "/CCM_Client";
+      url = "https://" + server + "/CCM_Proxy_ServerAuth" + name.substr(name.find('/', slash + 1)) +
+            "/CCM_Client";
     }
   }
   return "<ContentLocationReply SchemaVersion=\"1.00\" ContentFlags=\"0\" HashAlgorithm=\"32780\" "
@@ -89,7 +88,8 @@ std::string content_location_reply(MpState& s, sitedb::SiteDb& db, const sitedb:
          site.code + "\" MasterSiteCode=\"" + site.code +
          "\" SiteLocality=\"LOCAL\" IISPreferedPort=\"80\" IISSSLPreferedPort=\"443\"/>"
          "<LocationRecords><LocationRecord><URL Name=\"" +
-         xml_escape(url) + "\" Signature=\"\"/><ADSite Name=\"Default-First-Site-Name\"/>"
+         xml_escape(url) +
+         "\" Signature=\"\"/><ADSite Name=\"Default-First-Site-Name\"/>"
          "<IPSubnets><IPSubnet Address=\"\"/></IPSubnets><Metric Value=\"\"/><Version>" +
          site_build(site.version) +
          "</Version><Capabilities SchemaVersion=\"1.0\"><Property Name=\"SSLState\" Value=\"" +
@@ -107,8 +107,8 @@ http::Response location_request(const CcmCall& call) {
   s.log(kLocationLog, kComponent, "MP LM: Message Body : " + call.msg.body_xml);
   auto root = parse_xml(call.msg.body_xml, messaging::MessageLimits{}.xml);
   if (!root.ok()) {
-    s.log(kLocationLog, kComponent, "MP LM: failed to parse the request: " + root.status().message(),
-          TraceSeverity::kError);
+    s.log(kLocationLog, kComponent,
+          "MP LM: failed to parse the request: " + root.status().message(), TraceSeverity::kError);
     return http::text_response(400, "Bad Request\r\n");
   }
   sitedb::SiteDb* db = s.db();
@@ -127,9 +127,8 @@ http::Response location_request(const CcmCall& call) {
             "</AssignedSiteReply>";
   } else if (iequals(name, "EnumerateMPLocationRequest") || iequals(name, "MPLocationRequest")) {
     reply = "<EnumerateMPLocationReply SchemaVersion=\"1.00\"><Sites><Site><MPSite SiteCode=\"" +
-            site->code + "\" MasterSiteCode=\"" + site->code +
-            "\" SiteLocality=\"LOCAL\"/>" + mp_location_records(*db, *site) +
-            "</Site></Sites></EnumerateMPLocationReply>";
+            site->code + "\" MasterSiteCode=\"" + site->code + "\" SiteLocality=\"LOCAL\"/>" +
+            mp_location_records(*db, *site) + "</Site></Sites></EnumerateMPLocationReply>";
   } else if (iequals(name, "ContentLocationRequest")) {
     reply = content_location_reply(s, *db, *site, *root);
   } else if (iequals(name, "WSUSLocationRequest")) {
@@ -137,10 +136,9 @@ http::Response location_request(const CcmCall& call) {
             site->code + "\"/><LocationRecords>";
     for (const auto& role : db->roles())
       if (role.role_type == sitedb::kSoftwareUpdatePoint)
-        reply += "<LocationRecord WSUSURL=\"" +
-                 std::string(role.https ? "https://" : "http://") + xml_escape(role.server) +
-                 (role.https ? ":8531" : ":8530") + "\" ServerName=\"" + xml_escape(role.server) +
-                 "\" Version=\"1\"/>";
+        reply += "<LocationRecord WSUSURL=\"" + std::string(role.https ? "https://" : "http://") +
+                 xml_escape(role.server) + (role.https ? ":8531" : ":8530") + "\" ServerName=\"" +
+                 xml_escape(role.server) + "\" Version=\"1\"/>";
     reply += "</LocationRecords></Site></Sites></WSUSLocationReply>";
   } else {
     // UpdateSFRequest, TokenServicesRequest and others: reply shapes unknown [U]; no reply.

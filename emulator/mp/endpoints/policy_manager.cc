@@ -24,7 +24,8 @@ http::Response policy_request(const CcmCall& call) {
   MpState& s = call.s;
   const messaging::MsgHeader& h = call.msg.header;
   const std::string client_id = normalize_client_id(h.source_id);
-  if (!h.clientauth_hook) return no_policy(call, "message from '" + h.source_id + "' is not signed");
+  if (!h.clientauth_hook)
+    return no_policy(call, "message from '" + h.source_id + "' is not signed");
   auto sig = h.clientauth.find("PayloadSignature");
   if (sig == h.clientauth.end() || sig->second.empty())
     return no_policy(call, "message from '" + h.source_id + "' has no PayloadSignature");
@@ -57,8 +58,7 @@ http::Response policy_request(const CcmCall& call) {
       client->properties["fqdn"].is_string())
     fqdn = client->properties["fqdn"].get<std::string>();
   const std::string reply = build_reply_assignments(policies, client_id, client->name, fqdn,
-                                                    site.code,
-                                                    format_iso8601(s.ctx.clock.now()));
+                                                    site.code, format_iso8601(s.ctx.clock.now()));
   s.log(kPolicyLog, kComponent,
         "MP_PolicyManager: replying with " + std::to_string(policies.size()) +
             " policy assignment(s) to '" + client_id + "'");

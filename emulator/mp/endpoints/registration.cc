@@ -28,9 +28,10 @@ std::string reply_root(const std::string& time, const std::string& attrs,
 http::Response refuse(const CcmCall& call, const std::string& why) {
   call.s.log(kRegLog, kComponent, "MP Reg: " + why, TraceSeverity::kError);
   call.s.log(kRegLog, kComponent, "MP Reg: Processing completed. Completion state = 3");
-  return ccm_reply(call, reply_root(format_iso8601(std::chrono::floor<std::chrono::seconds>(
-                                        call.s.ctx.clock.now())),
-                                    "Status=\"3\" ApprovalStatus=\"-1\"", ""));
+  return ccm_reply(
+      call,
+      reply_root(format_iso8601(std::chrono::floor<std::chrono::seconds>(call.s.ctx.clock.now())),
+                 "Status=\"3\" ApprovalStatus=\"-1\"", ""));
 }
 
 // The exact <Data ...>...</Data> text as sent ("" if absent).
@@ -112,8 +113,8 @@ http::Response registration_request(const CcmCall& call) {
   if (signing == nullptr) return refuse(call, "Registration request has no signing certificate");
   const std::string cert_hex = to_upper(trim(signing->text));
   auto cert_der = messaging::from_hex(cert_hex);
-  if (!cert_der.ok()) return refuse(call, "The signing certificate is not hex: " +
-                                              cert_der.status().message());
+  if (!cert_der.ok())
+    return refuse(call, "The signing certificate is not hex: " + cert_der.status().message());
   if (sig_value == nullptr) return refuse(call, "Registration request is not signed");
   const std::string signed_text = data_text(call.msg.body_xml);
   const std::string utf16 = messaging::utf8_to_utf16le(signed_text);
@@ -128,7 +129,7 @@ http::Response registration_request(const CcmCall& call) {
   // Who vouches for the client: a CCM token (TokenAuth), a verified TLS client certificate
   // (PKI), or nobody (anonymous HTTP: pending [inferred]).
   std::string auth = "None";
-  int stored_approval = 0;       // IsApproved (SMS_FullCollectionMembership: 0, 1, 2)
+  int stored_approval = 0;            // IsApproved (SMS_FullCollectionMembership: 0, 1, 2)
   std::string client_approval = "0";  // the reply's ApprovalStatus
   bool token_client = false;
   if (call.token) {
@@ -141,7 +142,9 @@ http::Response registration_request(const CcmCall& call) {
       auth = "BulkToken";
       client_approval = "1";
     }
-  } else if (call.req.tls && call.req.client_cert.verified) {
+  } else if (call.req.client_cert.verified) {
+    // A verified client certificate: on the MP's own TLS, or passed along by the connection
+    // point for a CMG MutualAuth request (the CP of h12 clears it for an E-HTTP MP).
     auth = "PKI";
     stored_approval = 1;
     client_approval = "1";
@@ -186,7 +189,8 @@ http::Response registration_request(const CcmCall& call) {
   record.registered = registered;
   if (!record.properties.is_object()) record.properties = nlohmann::json::object();
   record.properties["signing_certificate"] = cert_hex;
-  if (encryption != nullptr) record.properties["encryption_certificate"] = to_upper(trim(encryption->text));
+  if (encryption != nullptr)
+    record.properties["encryption_certificate"] = to_upper(trim(encryption->text));
   record.properties["fqdn"] = fqdn;
   record.properties["netbios_name"] = netbios;
   record.properties["locale_id"] = trim(property(*data, "Locale ID"));
@@ -204,7 +208,8 @@ http::Response registration_request(const CcmCall& call) {
     }
   }
   if (Status st = db->put_client(record); !st.ok()) {
-    s.log(kRegLog, kComponent, "MP Reg: failed to store client '" + client_id + "': " + st.message(),
+    s.log(kRegLog, kComponent,
+          "MP Reg: failed to store client '" + client_id + "': " + st.message(),
           TraceSeverity::kError);
     return iis_500();
   }
@@ -226,8 +231,9 @@ http::Response registration_request(const CcmCall& call) {
       auto jwt = issue_ccm_token(**signer, c);
       if (jwt.ok()) {
         inner = "<ClientToken>" + *jwt + "</ClientToken>";
-        s.log(kRegLog, kComponent, "MP Reg: issued a client token for '" + client_id +
-                                       "', valid until " + format_iso8601(c.expires));  // [inferred]
+        s.log(kRegLog, kComponent,
+              "MP Reg: issued a client token for '" + client_id + "', valid until " +
+                  format_iso8601(c.expires));  // [inferred]
       }
     }
   }

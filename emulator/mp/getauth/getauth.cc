@@ -3,6 +3,7 @@
 // MPLIST, MPLIST1, SITESIGNCERT, MPKEYINFORMATION, SMSTRC replies), DEF CON 33 Synacktiv deck
 // (MPLIST shape), support article dynamic-media-cannot-get-mp-locations.md (MPLOCATION, the
 // "MP GA" log lines). Replies are plain XML (UTF-8).
+#include "emulator/core/crypto/digest.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/getauth/keys.h"
@@ -40,8 +41,8 @@ http::Response failure(MpState& s, const std::string& verb, const std::string& w
 // SSLState of an MP in MPLIST [inferred: 0 as the HTTP sample shows; 63 for HTTPS].
 std::string mp_record(const sitedb::SiteRole& r, const std::string& build,
                       const std::string& site_code) {
-  std::string x = "<MP Name=\"" + xml_escape(to_upper(r.server)) + "\" FQDN=\"" +
-                  xml_escape(r.server) + "\"";
+  std::string x =
+      "<MP Name=\"" + xml_escape(to_upper(r.server)) + "\" FQDN=\"" + xml_escape(r.server) + "\"";
   if (!site_code.empty()) x += " SiteCode=\"" + site_code + "\"";
   x += "><Version>" + build +
        "</Version><Capabilities SchemaVersion=\"1.0\"><Property Name=\"SSLState\" Value=\"" +

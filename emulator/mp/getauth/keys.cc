@@ -41,8 +41,8 @@ Result<std::string> sign_reversed(EVP_PKEY* key, std::string_view data) {
 Result<std::string> cms_detached_hex(X509* cert, EVP_PKEY* key, std::string_view data) {
   crypto::BioPtr in(BIO_new_mem_buf(data.data(), static_cast<int>(data.size())));
   if (!in) return crypto::openssl_error("CMS input");
-  CMS_ContentInfo* cms = CMS_sign(cert, key, nullptr, in.get(),
-                                  CMS_DETACHED | CMS_BINARY | CMS_NOCERTS | CMS_NOATTR);
+  CMS_ContentInfo* cms =
+      CMS_sign(cert, key, nullptr, in.get(), CMS_DETACHED | CMS_BINARY | CMS_NOCERTS | CMS_NOATTR);
   if (cms == nullptr) return crypto::openssl_error("CMS_sign");
   unsigned char* der = nullptr;
   const int len = i2d_CMS_ContentInfo(cms, &der);

@@ -194,6 +194,7 @@ Result<std::string> zlib_decompress(std::string_view data, size_t max_out) {
   while (true) {
     zs.next_out = buf;
     zs.avail_out = sizeof buf;
+    const size_t in_before = zs.avail_in;
     is.write(zs, bz::Flush::sync, ec);
     const size_t produced = sizeof buf - zs.avail_out;
     if (out.size() + produced > max_out) {
@@ -206,7 +207,8 @@ Result<std::string> zlib_decompress(std::string_view data, size_t max_out) {
       continue;
     }
     if (ec) return InvalidArgument("zlib: corrupt stream (" + ec.message() + ")");
-    if (produced == 0 && zs.avail_in == 0) return InvalidArgument("zlib: truncated stream");
+    // No progress at all: the input ends inside the stream.
+    if (produced == 0 && zs.avail_in == in_before) return InvalidArgument("zlib: truncated stream");
   }
   // The Adler-32 trailer (big-endian) must follow; only line ends and NULs may trail it.
   if (zs.avail_in < 4) return InvalidArgument("zlib: missing Adler-32 trailer");

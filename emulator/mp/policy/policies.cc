@@ -36,10 +36,10 @@ Policy make_policy(const std::string& site_code, const std::string& hierarchy_id
   const std::string rule_id = derived_guid(hierarchy_id + "/" + site_code + "/rule/" + category);
   const std::string xml =
       "<?xml version=\"1.0\" encoding=\"utf-16\"?>\r\n"
-      "<Policy PolicyType=\"Machine\" PolicyID=\"" + p.policy_id + "\" PolicyVersion=\"" +
-      p.version + "\" PolicySource=\"SMS:" + site_code + "\" PolicyCategory=\"" + category +
-      "\" xmlns=\"\">\r\n<PolicyRule PolicyRuleID=\"" + rule_id +
-      "\">\r\n<PolicyAction PolicyActionType=\"WMI-XML\">\r\n<![CDATA[" + instance_xml +
+      "<Policy PolicyType=\"Machine\" PolicyID=\"" +
+      p.policy_id + "\" PolicyVersion=\"" + p.version + "\" PolicySource=\"SMS:" + site_code +
+      "\" PolicyCategory=\"" + category + "\" xmlns=\"\">\r\n<PolicyRule PolicyRuleID=\"" +
+      rule_id + "\">\r\n<PolicyAction PolicyActionType=\"WMI-XML\">\r\n<![CDATA[" + instance_xml +
       "]]>\r\n</PolicyAction>\r\n</PolicyRule>\r\n</Policy>\r\n";
   p.body = std::string("\xFF\xFE", 2) + messaging::utf8_to_utf16le(xml);
   auto digest = crypto::sha256(p.body);
@@ -58,15 +58,16 @@ std::vector<Policy> build_policies(const std::string& site_code, const std::stri
   std::vector<Policy> out;
   // CCM_ClientAgentConfig: class and property names as the client's WMI policy namespace
   // shows them [inferred values].
-  out.push_back(make_policy(
-      site_code, hierarchy_id, "ClientAgentConfig",
-      "<instance class=\"CCM_ClientAgentConfig\">" +
-          property("SiteSettingsKey", "19", "1") + property("Enabled", "11", "true") +
-          property("PolicyRequestAssignmentTimeout", "19", "60") +
-          property("PolicyEnableUserPolicyPolling", "11", "true") + "</instance>"));
+  out.push_back(
+      make_policy(site_code, hierarchy_id, "ClientAgentConfig",
+                  "<instance class=\"CCM_ClientAgentConfig\">" +
+                      property("SiteSettingsKey", "19", "1") + property("Enabled", "11", "true") +
+                      property("PolicyRequestAssignmentTimeout", "19", "60") +
+                      property("PolicyEnableUserPolicyPolling", "11", "true") + "</instance>"));
   const nlohmann::json cloud =
-      client_settings.is_object() ? client_settings.value("Cloud Services", nlohmann::json::object())
-                                  : nlohmann::json::object();
+      client_settings.is_object()
+          ? client_settings.value("Cloud Services", nlohmann::json::object())
+          : nlohmann::json::object();
   // The Cloud Services client settings (the CMG setting the client must have on even with
   // tokens: memdocs deploy-clients-cmg-token.md) [inferred class and property names].
   out.push_back(make_policy(
@@ -89,19 +90,20 @@ std::string build_reply_assignments(const std::vector<Policy>& policies,
                                     const std::string& client_id, const std::string& netbios,
                                     const std::string& fqdn, const std::string& site_code,
                                     const std::string& server_cookie) {
-  std::string x = "<ReplyAssignments SchemaVersion=\"1.00\" ReplyType=\"Full\"><Identification>"
-                  "<Machine><ClientID>" +
-                  xml_escape(client_id) + "</ClientID><NetBIOSName>" + xml_escape(netbios) +
-                  "</NetBIOSName><FQDN>" + xml_escape(fqdn) +
-                  "</FQDN><SID/></Machine></Identification><PolicySource>SMS:" + site_code +
-                  "</PolicySource><Resource ResourceType=\"Machine\"/><ServerCookie>" +
-                  xml_escape(server_cookie) + "</ServerCookie>";
+  std::string x =
+      "<ReplyAssignments SchemaVersion=\"1.00\" ReplyType=\"Full\"><Identification>"
+      "<Machine><ClientID>" +
+      xml_escape(client_id) + "</ClientID><NetBIOSName>" + xml_escape(netbios) +
+      "</NetBIOSName><FQDN>" + xml_escape(fqdn) +
+      "</FQDN><SID/></Machine></Identification><PolicySource>SMS:" + site_code +
+      "</PolicySource><Resource ResourceType=\"Machine\"/><ServerCookie>" +
+      xml_escape(server_cookie) + "</ServerCookie>";
   for (const Policy& p : policies) {
-    x += "<PolicyAssignment PolicyAssignmentID=\"" + p.assignment_id +
-         "\"><Policy PolicyID=\"" + p.policy_id + "\" PolicyVersion=\"" + p.version +
+    x += "<PolicyAssignment PolicyAssignmentID=\"" + p.assignment_id + "\"><Policy PolicyID=\"" +
+         p.policy_id + "\" PolicyVersion=\"" + p.version +
          "\" PolicyType=\"Machine\" PolicyCategory=\"" + p.category +
-         "\" PolicyFlags=\"0\"><PolicyLocation PolicyHashEx=\"SHA256:" + p.sha256 +
-         "\"><![CDATA[" + p.location() + "]]></PolicyLocation></Policy></PolicyAssignment>";
+         "\" PolicyFlags=\"0\"><PolicyLocation PolicyHashEx=\"SHA256:" + p.sha256 + "\"><![CDATA[" +
+         p.location() + "]]></PolicyLocation></Policy></PolicyAssignment>";
   }
   x += "</ReplyAssignments>";
   return x;

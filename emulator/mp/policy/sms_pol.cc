@@ -21,8 +21,9 @@ http::Response handle_sms_pol(MpState& s, http::Request& req) {
     if (version.size() > 7 && iequals(version.substr(0, 7), "SHA256:") &&
         !iequals(version.substr(7), p.sha256))
       break;
-    s.log(kLog, kComponent, "MP_GetPolicy: sending policy " + p.policy_id + " (" + p.category +
-                                ", " + std::to_string(p.body.size()) + " bytes)");
+    s.log(kLog, kComponent,
+          "MP_GetPolicy: sending policy " + p.policy_id + " (" + p.category + ", " +
+              std::to_string(p.body.size()) + " bytes)");
     http::Response r = http::text_response(200, p.body, "text/xml");
     if (req.method == "HEAD") {
       r.headers.set("Content-Length", std::to_string(p.body.size()));

@@ -101,8 +101,8 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
     auto record = db->bulk_token(guid);
     if (record.ok() && record->blocked)  // wording [inferred]
       return refuse(s, "PreAuth token validation failed, the token " + guid + " is blocked.");
-    s.log(kStsLog, kComponent, "Validated PreAuth token. TokenType: BulkRegistration TokenId: " +
-                                   guid);  // [inferred]
+    s.log(kStsLog, kComponent,
+          "Validated PreAuth token. TokenType: BulkRegistration TokenId: " + guid);  // [inferred]
     out.token_type = "PreAuth";
   } else if (category == "SCCMClientToken") {
     auto claims = validate_site_token(**signer, token, now, s.config.skew, "SCCMClientToken");
@@ -122,8 +122,10 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
     if (tid.empty() || !tenant.ok())
       return refuse(s, "AAD token validation failed, tenant '" + tid + "' is not onboarded");
     if (tenant->disabled)
-      return refuse(s, "AAD token validation failed, Azure AD authentication is disabled for "
-                       "tenant '" + tid + "'");
+      return refuse(s,
+                    "AAD token validation failed, Azure AD authentication is disabled for "
+                    "tenant '" +
+                        tid + "'");
     auto app = db->application(tenant->tenant_id, "web");
     if (!app.ok() || s.deps.aad == nullptr)
       return refuse(s, "AAD token validation failed, no server app for tenant '" + tid + "'");

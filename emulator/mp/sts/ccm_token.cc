@@ -31,8 +31,7 @@ std::string idx_datetime(TimePoint t) {
   return buf;
 }
 
-Result<std::string> issue_ccm_token(const site::SiteSigningCert& signer,
-                                    const CcmTokenClaims& c) {
+Result<std::string> issue_ccm_token(const site::SiteSigningCert& signer, const CcmTokenClaims& c) {
   nlohmann::ordered_json p;
   p["SCCMTokenCategory"] = c.category.empty() ? "SCCMAccessToken" : c.category;
   p["Authority"] = "SCCM";
@@ -69,9 +68,9 @@ Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
   out.not_before = TimePoint{std::chrono::seconds(c["nbf"].get<int64_t>())};
   out.expires = TimePoint{std::chrono::seconds(c["exp"].get<int64_t>())};
   if (now > out.expires + skew)
-    return Unauthenticated("IDX10223: Lifetime validation failed. The token is expired. ValidTo: '" +
-                           idx_datetime(out.expires) + "' Current time: '" + idx_datetime(now) +
-                           "'.");
+    return Unauthenticated(
+        "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '" +
+        idx_datetime(out.expires) + "' Current time: '" + idx_datetime(now) + "'.");
   if (now + skew < out.not_before)
     return Unauthenticated("IDX10222: Lifetime validation failed. The token is not yet valid.");
   out.token_type = str(c, "TokenType");

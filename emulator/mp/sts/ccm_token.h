@@ -32,7 +32,7 @@ struct CcmTokenClaims {
   std::string tenant_id;   // hierarchy ID (upper case)
   std::string device_id;   // "GUID:..." or ""
   std::string user_id;
-  std::string unique_id;  // the token's GUID
+  std::string unique_id;                     // the token's GUID
   std::string aad_tenant_id, aad_device_id;  // Entra ID origin ("" otherwise)
   TimePoint not_before{}, expires{};
   nlohmann::json raw;  // every claim
@@ -58,8 +58,7 @@ Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
 // failed. The token is expired. ValidTo: '10/01/2020 22:03:24' Current time: '10/28/2020
 // 13:05:05'." Blocking is the caller's (the site database knows it by UniqueId).
 Result<nlohmann::json> validate_bulk_token(const site::SiteSigningCert& signer,
-                                           std::string_view token, TimePoint now,
-                                           Duration skew);
+                                           std::string_view token, TimePoint now, Duration skew);
 
 // The payload of a compact JWS without verifying it (to route a token by its kind); InvalidArgument
 // for a malformed token.

@@ -64,8 +64,18 @@ ActionOutcome show_status(SiteEnv&, sitedb::CloudService s) {
   return action_passed(s.name + " is " + sitedb::state_name(s.state), cloud::service_output(s));
 }
 
+ActionOutcome remove_record(SiteEnv& env, const sitedb::CloudService& s) {
+  (void)env.dns.remove(s.deployment_name);  // NotFound when it never became Ready
+  if (Status removed = env.io([&] { return env.db.remove_cloud_service(s.id); }); !removed.ok())
+    return action_failed(removed.message());
+  cloud::cloud_log(env, "Service " + s.name + " was deleted.~~");  // inferred
+  return action_passed(s.name + " deleted", {{"service_name", s.name}, {"status", "Deleted"}});
+}
+
 ActionOutcome remove_service(SiteEnv& env, sitedb::CloudService s) {
   cloud::cloud_log(env, "Starting to delete service " + s.name + ".~~");  // inferred
+  // A CMG seeded as already deployed (lab.site.cmg) has no Azure resources in the lab.
+  if (s.settings.value("seeded", false)) return remove_record(env, s);
   cloud::CloudOr<cloud::ServerAppToken> auth = cloud::server_app_token(env, s);
   if (!auth.ok()) {
     cloud::cloud_log(
@@ -96,11 +106,7 @@ ActionOutcome remove_service(SiteEnv& env, sitedb::CloudService s) {
                            " was not deleted: " + gone.error->summary() + "~~",
                        TraceSeverity::kWarning);
   }
-  (void)env.dns.remove(s.deployment_name);  // NotFound when it never became Ready
-  if (Status removed = env.io([&] { return env.db.remove_cloud_service(s.id); }); !removed.ok())
-    return action_failed(removed.message());
-  cloud::cloud_log(env, "Service " + s.name + " was deleted.~~");  // inferred
-  return action_passed(s.name + " deleted", {{"service_name", s.name}, {"status", "Deleted"}});
+  return remove_record(env, s);
 }
 
 ActionOutcome maintain_all(SiteEnv& env) {

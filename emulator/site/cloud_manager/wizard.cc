@@ -126,23 +126,23 @@ sitedb::CloudService new_record(const WizardState& w, json roots) {
   const std::string now = format_iso8601(w.env.ctx.clock().now());
   s.next_maintenance = now;  // the cloud service manager starts at once
   s.created = now;
-  s.settings = {{"prefix", w.prefix},
-                {"region_display", w.region_display},
-                {"task", cloud::kTaskCreate},
-                {"attempts", 0},
-                {"trusted_roots", std::move(roots)},
-                {"verify_revocation", a.value("verify_revocation", true)},
-                {"enforce_tls12", a.value("enforce_tls12", true)},
-                {"cloud_dp", a.value("cloud_dp", true)},
-                {"alerts", a.value("alerts", json(false))},
-                {"resource_group_created", w.group_created},
-                // Where the .pfx is: the site uploads the certificate with its key to Azure,
-                // so the CMG service presents it once Ready (emulator/cmg/README.md).
-                {"certificate_pfx",
-                 cloud::resolve_path(w.env.pki_dir, cloud::str_arg(a["certificate"], "pfx"))},
-                {"certificate_password",
-                 cloud::str_arg(a["certificate"], "password", kLabPfxPassword)},
-                {"server_app", w.server_app.client_id}};
+  s.settings = {
+      {"prefix", w.prefix},
+      {"region_display", w.region_display},
+      {"task", cloud::kTaskCreate},
+      {"attempts", 0},
+      {"trusted_roots", std::move(roots)},
+      {"verify_revocation", a.value("verify_revocation", true)},
+      {"enforce_tls12", a.value("enforce_tls12", true)},
+      {"cloud_dp", a.value("cloud_dp", true)},
+      {"alerts", a.value("alerts", json(false))},
+      {"resource_group_created", w.group_created},
+      // Where the .pfx is: the site uploads the certificate with its key to Azure,
+      // so the CMG service presents it once Ready (emulator/cmg/README.md).
+      {"certificate_pfx",
+       cloud::resolve_path(w.env.pki_dir, cloud::str_arg(a["certificate"], "pfx"))},
+      {"certificate_password", cloud::str_arg(a["certificate"], "password", kLabPfxPassword)},
+      {"server_app", w.server_app.client_id}};
   return s;
 }
 

@@ -40,7 +40,7 @@ constexpr const char* kAzureAd = "azure_ad_user";
 constexpr const char* kCertificate = "client_certificate";
 
 // Texts: the CCM_STS failure is quoted from Configuration Manager release notes / KB (README
-// Sources [S16]); "Unable to connect to the remote server" is .NET's WebException text; every
+// Sources [S18]); "Unable to connect to the remote server" is .NET's WebException text; every
 // other sentence is inferred.
 constexpr const char* kTokenFailure = "Failed to get ConfigMgr token with Azure AD token.";
 

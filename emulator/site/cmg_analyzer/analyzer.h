@@ -1,5 +1,5 @@
 // The console's CMG connection analyzer (Administration > Cloud Services > Cloud Management
-// Gateway > Connection analyzer, added in 1806; README Sources [S13], [S16]): signs in as an Azure
+// Gateway > Connection analyzer, added in 1806; README Sources [S13], [S18]): signs in as an Azure
 // AD user or takes a PKI client certificate, then runs its checks, each a real request through the
 // CMG's endpoint (TLS, SNI = the service name) or a read of the site's state, and writes the
 // results to SMSAdminUI.log. The real list of checks is not public (only a screenshot shows it):

@@ -34,8 +34,8 @@ std::string no_cp(const std::string& cmg, const std::string& server) {
 json cp_view(SiteState& s, const sitedb::SiteRole& r) {
   reconcile_cmg(s);
   ConnectionPoint* cp = s.cmg_links.find(r.cmg_service, r.server);
-  json out = cp ? cp->traffic() : json{{"server", r.server}, {"cmg", r.cmg_service},
-                                       {"connected", false}};
+  json out =
+      cp ? cp->traffic() : json{{"server", r.server}, {"cmg", r.cmg_service}, {"connected", false}};
   out["role_id"] = std::to_string(r.id);
   out["disconnected_by_admin"] = cp ? cp->manually_disconnected : false;
   auto service = s.db->cloud_service(r.cmg_service);
@@ -76,11 +76,10 @@ ActionOutcome cp_connect(SiteState& s, SiteEnv& env, const json& args, bool conn
         s.cmg->disconnect(r.cmg_service, r.server);
         cp->mark_connected(false);
         // Inferred wording: the component stops its connections.
-        (void)s.logs->write(kProxyConnectorLog,
-                            TraceRecord{kProxyConnectorComponent,
-                                        "Stopped all connections with server " +
-                                            to_upper(r.cmg_service) + ".",
-                                        TraceSeverity::kWarning, 5124, ""});
+        (void)s.logs->write(kProxyConnectorLog, TraceRecord{kProxyConnectorComponent,
+                                                            "Stopped all connections with server " +
+                                                                to_upper(r.cmg_service) + ".",
+                                                            TraceSeverity::kWarning, 5124, ""});
       }
       cps.push_back(cp_view(s, r));
     }
@@ -93,8 +92,9 @@ ActionOutcome cp_connect(SiteState& s, SiteEnv& env, const json& args, bool conn
     return action_failed("the connection point could not connect to " + cmg + " (its status is " +
                              (*out)[0].value("cmg_status", "") + ")",
                          result);
-  return action_passed(std::string("connection point ") + (connect ? "connected to " : "disconnected from ") + cmg,
-                       result);
+  return action_passed(
+      std::string("connection point ") + (connect ? "connected to " : "disconnected from ") + cmg,
+      result);
 }
 
 ActionOutcome cp_configure(SiteState& s, SiteEnv& env, const json& args) {
@@ -104,6 +104,7 @@ ActionOutcome cp_configure(SiteState& s, SiteEnv& env, const json& args) {
     if (roles.empty()) return NotFound(no_cp(cmg, server));
     json cps = json::array();
     for (auto r : roles) {
+      if (!r.properties.is_object()) r.properties = json::object();
       if (args.contains("client_auth_certificate"))
         r.properties["client_auth_certificate"] = args["client_auth_certificate"].get<bool>();
       EMU_RETURN_IF_ERROR(s.db->update_role(r));

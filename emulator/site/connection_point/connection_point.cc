@@ -137,8 +137,8 @@ void ConnectionPoint::mark_connected(bool connected, const std::string& error) {
   connected_ = false;
   if (!error.empty() && (was || error != last_error_)) {
     for (int port : ports())
-      log("ERROR: Failed to build Http connection " + to_upper(deps_.ids.guid()) +
-              " with server " + to_upper(service_) + ":" + std::to_string(port) +
+      log("ERROR: Failed to build Http connection " + to_upper(deps_.ids.guid()) + " with server " +
+              to_upper(service_) + ":" + std::to_string(port) +
               ". Exception: System.Net.WebException: " + error,
           TraceSeverity::kError);
   }
@@ -161,10 +161,11 @@ std::string ConnectionPoint::report_traffic(TimePoint now) {
   std::string message;
   if (!period_.empty()) {
     // [C] cmg-protocol §2 (support co-management bootstrap article); times inferred ISO 8601.
-    message = "ReportTrafficData - state message to send: ~~<ProxyTrafficStateDetails ServerName=\"" +
-              xml_escape(server_) + "\" StartTime=\"" + format_iso8601(period_start_) +
-              "\" EndTime=\"" + format_iso8601(now) + "\" MaxConcurrentRequests=\"" +
-              std::to_string(max_concurrent_period_) + "\">  <EndPoints>~~";
+    message =
+        "ReportTrafficData - state message to send: ~~<ProxyTrafficStateDetails ServerName=\"" +
+        xml_escape(server_) + "\" StartTime=\"" + format_iso8601(period_start_) + "\" EndTime=\"" +
+        format_iso8601(now) + "\" MaxConcurrentRequests=\"" +
+        std::to_string(max_concurrent_period_) + "\">  <EndPoints>~~";
     for (const auto& [key, t] : period_)
       message += "    <EndPoint Name=\"" + xml_escape(t.endpoint) + "\" ProxyServer=\"" +
                  xml_escape(to_upper(service_)) + "\" TargetHost=\"" + xml_escape(t.target_host) +
@@ -203,7 +204,8 @@ void ConnectionPoint::count(const std::string& endpoint, const std::string& host
 http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
   const TimePoint start = deps_.clock.now();
   tick(start);
-  if (f.request == nullptr || f.mapping == nullptr) return refusal(500, "CMGConnector_InternalServerError");
+  if (f.request == nullptr || f.mapping == nullptr)
+    return refusal(500, "CMGConnector_InternalServerError");
   const cmg::Mapping& m = *f.mapping;
   const UrlRewrite u = rewrite_url(f.external_url, f.internal_path, m.server, m.https);
   std::string endpoint = u.vdir;
@@ -211,8 +213,8 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
     if (iequals(v, u.vdir)) endpoint = v;
   const std::string& id = f.message_id;
   // [C] memdocs azure-ccmsetup.md (verbose logging), cmg-protocol §1.2.
-  log("Switched to internal URL. Replaced '" + u.replaced + "' in '" + f.external_url +
-      "' with '" + u.with + "' and got '" + u.got + "'");
+  log("Switched to internal URL. Replaced '" + u.replaced + "' in '" + f.external_url + "' with '" +
+      u.with + "' and got '" + u.got + "'");
   log("Forwarding proxy message " + id + " to URL: " + u.internal);  // [C] §2
   ++in_flight_;
   http::Response r;
@@ -242,14 +244,17 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
     req.client_cert = m.https ? client_cert_ : http::ClientCertInfo{};
     Result<http::Response> sent = deps_.intranet->send(m.server, m.https, req);
     if (!sent.ok()) {
-      // The role does not answer ("MP down"): .NET's wording for a refused connection.
-      log(web_exception(id, "Unable to connect to the remote server ---> "
-                            "System.Net.Sockets.SocketException: No connection could be made "
-                            "because the target machine actively refused it"),
+      // The role does not answer ("MP down"): .NET's wording for a refused or dropped
+      // connection.
+      const bool reset = sent.status().message().find("reset") != std::string::npos;
+      log(web_exception(id, reset ? "The underlying connection was closed: The connection was "
+                                    "closed unexpectedly."
+                                  : "Unable to connect to the remote server ---> "
+                                    "System.Net.Sockets.SocketException: No connection could "
+                                    "be made because the target machine actively refused it"),
           TraceSeverity::kError);
       r = refusal(500, "CMGConnector_InternalServerError");
-      log("Received response " + u.internal + " for message " + id + ": HTTP/1.1 500 " +
-          r.reason);
+      log("Received response " + u.internal + " for message " + id + ": HTTP/1.1 500 " + r.reason);
     } else {
       r = std::move(sent).value();
       if (r.status >= 400) {
@@ -285,12 +290,9 @@ json ConnectionPoint::traffic() const {
                          {"TotalRequestBytes", t.request_bytes},
                          {"TotalResponseBytes", t.response_bytes},
                          {"FailedRequests", t.failed_requests}});
-  return {{"server", server_},
-          {"cmg", service_},
-          {"connected", connected_},
-          {"client_auth_certificate", client_cert_.presented},
-          {"ports", ports()},
-          {"endpoints", endpoints}};
+  return {{"server", server_},       {"cmg", service_},
+          {"connected", connected_}, {"client_auth_certificate", client_cert_.presented},
+          {"ports", ports()},        {"endpoints", endpoints}};
 }
 
 }  // namespace emu::site

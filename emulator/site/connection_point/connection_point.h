@@ -25,8 +25,8 @@ namespace emu::site {
 // Traffic of one target endpoint (the console's per-CP, per-role counters; names from the
 // ReportTrafficData message, cmg-protocol §2).
 struct EndpointTraffic {
-  std::string endpoint;      // "CCM_STS", "SMS_MP", "CCM_System_TokenAuth", ...
-  std::string target_host;   // "cm01.contoso.com"
+  std::string endpoint;     // "CCM_STS", "SMS_MP", "CCM_System_TokenAuth", ...
+  std::string target_host;  // "cm01.contoso.com"
   uint64_t total_requests = 0;
   uint64_t requests_with_bearer_token = 0;
   uint64_t max_concurrent_requests = 0;
@@ -45,8 +45,7 @@ struct ConnectionPointDeps {
 class ConnectionPoint final : public cmg::Channel {
  public:
   // `server`: the CP's site system; `service`: the CMG service name; `instances`: its VM count.
-  ConnectionPoint(ConnectionPointDeps deps, std::string server, std::string service,
-                  int instances);
+  ConnectionPoint(ConnectionPointDeps deps, std::string server, std::string service, int instances);
 
   // cmg::Channel: rewrites the external URL to the internal one, logs, sends over the Intranet
   // and maps the role's refusals to the CMG's reason phrases (cmg-protocol §7).

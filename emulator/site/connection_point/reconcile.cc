@@ -4,6 +4,7 @@
 // published whenever roles, bulk tokens or tenants change (memdocs security-and-privacy doc:
 // "The site uploads all published external URLs to the CMG"; cmg-protocol §1.2, §2).
 #include "certs/pki.h"
+#include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
 #include "emulator/site/internal.h"
@@ -73,8 +74,8 @@ Result<cmg::Deployment> deployment_for(SiteState& s, const sitedb::CloudService&
     d.certificate_pem = cert.cert_pem;
     d.key_pem = cert.key_pem;
   } else {
-    EMU_ASSIGN_OR_RETURN(auto pair, read_pfx(s.pki_dir + "/cmg-" + to_lower(c.name) + ".pfx",
-                                             kLabPfxPassword));
+    EMU_ASSIGN_OR_RETURN(
+        auto pair, read_pfx(s.pki_dir + "/cmg-" + to_lower(c.name) + ".pfx", kLabPfxPassword));
     d.certificate_pem = std::move(pair.first);
     d.key_pem = std::move(pair.second);
   }
@@ -93,8 +94,9 @@ Result<cmg::Deployment> deployment_for(SiteState& s, const sitedb::CloudService&
 // cmg-protocol §1.5). SUP: the WSUS applications (inferred).
 std::vector<std::string> published_vdirs(int role_type) {
   if (role_type == sitedb::kManagementPoint)
-    return {"CCM_System", "CCM_System_TokenAuth", "CCM_Incoming", "SMS_MP",
-            "SMS_MP_TokenAuth", "CCM_STS", "CCM_Client"};
+    return {"CCM_System", "CCM_System_TokenAuth", "CCM_Incoming",
+            "SMS_MP",     "SMS_MP_TokenAuth",     "CCM_STS",
+            "CCM_Client"};
   if (role_type == sitedb::kSoftwareUpdatePoint)
     return {"ClientWebService", "SimpleAuthWebService", "Content"};
   return {};
@@ -187,8 +189,8 @@ void reconcile_cmg(SiteState& s) {
       auto d = deployment_for(s, c);
       Status st = d.ok() ? s.cmg->deployment_ready(*d) : d.status();
       if (!st.ok()) {
-        cloud_log(s, "ERROR: The service " + c.name + " could not be started: " + st.message() +
-                         "~~",
+        cloud_log(s,
+                  "ERROR: The service " + c.name + " could not be started: " + st.message() + "~~",
                   TraceSeverity::kError);  // inferred
         continue;
       }
@@ -226,13 +228,14 @@ void reconcile_cmg(SiteState& s) {
     }
     // The CP presents a client-authentication certificate only when one is configured
     // (role property client_auth_certificate; cmg-protocol §7 #5).
-    const bool want_cert = r.properties.value("client_auth_certificate", false);
+    const bool want_cert =
+        r.properties.is_object() && r.properties.value("client_auth_certificate", false);
     if (want_cert != cp->has_client_certificate())
       cp->set_client_certificate(want_cert ? client_certificate(s) : http::ClientCertInfo{});
     const bool ready = links.ready.count(key.first) > 0;
     if (!ready) {
-      cp->mark_connected(false, "The remote name could not be resolved: '" + r.cmg_service +
-                                    "'");  // the CMG does not answer (inferred wording)
+      // The CMG does not answer (Provisioning, Stopped, deleted): .NET's connection failure.
+      cp->mark_connected(false, "Unable to connect to the remote server");
     } else if (!cp->manually_disconnected && !cp->connected()) {
       Status st = s.cmg->connect(r.cmg_service, r.server, cp);
       if (st.ok()) {

@@ -16,10 +16,10 @@ using nlohmann::json;
 
 Status seed_cmg(SiteState& s, const json& cmg, json& summary) {
   const std::string path = "lab.site.cmg";
-  EMU_RETURN_IF_ERROR(check_json_keys(
-      cmg, path,
-      {"service_name", "region", "instances", "trusted_roots", "verify_revocation",
-       "connection_point", "allow_cmg_traffic", "client_auth_certificate"}));
+  EMU_RETURN_IF_ERROR(
+      check_json_keys(cmg, path,
+                      {"service_name", "region", "instances", "trusted_roots", "verify_revocation",
+                       "connection_point", "allow_cmg_traffic", "client_auth_certificate"}));
   EMU_ASSIGN_OR_RETURN(std::string name, required_json_string(cmg, "service_name", path));
   name = to_lower(name);
   EMU_ASSIGN_OR_RETURN(auto region, optional_json_string(cmg, "region", path));
@@ -63,9 +63,11 @@ Status seed_cmg(SiteState& s, const json& cmg, json& summary) {
                              " is not a PEM certificate in the lab PKI folder");
     roots.push_back(pem.str());
   }
-  c.settings = {{"prefix", *prefix},         {"trusted_roots", roots},
+  c.settings = {{"prefix", *prefix},
+                {"trusted_roots", roots},
                 {"verify_revocation", verify.value_or(true)},
-                {"enforce_tls12", true},     {"seeded", true},
+                {"enforce_tls12", true},
+                {"seeded", true},
                 {"public_ip", "20.27.177.113"}};  // documentation-style address (inferred)
   EMU_ASSIGN_OR_RETURN(sitedb::CloudService added, s.db->add_cloud_service(c));
   (void)s.dns.set_a(added.deployment_name, "20.27.177.113");
@@ -97,16 +99,18 @@ Status seed_cmg(SiteState& s, const json& cmg, json& summary) {
       r.allow_cmg_traffic = true;
       if (type == sitedb::kManagementPoint) r.cmg_client_connections = "internet_only";
       EMU_RETURN_IF_ERROR(s.db->update_role(r));
-      allowed.push_back({{"role", allow[i]}, {"server", r.server}, {"role_id", std::to_string(r.id)}});
+      allowed.push_back(
+          {{"role", allow[i]}, {"server", r.server}, {"role_id", std::to_string(r.id)}});
       found = true;
     }
     if (!found) return InvalidArgument(ipath + ": the site has no such role (lab.site.roles)");
   }
-  summary = {{"service_name", added.name},
-             {"deployment_name", added.deployment_name},
-             {"status", "Ready"},
-             {"connection_point", {{"server", cp_added.server}, {"role_id", std::to_string(cp_added.id)}}},
-             {"allow_cmg_traffic", allowed}};
+  summary = {
+      {"service_name", added.name},
+      {"deployment_name", added.deployment_name},
+      {"status", "Ready"},
+      {"connection_point", {{"server", cp_added.server}, {"role_id", std::to_string(cp_added.id)}}},
+      {"allow_cmg_traffic", allowed}};
   return Status::Ok();
 }
 

@@ -67,9 +67,8 @@ class CmgServiceTest : public ::testing::Test {
     ASSERT_TRUE(service_->connect(kCmg, "cm01.contoso.com", &channel_).ok());
   }
 
-  http::Response send(const std::string& method, const std::string& target,
-                      bool cert = false, bool verified = true, std::string token = "",
-                      std::string body = "") {
+  http::Response send(const std::string& method, const std::string& target, bool cert = false,
+                      bool verified = true, std::string token = "", std::string body = "") {
     http::Request r;
     r.method = method;
     r.target = target;
@@ -181,7 +180,8 @@ TEST_F(CmgServiceTest, ServerAuthRefusalsAndForwarding) {
   EXPECT_TRUE(channel_.calls[0].bearer);
   // CCM_STS takes the bulk token; the MP's 401 there reaches the client as the CMG's.
   channel_.reply = http::text_response(401, "expired");
-  http::Response sts = send("POST", "/CCM_Proxy_ServerAuth/" + kRole + "/CCM_STS", false, false, bulk);
+  http::Response sts =
+      send("POST", "/CCM_Proxy_ServerAuth/" + kRole + "/CCM_STS", false, false, bulk);
   EXPECT_EQ(sts.status, 401);
   EXPECT_EQ(sts.reason, "CMGService_Invalid_Token");
   EXPECT_EQ(channel_.calls.back().internal_path, "/CCM_STS");
@@ -190,7 +190,8 @@ TEST_F(CmgServiceTest, ServerAuthRefusalsAndForwarding) {
 TEST_F(CmgServiceTest, NoConnectedChannelIsAnInternalServerError) {
   ASSERT_TRUE(service_->deployment_ready(deployment()).ok());
   ASSERT_TRUE(service_->publish(kCmg, publication()).ok());
-  http::Response r = send("GET", "/CCM_Proxy_MutualAuth/" + kRole + "/SMS_MP/.sms_aut?MPLIST", true);
+  http::Response r =
+      send("GET", "/CCM_Proxy_MutualAuth/" + kRole + "/SMS_MP/.sms_aut?MPLIST", true);
   EXPECT_EQ(r.status, 500);
   EXPECT_EQ(r.reason, "CMGConnector_InternalServerError");
   ASSERT_TRUE(service_->connect(kCmg, "cm01.contoso.com", &channel_).ok());
@@ -233,8 +234,9 @@ TEST_F(CmgServiceTest, ServiceMetadata) {
   http::Response s = send("GET", "/CCM_Proxy_ServerAuth/ServiceMetadata");
   EXPECT_EQ(s.status, 401);
   EXPECT_EQ(s.reason, "CMGService_Invalid_Token");
-  EXPECT_EQ(send("GET", "/CCM_Proxy_ServerAuth/ServiceMetadata", false, false, device_token()).status,
-            200);
+  EXPECT_EQ(
+      send("GET", "/CCM_Proxy_ServerAuth/ServiceMetadata", false, false, device_token()).status,
+      200);
   EXPECT_TRUE(channel_.calls.empty());
 }
 
@@ -246,12 +248,14 @@ TEST_F(CmgServiceTest, AadAuthInfo) {
   auto j = nlohmann::json::parse(ok.body);
   EXPECT_EQ(j["ClientAppId"], "native-app-id");
   EXPECT_EQ(j["ResourceUri"], kResource);
-  EXPECT_EQ(send("GET", "/CCM_Proxy_ServerAuth/AADAuthInfo?TenantID=11111111-2222-4333-8444-555555555555")
-                .reason,
-            "CMGConnector_Forbidden");  // disabled
-  EXPECT_EQ(send("GET", "/CCM_Proxy_ServerAuth/AADAuthInfo?TenantID=00000000-0000-4000-8000-000000000000")
-                .status,
-            403);
+  EXPECT_EQ(
+      send("GET", "/CCM_Proxy_ServerAuth/AADAuthInfo?TenantID=11111111-2222-4333-8444-555555555555")
+          .reason,
+      "CMGConnector_Forbidden");  // disabled
+  EXPECT_EQ(
+      send("GET", "/CCM_Proxy_ServerAuth/AADAuthInfo?TenantID=00000000-0000-4000-8000-000000000000")
+          .status,
+      403);
   EXPECT_EQ(send("GET", "/CCM_Proxy_ServerAuth/AADAuthInfo").status, 400);
 }
 
@@ -275,11 +279,13 @@ TEST_F(CmgServiceTest, CmgServiceLogLinesAndThePeriodicSummary) {
   auto lines = service_->log_lines();
   ASSERT_GE(lines.size(), 4u);
   // cmg-protocol §2 / §8.2: SMS format, UTC (+00), component CMGService.
+  EXPECT_THAT(lines,
+              ::testing::Contains(
+                  "Request - MessageID: " + id + " RequestURI: https://cmg.contoso.com" + sts +
+                  "~  $$<CMGService><01-01-2026 00:00:00.000+00><thread=4992 (0x1380)>"));
   EXPECT_THAT(lines, ::testing::Contains(
-                         "Request - MessageID: " + id + " RequestURI: https://cmg.contoso.com" + sts +
-                         "~  $$<CMGService><01-01-2026 00:00:00.000+00><thread=4992 (0x1380)>"));
-  EXPECT_THAT(lines, ::testing::Contains(
-                         "Response - MessageID: " + id + " ResponseHeader: HTTP/1.1 200 OK"
+                         "Response - MessageID: " + id +
+                         " ResponseHeader: HTTP/1.1 200 OK"
                          "~  $$<CMGService><01-01-2026 00:00:00.000+00><thread=4992 (0x1380)>"));
   // A request after the 5-minute period writes the summary of the previous one first.
   clock_.advance(std::chrono::minutes(5));
@@ -293,7 +299,8 @@ TEST_F(CmgServiceTest, CmgServiceLogLinesAndThePeriodicSummary) {
                          "<01-01-2026 00:05:00.000\\+00>")));
   auto flushed = service_->flush_stats(kCmg);
   ASSERT_EQ(flushed.size(), 1u);
-  EXPECT_THAT(flushed[0], HasSubstr("RequestUri: /CCM_PROXY_MUTUALAUTH/SERVICEMETADATA  RequestCount: 1"));
+  EXPECT_THAT(flushed[0],
+              HasSubstr("RequestUri: /CCM_PROXY_MUTUALAUTH/SERVICEMETADATA  RequestCount: 1"));
   EXPECT_TRUE(service_->flush_stats(kCmg).empty());
 }
 

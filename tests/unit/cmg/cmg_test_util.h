@@ -33,15 +33,14 @@ inline std::string sign(const nlohmann::json& payload, const std::string& key_pe
 }
 
 // Claims of a site token of `kind` ("BulkRegistration" or a TokenType), valid around `now_s`.
-inline nlohmann::json site_claims(const std::string& kind, int64_t now_s, int64_t lifetime_s,
-                                  const std::string& unique_id = "DB591E33-06FD-4C5B-82F3-BF673E5BD0A2") {
-  nlohmann::json c = {{"Authority", "SCCM"},
-                      {"TenantId", kHierarchy},
-                      {"UniqueId", unique_id},
-                      {"iss", std::string("urn:sccm:oauth2:") + to_lower(kHierarchy)},
-                      {"aud", "urn:sccm:service"},
-                      {"nbf", now_s},
-                      {"exp", now_s + lifetime_s}};
+inline nlohmann::json site_claims(
+    const std::string& kind, int64_t now_s, int64_t lifetime_s,
+    const std::string& unique_id = "DB591E33-06FD-4C5B-82F3-BF673E5BD0A2") {
+  nlohmann::json c = {
+      {"Authority", "SCCM"},       {"TenantId", kHierarchy},
+      {"UniqueId", unique_id},     {"iss", std::string("urn:sccm:oauth2:") + to_lower(kHierarchy)},
+      {"aud", "urn:sccm:service"}, {"nbf", now_s},
+      {"exp", now_s + lifetime_s}};
   if (kind == "BulkRegistration") {
     c["SCCMTokenCategory"] = "SCCMPreAuthToken";
     c["License"] = "SCCM";

@@ -70,11 +70,12 @@ TEST_F(PreauthTest, RefusesMissingMalformedForgedAndExpiredTokens) {
   const std::string forged = sign(site_claims("Device", now_s_, 3600), rogue_key());
   EXPECT_EQ(check(forged, TokenPath::kOther).why, "bad signature");
   // Expired beyond the 5-minute skew; still inside it is accepted.
-  EXPECT_EQ(check(sign(site_claims("Device", now_s_ - 3600, 3000), signing_key()),
-                  TokenPath::kOther).why,
-            "expired");
-  EXPECT_TRUE(check(sign(site_claims("Device", now_s_ - 3600, 3400), signing_key()),
-                    TokenPath::kOther).accepted);
+  EXPECT_EQ(
+      check(sign(site_claims("Device", now_s_ - 3600, 3000), signing_key()), TokenPath::kOther).why,
+      "expired");
+  EXPECT_TRUE(
+      check(sign(site_claims("Device", now_s_ - 3600, 3400), signing_key()), TokenPath::kOther)
+          .accepted);
   auto wrong_aud = site_claims("Device", now_s_, 3600);
   wrong_aud["aud"] = "urn:other";
   EXPECT_EQ(check(sign(wrong_aud, signing_key()), TokenPath::kOther).why, "bad audience");
@@ -84,15 +85,16 @@ TEST_F(PreauthTest, RefusesMissingMalformedForgedAndExpiredTokens) {
 }
 
 TEST_F(PreauthTest, ExpiredBulkTokenIsLeftToCcmStsButNotElsewhere) {
-  const std::string expired = sign(site_claims("BulkRegistration", now_s_ - 86400, 3600), signing_key());
+  const std::string expired =
+      sign(site_claims("BulkRegistration", now_s_ - 86400, 3600), signing_key());
   EXPECT_TRUE(check(expired, TokenPath::kSts).accepted);
   EXPECT_EQ(check(expired, TokenPath::kAny).why, "expired");  // ServiceMetadata: 401 (§7 #7)
 }
 
 TEST_F(PreauthTest, BlockedBulkTokenIsRefused) {
-  const std::string blocked = sign(
-      site_claims("BulkRegistration", now_s_, 3600, "AAAAAAAA-0000-4000-8000-000000000001"),
-      signing_key());
+  const std::string blocked =
+      sign(site_claims("BulkRegistration", now_s_, 3600, "AAAAAAAA-0000-4000-8000-000000000001"),
+           signing_key());
   TokenDecision d = check(blocked, TokenPath::kSts);
   EXPECT_FALSE(d.accepted);
   EXPECT_EQ(d.why, "bulk token blocked");
@@ -102,16 +104,20 @@ TEST_F(PreauthTest, EntraTokensOfOnboardedTenantsOnly) {
   EXPECT_TRUE(check(entra_token(kTenant, kResource), TokenPath::kSts).accepted);
   EXPECT_TRUE(check(entra_token(kTenant, kResource), TokenPath::kRegistration).accepted);
   EXPECT_FALSE(check(entra_token(kTenant, kResource), TokenPath::kOther).accepted);
-  EXPECT_FALSE(check(entra_token(kTenant, "https://management.azure.com/"), TokenPath::kSts).accepted);
+  EXPECT_FALSE(
+      check(entra_token(kTenant, "https://management.azure.com/"), TokenPath::kSts).accepted);
   EXPECT_FALSE(check(entra_token(kTenant, kResource, false), TokenPath::kSts).accepted);
   // The disabled tenant's audience is not even offered to the validator.
-  EXPECT_FALSE(check(entra_token("11111111-2222-4333-8444-555555555555", "api://other"),
-                     TokenPath::kSts).accepted);
+  EXPECT_FALSE(
+      check(entra_token("11111111-2222-4333-8444-555555555555", "api://other"), TokenPath::kSts)
+          .accepted);
   // Another tenant using the onboarded audience.
-  EXPECT_EQ(check(entra_token("99999999-2222-4333-8444-555555555555", kResource), TokenPath::kSts).why,
-            "tenant not onboarded or disabled");
+  EXPECT_EQ(
+      check(entra_token("99999999-2222-4333-8444-555555555555", kResource), TokenPath::kSts).why,
+      "tenant not onboarded or disabled");
   EXPECT_FALSE(check_token(*settings_, nullptr, "Bearer " + entra_token(kTenant, kResource),
-                           TokenPath::kSts, now_).accepted);
+                           TokenPath::kSts, now_)
+                   .accepted);
 }
 
 TEST_F(PreauthTest, ClassifiesPathsAndFindsTheRegistrationEndpointInUtf16) {
@@ -123,8 +129,9 @@ TEST_F(PreauthTest, ClassifiesPathsAndFindsTheRegistrationEndpointInUtf16) {
   }
   EXPECT_EQ(classify_path("ccm_system_tokenauth", "/ccm_system_tokenauth/request", utf16),
             TokenPath::kRegistration);
-  EXPECT_EQ(classify_path("ccm_system_tokenauth", "/ccm_system_tokenauth/request", "MP_PolicyManager"),
-            TokenPath::kOther);
+  EXPECT_EQ(
+      classify_path("ccm_system_tokenauth", "/ccm_system_tokenauth/request", "MP_PolicyManager"),
+      TokenPath::kOther);
   EXPECT_EQ(classify_path("SMS_MP", "/SMS_MP/.sms_aut?MPLIST", utf16), TokenPath::kOther);
 }
 

@@ -6,9 +6,10 @@ namespace emu::cmg {
 namespace {
 
 TEST(ProxyUrlTest, ParsesARoleUrlWithVdirRestAndQuery) {
-  // cmg-protocol §1.5: the getauth call forwarded through the CMG (support cmg-communication-error).
-  ProxyUrl u = parse_proxy_url("/CCM_PROXY_MUTUALAUTH/72057594037927939/SMS_MP/.sms_aut",
-                               "SITESIGNCERT");
+  // cmg-protocol §1.5: the getauth call forwarded through the CMG (support
+  // cmg-communication-error).
+  ProxyUrl u =
+      parse_proxy_url("/CCM_PROXY_MUTUALAUTH/72057594037927939/SMS_MP/.sms_aut", "SITESIGNCERT");
   EXPECT_EQ(u.prefix, ProxyPrefix::kMutualAuth);
   EXPECT_EQ(u.target, ProxyTarget::kRole);
   EXPECT_EQ(u.role_id, 72057594037927939LL);
@@ -20,7 +21,8 @@ TEST(ProxyUrlTest, ParsesARoleUrlWithVdirRestAndQuery) {
 
 TEST(ProxyUrlTest, ServerAuthTokenPathKeepsTheClientsSpelling) {
   // memdocs azure-ccmsetup.md: Path=/CCM_Proxy_ServerAuth/<id>/ccm_system_tokenauth/request
-  ProxyUrl u = parse_proxy_url("/CCM_Proxy_ServerAuth/72057594037927939/ccm_system_tokenauth/request", "");
+  ProxyUrl u =
+      parse_proxy_url("/CCM_Proxy_ServerAuth/72057594037927939/ccm_system_tokenauth/request", "");
   EXPECT_EQ(u.prefix, ProxyPrefix::kServerAuth);
   EXPECT_EQ(u.vdir, "ccm_system_tokenauth");
   EXPECT_EQ(u.internal_path, "/ccm_system_tokenauth/request");

@@ -16,7 +16,8 @@ using ::testing::ContainsRegex;
 using ::testing::HasSubstr;
 using ::testing::Not;
 
-constexpr char kExternal[] = "https://cmg.contoso.com/CCM_Proxy_ServerAuth/72057594037927939/CCM_STS";
+constexpr char kExternal[] =
+    "https://cmg.contoso.com/CCM_Proxy_ServerAuth/72057594037927939/CCM_STS";
 
 class FakeIntranet final : public Intranet {
  public:
@@ -103,17 +104,17 @@ TEST_F(ConnectionPointTest, ForwardsToTheInternalUrlAndLogs) {
   EXPECT_EQ(intranet_.requests[0].path, "/CCM_STS");
   EXPECT_EQ(intranet_.requests[0].headers.get_or("Authorization", ""), "Bearer abc");
   auto l = lines();
-  EXPECT_THAT(l, Contains(HasSubstr(
-                     std::string("Switched to internal URL. Replaced '") + kExternal + "' in '" +
-                     kExternal +
-                     "' with 'http://cm01.contoso.com/CCM_STS' and got "
-                     "'http:///cm01.contoso.com/CCM_STS'~  $$<SMS_CLOUD_PROXYCONNECTOR>")));
+  EXPECT_THAT(
+      l, Contains(HasSubstr(std::string("Switched to internal URL. Replaced '") + kExternal +
+                            "' in '" + kExternal +
+                            "' with 'http://cm01.contoso.com/CCM_STS' and got "
+                            "'http:///cm01.contoso.com/CCM_STS'~  $$<SMS_CLOUD_PROXYCONNECTOR>")));
   EXPECT_THAT(l, Contains(HasSubstr("Forwarding proxy message 0F8FAD5B-D9CB-469F-A165-70867728950E "
                                     "to URL: http://cm01.contoso.com/CCM_STS~")));
-  EXPECT_THAT(l, Contains(HasSubstr(
-                     "MessageID: 0F8FAD5B-D9CB-469F-A165-70867728950E RequestURI: "
-                     "http://cm01.contoso.com/CCM_STS EndpointName: CCM_STS ResponseHeader: "
-                     "HTTP/1.1 200 OK ~~ ResponseBodySize: 13 ElapsedTime: 0 ms~")));
+  EXPECT_THAT(
+      l, Contains(HasSubstr("MessageID: 0F8FAD5B-D9CB-469F-A165-70867728950E RequestURI: "
+                            "http://cm01.contoso.com/CCM_STS EndpointName: CCM_STS ResponseHeader: "
+                            "HTTP/1.1 200 OK ~~ ResponseBodySize: 13 ElapsedTime: 0 ms~")));
 }
 
 TEST_F(ConnectionPointTest, QueryAndVdirSpellingReachTheRole) {
@@ -136,12 +137,14 @@ TEST_F(ConnectionPointTest, HttpsRoleWithoutClientCertificate) {
   EXPECT_TRUE(intranet_.requests.empty());
   auto l = lines();
   EXPECT_THAT(l, Contains(HasSubstr("Filtered cert count with client auth: 0~")));
-  EXPECT_THAT(l, Contains(HasSubstr("Web exception for message 0F8FAD5B-D9CB-469F-A165-70867728950E: "
-                                    "System.Net.WebException: The remote server returned an "
-                                    "error: (403) Forbidden.~~   at ")));
-  EXPECT_THAT(l, Contains(HasSubstr("Received response https://cm01.contoso.com/CCM_STS for message "
-                                    "0F8FAD5B-D9CB-469F-A165-70867728950E: HTTP/1.1 403 "
-                                    "CMGConnector_Clientcertificaterequired")));
+  EXPECT_THAT(l,
+              Contains(HasSubstr("Web exception for message 0F8FAD5B-D9CB-469F-A165-70867728950E: "
+                                 "System.Net.WebException: The remote server returned an "
+                                 "error: (403) Forbidden.~~   at ")));
+  EXPECT_THAT(l,
+              Contains(HasSubstr("Received response https://cm01.contoso.com/CCM_STS for message "
+                                 "0F8FAD5B-D9CB-469F-A165-70867728950E: HTTP/1.1 403 "
+                                 "CMGConnector_Clientcertificaterequired")));
   // With a client-authentication certificate the request goes out over TLS presenting it.
   http::ClientCertInfo cert;
   cert.presented = true;
@@ -160,12 +163,12 @@ TEST_F(ConnectionPointTest, RoleRefusalsBecomeTheCmgsReasonPhrases) {
     int status;
     std::string mp_reason, want;
   };
-  for (const Row& row : std::vector<Row>{{401, "", "CMGConnector_Unauthorized"},
-                                         {403, "", "CMGConnector_Forbidden"},
-                                         {403, "Client certificate required",
-                                          "CMGConnector_Clientcertificaterequired"},
-                                         {500, "", "CMGConnector_InternalServerError"},
-                                         {404, "", ""}}) {
+  for (const Row& row : std::vector<Row>{
+           {401, "", "CMGConnector_Unauthorized"},
+           {403, "", "CMGConnector_Forbidden"},
+           {403, "Client certificate required", "CMGConnector_Clientcertificaterequired"},
+           {500, "", "CMGConnector_InternalServerError"},
+           {404, "", ""}}) {
     intranet_.reply = http::text_response(row.status, "x");
     intranet_.reply.reason = row.mp_reason;
     http::Response r = forward(kExternal, "/CCM_STS");
@@ -201,16 +204,17 @@ TEST_F(ConnectionPointTest, CountersAndTheFiveMinuteTrafficReport) {
   EXPECT_THAT(lines(), Not(Contains(HasSubstr("ReportTrafficData"))));
   clock_.advance(std::chrono::minutes(5));
   cp_.tick(clock_.now());
-  EXPECT_THAT(lines(), Contains(ContainsRegex(
-                           "^ReportTrafficData - state message to send: ~~<ProxyTrafficStateDetails "
-                           "ServerName=\"cm01.contoso.com\" StartTime=\"2026-01-01T00:00:00Z\" "
-                           "EndTime=\"2026-01-01T00:05:00Z\" MaxConcurrentRequests=\"1\">  "
-                           "<EndPoints>~~    <EndPoint Name=\"CCM_STS\" "
-                           "ProxyServer=\"CMG.CONTOSO.COM\" TargetHost=\"cm01.contoso.com\" "
-                           "TotalRequests=\"2\" TotalRequestsWithBearerToken=\"1\" "
-                           "MaxConcurrentRequests=\"1\" TotalRequestBytes=\"[0-9]+\" "
-                           "TotalResponseBytes=\"[0-9]+\" FailedRequests=\"0\"/>~~  "
-                           "</EndPoints>~~</ProxyTrafficStateDetails>~")));
+  EXPECT_THAT(lines(),
+              Contains(ContainsRegex(
+                  "^ReportTrafficData - state message to send: ~~<ProxyTrafficStateDetails "
+                  "ServerName=\"cm01.contoso.com\" StartTime=\"2026-01-01T00:00:00Z\" "
+                  "EndTime=\"2026-01-01T00:05:00Z\" MaxConcurrentRequests=\"1\">  "
+                  "<EndPoints>~~    <EndPoint Name=\"CCM_STS\" "
+                  "ProxyServer=\"CMG.CONTOSO.COM\" TargetHost=\"cm01.contoso.com\" "
+                  "TotalRequests=\"2\" TotalRequestsWithBearerToken=\"1\" "
+                  "MaxConcurrentRequests=\"1\" TotalRequestBytes=\"[0-9]+\" "
+                  "TotalResponseBytes=\"[0-9]+\" FailedRequests=\"0\"/>~~  "
+                  "</EndPoints>~~</ProxyTrafficStateDetails>~")));
   // The next period starts empty: nothing to report; totals stay.
   EXPECT_EQ(cp_.report_traffic(clock_.now()), "");
   EXPECT_EQ(cp_.traffic()["endpoints"][0]["TotalRequests"], 2);
@@ -231,9 +235,10 @@ TEST_F(ConnectionPointTest, ChannelPortsAndMaintenance) {
   EXPECT_THAT(lines(), Contains(HasSubstr("Maintaining connections...~")));
   cp_.mark_connected(false, "Unable to connect to the remote server");
   EXPECT_FALSE(cp_.connected());
-  EXPECT_THAT(lines(), Contains(ContainsRegex("^ERROR: Failed to build Http connection [0-9A-F-]{36} "
-                                              "with server CMG.CONTOSO.COM:443\\. Exception: "
-                                              "System.Net.WebException: Unable to connect")));
+  EXPECT_THAT(lines(),
+              Contains(ContainsRegex("^ERROR: Failed to build Http connection [0-9A-F-]{36} "
+                                     "with server CMG.CONTOSO.COM:443\\. Exception: "
+                                     "System.Net.WebException: Unable to connect")));
 }
 
 }  // namespace
