@@ -6,7 +6,8 @@
 # certificate chain for the service name, then a bulk token from the admin API and the
 # independent Python client (tests/e2e/clients/ccm_register.py) registering through the CMG and
 # fetching its policy assignments; the stock sqlite3 shell, after the documented ATTACH, finds
-# exactly that one client in v_R_System.
+# exactly that one client in v_R_System, and `cmgemu site cmg connection_analyzer` passes on the
+# saved lab.
 # usage: cmg_clients_test.sh CMGEMU_BINARY PKI_DIR SOURCE_DIR
 set -euo pipefail
 CMGEMU="$1"
@@ -116,4 +117,17 @@ ROWS="$(sqlite3 :memory: "ATTACH '$STATE/CM_P01.db' AS dbo;" \
   "SELECT [Name0], [SMS_Unique_Identifier0] FROM [dbo].[v_R_System]")"
 [ "$ROWS" = "CLIENT01|$SMSID" ] || fail "v_R_System: '$ROWS' (expected CLIENT01|$SMSID)"
 ok "v_R_System holds exactly the registered client"
+
+# 7. The console's connection analyzer on the saved lab, from the command line.
+"$CMGEMU" site --state "$STATE" --pki "$PKI" cmg connection_analyzer cmg=$NAME \
+  auth=client_certificate certificate=client --json >"$WORK/analyzer.json" ||
+  fail "cmgemu site cmg connection_analyzer: $(cat "$WORK/analyzer.json")"
+$PY - "$WORK/analyzer.json" <<'PY' || fail "analyzer: $(cat "$WORK/analyzer.json")"
+import json, sys
+out = json.load(open(sys.argv[1]))
+checks = out["checks"]
+assert len(checks) == 6 and all(c["result"] == "pass" for c in checks), checks
+assert out["passed"] == 6, out
+PY
+ok "cmgemu site cmg connection_analyzer: six checks pass"
 echo "cmg clients: all checks passed"
