@@ -90,9 +90,6 @@ struct Response {
   std::string reason;
   Headers headers;
   std::string body;
-  // Custom reason phrase for the status line (e.g. "CMGConnector_Forbidden"); "" = the
-  // standard phrase of `status`.
-  std::string reason;
   // Set by a fault: drop the connection without answering.
   bool reset_connection = false;
   // Close the connection after writing the response.
