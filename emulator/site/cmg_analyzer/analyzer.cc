@@ -473,7 +473,8 @@ class Analyzer {
   std::string cert_pem_, key_pem_;
 };
 
-void console_log(SiteEnv& env, const std::string& message, TraceSeverity severity) {
+void console_log(SiteEnv& env, const std::string& message,
+                 TraceSeverity severity = TraceSeverity::kInfo) {
   env.log(kAdminUiLog, kAdminUiComponent, message, severity, kConsoleThread);
 }
 
