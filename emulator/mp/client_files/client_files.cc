@@ -10,7 +10,7 @@ namespace emu::mp {
 namespace {
 
 // `size` bytes: `magic` then xorshift64* filler seeded from the name (deterministic).
-std::string generate(std::string_view name, std::string_view magic, size_t size) {
+std::string filler_bytes(std::string_view name, std::string_view magic, size_t size) {
   uint64_t x = 0x9E3779B97F4A7C15ULL;
   for (unsigned char c : name) x = (x ^ c) * 0x100000001B3ULL;
   std::string out(magic.substr(0, size));
@@ -47,13 +47,13 @@ std::vector<ClientFile> build_client_files(const std::string& client_version) {
   const std::string ole("\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1", 8);
   std::vector<ClientFile> files;
   files.push_back(make("ccmsetup.exe", "application/octet-stream",
-                       generate("ccmsetup.exe" + client_version, "MZ\x90\0", 196608)));
+                       filler_bytes("ccmsetup.exe" + client_version, "MZ\x90\0", 196608)));
   files.push_back(make("ccmsetup.cab", "application/vnd.ms-cab-compressed",
-                       generate("ccmsetup.cab" + client_version, "MSCF", 65536)));
+                       filler_bytes("ccmsetup.cab" + client_version, "MSCF", 65536)));
   files.push_back(make("client.msi", "application/octet-stream",
-                       generate("client.msi" + client_version, ole, 393216)));
+                       filler_bytes("client.msi" + client_version, ole, 393216)));
   files.push_back(make("x64/client.msi", "application/octet-stream",
-                       generate("x64/client.msi" + client_version, ole, 425984)));
+                       filler_bytes("x64/client.msi" + client_version, ole, 425984)));
   // The manifest [inferred shape: the real one ships inside ccmsetup.cab].
   std::string xml = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\r\n<ClientManifest Version=\"" +
                     client_version + "\">\r\n";

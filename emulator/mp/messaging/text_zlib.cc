@@ -7,6 +7,7 @@
 #include <boost/beast/zlib/deflate_stream.hpp>
 #include <boost/beast/zlib/inflate_stream.hpp>
 
+#include <algorithm>
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -210,18 +211,22 @@ Result<std::string> zlib_decompress(std::string_view data, size_t max_out) {
     // No progress at all: the input ends inside the stream.
     if (produced == 0 && zs.avail_in == in_before) return InvalidArgument("zlib: truncated stream");
   }
-  // The Adler-32 trailer (big-endian) must follow; only line ends and NULs may trail it.
-  if (zs.avail_in < 4) return InvalidArgument("zlib: missing Adler-32 trailer");
-  const auto* t = static_cast<const unsigned char*>(zs.next_in);
-  const uint32_t want =
-      (uint32_t{t[0]} << 24) | (uint32_t{t[1]} << 16) | (uint32_t{t[2]} << 8) | uint32_t{t[3]};
-  for (size_t i = 4; i < zs.avail_in; ++i) {
-    if (t[i] != '\r' && t[i] != '\n' && t[i] != 0) {
-      return InvalidArgument("zlib: data after the end of the stream");
-    }
+  // The Adler-32 trailer (big-endian) must follow the deflate data; only line ends and NULs
+  // may trail it. Beast's inflater can keep a few whole bytes of look-ahead in its bit buffer
+  // when the stream ends, so the trailer may start up to 8 bytes before the unread input.
+  const size_t unread = data.size() - zs.avail_in;
+  const uint32_t a = adler32(out);
+  const char want[4] = {static_cast<char>(a >> 24), static_cast<char>((a >> 16) & 0xFF),
+                        static_cast<char>((a >> 8) & 0xFF), static_cast<char>(a & 0xFF)};
+  auto terminator = [](char c) { return c == '\r' || c == '\n' || c == '\0'; };
+  size_t tail = data.size();  // data[tail..] are all line ends and NULs
+  while (tail > 0 && terminator(data[tail - 1])) --tail;
+  // The trailer ends at or after `tail` and starts at or after the look-ahead window.
+  size_t p = std::max<size_t>(unread > 10 ? unread - 8 : 2, tail >= 4 ? tail - 4 : 0);
+  for (; p + 4 <= data.size(); ++p) {
+    if (data.substr(p, 4) == std::string_view(want, 4)) return out;
   }
-  if (adler32(out) != want) return InvalidArgument("zlib: Adler-32 mismatch");
-  return out;
+  return InvalidArgument("zlib: Adler-32 trailer missing or wrong, or data after the stream");
 }
 
 std::string to_hex(std::string_view bytes) {

@@ -226,9 +226,6 @@ TEST(GlobMatchTest, Cases) {
   EXPECT_FALSE(glob_match("a*", "ba", false));
 }
 
-}  // namespace
-}  // namespace emu
-
 TEST(FaultPlanTest, ReasonPhraseOfStatusAndThrottle) {
   FaultPlan plan(1);
   add_ok(plan, {{"listener", "cmg-*"},
@@ -264,3 +261,6 @@ TEST(FaultPlanTest, ReasonMustBeAStatusLineText) {
   expect_rejected({{"effect", "status"}, {"reason", 403}},
                   "fault rule key 'reason' must be a string");
 }
+
+}  // namespace
+}  // namespace emu
