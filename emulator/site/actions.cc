@@ -1,8 +1,10 @@
 // site.* scenario actions: registration of every site action, and the ones that act on the
 // site database directly (client settings, role properties, bulk tokens, read-only SQL, logs).
 #include "emulator/core/json_args.h"
+#include "emulator/core/text.h"
 #include "emulator/site/azure_services/azure_services.h"
 #include "emulator/site/cloud_manager/cloud_manager.h"
+#include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/internal.h"
 
 #include <regex>
@@ -229,6 +231,26 @@ ActionOutcome expect_logs(SiteEnv& env, const json& args) {
                        {{"log", log}, {"matched", matched}});
 }
 
+// The channel state of each connection point of a CMG, for the connection analyzer (I/O
+// thread; after reconciling the site's CMGs with the CMG service).
+ConnectionPointLookup connection_point_states(SiteState& s) {
+  return [&s](const std::string& cmg) {
+    reconcile_cmg(s);
+    std::vector<ConnectionPointState> out;
+    for (const auto& role : s.db->roles()) {
+      if (role.role_type != sitedb::kCmgConnectionPoint || !iequals(role.cmg_service, cmg))
+        continue;
+      ConnectionPoint* cp = s.cmg_links.find(role.cmg_service, role.server);
+      ConnectionPointState state;
+      state.server = role.server;
+      state.connected = cp != nullptr && cp->connected();
+      state.state = state.connected ? "Connected" : "Disconnected";
+      out.push_back(std::move(state));
+    }
+    return out;
+  };
+}
+
 Status require_array(const json& args, const char* key) {
   if (args.contains(key) && !args[key].is_array())
     return InvalidArgument(std::string(key) + ": must be an array");
@@ -281,6 +303,15 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
   def("site.cmg.start", "Start service (outputs: status)", {"cmg"}, {}, start_cmg);
   def("site.cmg.delete", "Delete the CMG and its Azure resources (outputs: status)", {"cmg"}, {},
       delete_cmg);
+  def(
+      "site.cmg.connection_analyzer",
+      "CMG connection analyzer: six checks as an Azure AD user or with a client certificate "
+      "(outputs: checks [{name, result, description}], passed, failed)",
+      {"cmg", "auth"}, {"signed_in_as", "password", "certificate", "check_names"},
+      [s](SiteEnv& env, const json& a) {
+        return run_connection_analyzer(env, a, connection_point_states(*s));
+      },
+      validate_connection_analyzer_args);
   def("site.roles.add_cmg_connection_point",
       "Add the CMG connection point role to a site system (outputs: server, cmg, role_id)",
       {"server", "cmg"}, {"region", "proxy"}, add_connection_point);

@@ -6,6 +6,9 @@
 #include "emulator/core/json_limits.h"
 #include "harness/lib/planned_actions.h"
 
+#include <fstream>
+#include <sstream>
+
 namespace emu::harness {
 namespace {
 
@@ -22,7 +25,7 @@ bool has_string(const json& args, const char* key) {
 Status validate_http(const json& args) {
   if (!args.is_object()) return InvalidArgument("must be an object");
   if (!has_string(args, "endpoint")) return InvalidArgument("endpoint: must be a string");
-  for (const char* key : {"method", "path", "body"})
+  for (const char* key : {"method", "path", "body", "certificate"})
     if (args.contains(key) && !args[key].is_string())
       return InvalidArgument(std::string(key) + ": must be a string");
   for (const char* key : {"headers", "form"}) {
@@ -36,6 +39,28 @@ Status validate_http(const json& args) {
   if (bodies > 1) return InvalidArgument("body, json and form are exclusive: give one");
   if (args.contains("allow_transport_error") && !args["allow_transport_error"].is_boolean())
     return InvalidArgument("allow_transport_error: must be true or false");
+  return Status::Ok();
+}
+
+std::string read_file_text(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::stringstream s;
+  s << in.rdbuf();
+  return in ? s.str() : std::string();
+}
+
+// "client" -> "<pki>/client.pem" and "<pki>/client.key" (the lab PKI folder is the CA's
+// folder); an absolute path is taken as it is ("/x/c.pem" or "/x/c").
+Status load_certificate(const std::string& name, const std::string& ca_path, HttpCall& call) {
+  std::string base = !name.empty() && name.front() == '/'
+                         ? name
+                         : ca_path.substr(0, ca_path.find_last_of('/') + 1) + name;
+  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".pem") == 0)
+    base.resize(base.size() - 4);
+  call.client_cert_pem = read_file_text(base + ".pem");
+  call.client_key_pem = read_file_text(base + ".key");
+  if (call.client_cert_pem.empty() || call.client_key_pem.empty())
+    return NotFound("certificate: no " + base + ".pem with its " + base + ".key");
   return Status::Ok();
 }
 
@@ -91,6 +116,11 @@ ActionOutcome run_http(const json& args, ActionContext& ctx) {
   if (Status s = validate_http(args); !s.ok())
     return action_failed("args: " + s.message(), json::object());
   HttpCall call = make_call(args);
+  if (args.contains("certificate")) {
+    if (Status s = load_certificate(args["certificate"].get<std::string>(), ctx.ca_path(), call);
+        !s.ok())
+      return action_failed(s.message(), json::object());
+  }
   auto ex = ctx.http(call);
   std::string what = call.method + " " + call.target;
   if (!ex.ok()) {
@@ -218,7 +248,8 @@ void register_generic_actions(ActionRegistry& registry) {
   registry.add({"http",
                 "Send an HTTP request to a lab endpoint and expose the answer",
                 {"endpoint"},
-                {"method", "path", "headers", "body", "json", "form", "allow_transport_error"},
+                {"method", "path", "headers", "body", "json", "form", "allow_transport_error",
+                 "certificate"},
                 run_http,
                 validate_http});
   registry.add({"clock.advance",

@@ -15,10 +15,6 @@ struct Planned {
 // Every planned action also accepts "expect": values its future implementation checks itself.
 const std::vector<Planned>& planned() {
   static const std::vector<Planned> kPlanned = {
-      {"site.cmg.connection_analyzer",
-       "Run the CMG connection analyzer (outputs: checks with name and result)",
-       {"cmg", "auth"},
-       {"signed_in_as", "expect"}},
       {"client.install_root_ca",
        "Import a root CA certificate into the client's trusted root store",
        {"client", "certificate"},

@@ -69,11 +69,11 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
   EXPECT_EQ(first.steps[1].status, StepStatus::kPassed) << first.steps[1].message;
   EXPECT_EQ(first.steps[1].output["providers"]["Microsoft.Compute"], "Registered");
   EXPECT_EQ(first.steps[1].duration_ms, 60000);
-  // Everything up to the bulk token and the vProxy_Roles query runs; the CMG service and the
-  // client are planned.
-  const std::set<std::string> pending = {"analyzer",         "client-root-ca",
-                                         "client-install",   "verify-registration",
-                                         "verify-messaging", "verify-download"};
+  // Everything up to the bulk token and the vProxy_Roles query runs, the connection analyzer
+  // included (step 18: six checks through CMG -> connection point -> MP); the client is planned.
+  const std::set<std::string> pending = {"client-root-ca", "client-install",
+                                         "verify-registration", "verify-messaging",
+                                         "verify-download"};
   for (const auto& step : first.steps) {
     if (pending.count(step.id)) {
       EXPECT_EQ(step.status, StepStatus::kPending) << step.id;
@@ -82,6 +82,12 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
       expect_passed(step);
     }
   }
+  const StepReport& analyzer = first.steps[17];
+  EXPECT_EQ(analyzer.id, "analyzer");
+  ASSERT_EQ(analyzer.output["checks"].size(), 6u) << analyzer.output.dump();
+  for (const auto& check : analyzer.output["checks"])
+    EXPECT_EQ(check["result"], "pass") << check.dump();
+  EXPECT_EQ(analyzer.output["passed"], 6);
   // The CMG takes virtual minutes to provision (a scale set), no wall time to speak of.
   const StepReport& cmg = first.steps[5];
   EXPECT_EQ(cmg.id, "create-cmg");
@@ -91,7 +97,7 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
   EXPECT_EQ(sql.id, "mutual-auth-path");
   EXPECT_EQ(sql.output["rows"][0]["MutualAuthPath"],
             "cmg.contoso.com/CCM_Proxy_MutualAuth/72057594037927939");
-  EXPECT_EQ(first.count(StepStatus::kPending), 6u);
+  EXPECT_EQ(first.count(StepStatus::kPending), 5u);
   EXPECT_FALSE(first.passed());
   EXPECT_TRUE(run(scenario, std::nullopt, /*allow_pending=*/true).passed());
 
@@ -154,6 +160,39 @@ TEST(ScenarioRun, SiteFailureCatalogPassesAndRepeatsByteForByte) {
     }
   }
   EXPECT_EQ(transcript(first), transcript(run(scenario)));
+}
+
+// The CMG's refusals, each with its reason phrase and log lines, on a seeded (deployed) CMG;
+// the lab recovers and the analyzer passes at the end. The same transcript twice.
+TEST(ScenarioRun, CmgRefusalsPassAndRepeatByteForByte) {
+  Scenario scenario = load("scenarios/examples/cmg-refusals.json");
+  RunReport first = run(scenario);
+  expect_all_passed(first);
+  EXPECT_TRUE(first.passed());
+  EXPECT_EQ(transcript(first), transcript(run(scenario)));
+}
+
+// Every connection analyzer failure (Entra sign-in, CCM_STS broken, CP disconnected, MP not
+// allowed, untrusted certificate, CMG stopped), each followed by its fix.
+TEST(ScenarioRun, CmgAnalyzerFailuresPass) {
+  Scenario scenario = load("scenarios/examples/cmg-analyzer-failures.json");
+  RunReport report = run(scenario);
+  expect_all_passed(report);
+  EXPECT_TRUE(report.passed());
+  for (const auto& step : report.steps) {
+    if (step.id != "analyzer-sts") continue;
+    EXPECT_EQ(step.output["checks"][3]["description"],
+              "Failed to get ConfigMgr token with Azure AD token. Status code is '500' and status "
+              "description is 'CMGConnector_InternalServerError'.");
+  }
+}
+
+// The lab of `cmgemu serve --lab` runs as a scenario too: analyzer with the client certificate.
+TEST(ScenarioRun, CmgServeLabAnalyzerPasses) {
+  Scenario scenario = load("scenarios/examples/cmg-serve-lab.json");
+  RunReport report = run(scenario);
+  expect_all_passed(report);
+  EXPECT_TRUE(report.passed());
 }
 
 TEST(ScenarioRun, ADifferentSeedChangesRequestIds) {
