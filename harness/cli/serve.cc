@@ -8,6 +8,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <csignal>
 #include <cstdio>
 #include <fcntl.h>
@@ -199,6 +200,10 @@ int cmd_serve(const std::vector<std::string>& raw) {
         harness::load_scenario_file(args->get("--lab"), harness::scenario_action_registry());
     if (!scenario.ok()) return usage_error("serve", scenario.status().message());
     lab_section = scenario->lab;
+    // The server certificates the lab section asks for (lab.pki.cmg_certificates), as `run`.
+    for (auto& name : harness::scenario_cmg_names(lab_section))
+      if (std::find(o.cmg_names.begin(), o.cmg_names.end(), name) == o.cmg_names.end())
+        o.cmg_names.push_back(name);
   }
 
   auto lab = app::Lab::create(o);

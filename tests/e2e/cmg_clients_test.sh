@@ -18,8 +18,8 @@ NAME=cmg.contoso.com
 source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
 STATE="$WORK/state"
 
-# --cmg-name: the CMG's server certificate (the wizard's .pfx) in the lab PKI.
-"$CMGEMU" serve --pki "$PKI" --cmg-name "$NAME" --state "$STATE" --lab "$SRC/scenarios/examples/cmg-serve-lab.json" \
+# The lab file lists the CMG's server certificate (lab.pki.cmg_certificates); serve issues it.
+"$CMGEMU" serve --pki "$PKI" --state "$STATE" --lab "$SRC/scenarios/examples/cmg-serve-lab.json" \
   --ready-file "$WORK/ready.json" >"$WORK/serve.log" 2>&1 &
 SERVE_PID=$!
 for _ in $(seq 1 300); do

@@ -1,0 +1,248 @@
+// The proxy path's cost: clients register and make small requests through CMG -> connection
+// point -> MP over keep-alive TLS, against an in-process lab seeded with
+// scenarios/examples/cmg-serve-lab.json (a Ready CMG, its connection point, the MP published).
+// Prints the lab's CPU time (process CPU minus this client thread's) per operation:
+//   - a registration (CcmMessaging MP_ClientRegistration on ccm_system_tokenauth through the
+//     CMG: the CMG's token check, the MP's signature verification and the client token it signs);
+//   - a forwarded small request (MutualAuth .sms_aut?MPLIST with the lab client certificate);
+//   - the same request sent to the MP directly (plain HTTP): the difference is the CMG's and
+//     the connection point's own work, TLS records included.
+// Usage: cmgemu_cmg_bench [REGISTRATIONS] [REQUESTS]   (release build: `bash scripts/dev.sh bench`)
+#include "emulator/app/lab.h"
+#include "emulator/core/actions.h"
+#include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/pem.h"
+#include "emulator/core/faults.h"
+#include "emulator/core/files.h"
+#include "emulator/core/http/client.h"
+#include "emulator/core/journal.h"
+#include "emulator/mp/messaging/ccm_message.h"
+
+#include <nlohmann/json.hpp>
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <ctime>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+namespace {
+
+using nlohmann::json;
+using namespace emu;
+namespace messaging = mp::messaging;
+
+[[noreturn]] void die(const std::string& what) {
+  std::cerr << "cmg_bench: " << what << "\n";
+  std::exit(1);
+}
+
+template <class T>
+T must(Result<T> r, const char* what) {
+  if (!r.ok()) die(std::string(what) + ": " + r.status().to_string());
+  return std::move(r).value();
+}
+
+double process_cpu_seconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return u.ru_utime.tv_sec + u.ru_stime.tv_sec + (u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+double thread_cpu_seconds() {
+  timespec t{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t);
+  return t.tv_sec + t.tv_nsec / 1e9;
+}
+
+// Lab CPU (every thread but this one) spent while `fn` runs.
+template <class F>
+double lab_cpu_seconds(F&& fn) {
+  const double p0 = process_cpu_seconds(), t0 = thread_cpu_seconds();
+  fn();
+  return (process_cpu_seconds() - p0) - (thread_cpu_seconds() - t0);
+}
+
+// Runs site/mp actions from this thread (their run_on_io goes to the lab's I/O thread).
+class BenchContext final : public ActionContext {
+ public:
+  explicit BenchContext(app::Lab& lab) : lab_(lab) {}
+  Clock& clock() override { return lab_.clock(); }
+  IdSource& ids() override { return lab_.ids(); }
+  Result<HttpExchange> http(const HttpCall&) override { return Unavailable("not used"); }
+  const json& lab() const override { return section_; }
+  json& vars() override { return vars_; }
+  std::string ca_path() const override { return lab_.ca_path(); }
+  std::string out_dir() const override { return ""; }
+  void run_on_io(const std::function<void()>& fn) override { lab_.run_on_io(fn); }
+  FaultPlan& faults() override { return lab_.faults(); }
+  Journal& journal() override { return lab_.journal(); }
+
+ private:
+  app::Lab& lab_;
+  json section_ = json::object();
+  json vars_ = json::object();
+};
+
+struct Client {
+  std::string name, key_pem, cert_hex;
+};
+
+Client make_client(int n, TimePoint now) {
+  Client c;
+  c.name = "BENCH" + std::to_string(n);
+  auto key = must(crypto::generate_rsa_key(2048), "client key");
+  crypto::CertificateSpec spec;
+  spec.common_name = "ConfigMgr Client";
+  spec.not_before = now - std::chrono::hours(1);
+  spec.not_after = now + std::chrono::hours(24 * 365);
+  auto cert = must(crypto::build_cert(spec, key.get(), nullptr), "client certificate");
+  c.key_pem = must(crypto::key_to_pem(key.get()), "key PEM");
+  c.cert_hex = messaging::to_hex(must(crypto::cert_to_der(cert.get()), "certificate DER"));
+  return c;
+}
+
+// A signed registration request as SCCMSecrets frames it (mp-wire: the CcmMessaging format).
+std::string registration_request(const Client& c) {
+  const std::string data =
+      "<Data HashAlgorithm=\"1.2.840.113549.1.1.11\" SMSID=\"\" RequestType=\"Registration\" "
+      "TimeStamp=\"2026-01-01T00:00:00Z\"><AgentInformation AgentIdentity=\"CCMSetup.exe\" "
+      "AgentVersion=\"5.00.9078.1000\" AgentType=\"0\" /><Certificates><Encryption "
+      "Encoding=\"HexBinary\" KeyType=\"1\">" +
+      c.cert_hex + "</Encryption><Signing Encoding=\"HexBinary\" KeyType=\"1\">" + c.cert_hex +
+      "</Signing></Certificates><DiscoveryProperties><Property Name=\"Netbios Name\" Value=\"" +
+      c.name + "\" /><Property Name=\"FQ Name\" Value=\"" + c.name +
+      ".contoso.com\" /><Property Name=\"Locale ID\" Value=\"1033\" /><Property "
+      "Name=\"InternetFlag\" Value=\"2\" /></DiscoveryProperties></Data>";
+  const std::string sig = must(
+      messaging::sign_reversed_hex(c.key_pem, messaging::utf8_to_utf16le(data)), "signature");
+  const std::string body = "<ClientRegistrationRequest>" + data + "<Signature><SignatureValue>" +
+                           sig + "</SignatureValue></Signature></ClientRegistrationRequest>";
+  messaging::MsgHeader h;
+  h.reply_compression = "zlib";
+  h.id = "{5DD100CD-DF1D-45F5-BA17-A327F43465F8}";
+  h.correlation_id = "{00000000-0000-0000-0000-000000000000}";
+  h.source_host = c.name;
+  h.reply_to = "direct:" + c.name + ":SccmMessaging";
+  h.reply_mode = "Sync";
+  h.sent_time = "2026-01-01T00:00:00Z";
+  h.target_address = "mp:MP_ClientRegistration";
+  h.target_endpoint = "MP_ClientRegistration";
+  h.target_host = "cm01.contoso.com";
+  h.zlib_hook = true;
+  h.body_length = messaging::body_length_of(body);
+  return messaging::frame_message(h, messaging::encode_body(body, true));
+}
+
+void print(const char* what, int count, double seconds) {
+  std::printf("%-58s %6d   %9.1f us lab CPU each\n", what, count, seconds * 1e6 / count);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  const int registrations = argc > 1 ? std::atoi(argv[1]) : 200;
+  const int requests = argc > 2 ? std::atoi(argv[2]) : 5000;
+  if (registrations < 1 || requests < 1) die("usage: cmgemu_cmg_bench [REGISTRATIONS] [REQUESTS]");
+
+  std::ifstream in(std::string(CMGEMU_SOURCE_DIR) + "/scenarios/examples/cmg-serve-lab.json");
+  std::stringstream text;
+  text << in.rdbuf();
+  const json scenario = json::parse(text.str(), nullptr, false, /*ignore_comments=*/true);
+  if (!scenario.is_object()) die("cannot read scenarios/examples/cmg-serve-lab.json");
+
+  const std::string pki = (std::filesystem::temp_directory_path() / "cmgemu-cmg-bench-pki").string();
+  app::LabOptions options;
+  options.pki_dir = pki;
+  options.cmg_names = {"cmg.contoso.com"};
+  options.start_time = scenario.value("start", "2026-01-01T00:00:00Z");
+  auto lab = must(app::Lab::create(options), "lab");
+  if (Status s = lab->start(); !s.ok()) die("start: " + s.to_string());
+  if (Status s = lab->seed(scenario["lab"]); !s.ok()) die("seed: " + s.to_string());
+  BenchContext ctx(*lab);
+  const ActionDef* new_token = lab->actions().find("site.bulk_token.new");
+  if (new_token == nullptr || !new_token->run) die("no site.bulk_token.new action");
+  ActionOutcome bulk = new_token->run({{"lifetime_minutes", 4320}}, ctx);
+  if (bulk.kind != ActionOutcome::Kind::kPassed) die("bulk token: " + bulk.message);
+
+  const app::Endpoint cmg = must(lab->endpoint("cmg-cmg.contoso.com"), "CMG endpoint");
+  const app::Endpoint mp = must(lab->endpoint("mp"), "MP endpoint");
+  const std::string role = "/72057594037927939";  // the seeded MP (vProxy_Roles)
+  http::ClientOptions tls;
+  tls.sni = "cmg.contoso.com";
+  tls.ca_file = lab->ca_path();
+  tls.verify_host = true;
+  tls.user_agent = "ccmhttp";
+  tls.timeout = std::chrono::milliseconds(20000);
+
+  // A PreAuth CCM token for the registrations.
+  auto conn = must(http::ClientConnection::open(cmg.address, cmg.port, tls), "connect to the CMG");
+  http::Headers bearer;
+  bearer.set("Authorization", "Bearer " + bulk.output["token"].get<std::string>());
+  auto sts = must(conn->request("POST", "/CCM_Proxy_ServerAuth" + role + "/CCM_STS", bearer), "STS");
+  if (sts.status != 200) die("CCM_STS answered " + std::to_string(sts.status) + ": " + sts.body);
+  const std::string ccm_token =
+      json::parse(sts.body, nullptr, false).value("token", std::string());
+
+  // Clients and their requests are made before measuring (client-side CPU is not counted).
+  const int distinct = std::min(registrations, 64);
+  std::vector<std::string> wires;
+  for (int i = 0; i < distinct; ++i)
+    wires.push_back(registration_request(make_client(i, lab->clock().now())));
+  http::Headers reg_headers;
+  reg_headers.set("Content-Type", messaging::multipart_content_type());
+  reg_headers.set("Authorization", "Bearer " + ccm_token);
+  const std::string reg_target = "/CCM_Proxy_ServerAuth" + role + "/ccm_system_tokenauth/request";
+  auto register_one = [&](const std::string& wire) {
+    auto r = must(conn->request("CCM_POST", reg_target, reg_headers, wire), "registration");
+    if (r.status != 200 || r.body.empty())
+      die("registration answered " + std::to_string(r.status) + " " + r.reason);
+  };
+  register_one(wires[0]);  // warm-up (first-use key material)
+
+  const double first = lab_cpu_seconds([&] {
+    for (int i = 1; i < distinct; ++i) register_one(wires[i]);
+  });
+  print("registration through CMG -> CP -> MP (new client)", distinct - 1, first);
+  const double again = lab_cpu_seconds([&] {
+    for (int i = 0; i < registrations; ++i) register_one(wires[i % distinct]);
+  });
+  print("registration through CMG -> CP -> MP (same client again)", registrations, again);
+
+  // Small forwarded requests: MutualAuth with the lab's client certificate.
+  http::ClientOptions mutual = tls;
+  mutual.cert_pem = must(read_file(pki + "/client.pem"), "client certificate");
+  mutual.key_pem = must(read_file(pki + "/client.key"), "client key");
+  auto pki_conn =
+      must(http::ClientConnection::open(cmg.address, cmg.port, mutual), "mutual TLS connect");
+  const std::string mplist = "/CCM_Proxy_MutualAuth" + role + "/SMS_MP/.sms_aut?MPLIST";
+  auto get = [](http::ClientConnection& c, const std::string& target) {
+    auto r = must(c.request("GET", target), "GET");
+    if (r.status != 200) die(target + " answered " + std::to_string(r.status) + " " + r.reason);
+  };
+  get(*pki_conn, mplist);
+  const double forwarded = lab_cpu_seconds([&] {
+    for (int i = 0; i < requests; ++i) get(*pki_conn, mplist);
+  });
+  print("GET .sms_aut?MPLIST through CMG -> CP -> MP (MutualAuth)", requests, forwarded);
+
+  http::ClientOptions plain;
+  plain.tls = false;
+  plain.sni = "cm01.contoso.com";
+  plain.user_agent = "ccmhttp";
+  auto mp_conn = must(http::ClientConnection::open(mp.address, mp.port, plain), "MP connect");
+  get(*mp_conn, "/SMS_MP/.sms_aut?MPLIST");
+  const double direct = lab_cpu_seconds([&] {
+    for (int i = 0; i < requests; ++i) get(*mp_conn, "/SMS_MP/.sms_aut?MPLIST");
+  });
+  print("GET .sms_aut?MPLIST to the MP directly (plain HTTP)", requests, direct);
+  std::printf("%-58s          %9.1f us each\n", "CMG + connection point own work (difference)",
+              (forwarded - direct) * 1e6 / requests);
+  lab->stop();
+  return 0;
+}
