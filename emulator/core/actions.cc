@@ -1,6 +1,7 @@
 #include "emulator/core/actions.h"
 
 #include <algorithm>
+#include <regex>
 
 namespace emu {
 
@@ -68,6 +69,33 @@ std::optional<std::string> nearest_name(std::string_view name,
     }
   }
   return best;
+}
+
+ActionOutcome expect_log_patterns(const std::string& log, const std::vector<std::string>& lines,
+                                  const nlohmann::json& patterns) {
+  nlohmann::json matched = nlohmann::json::array();
+  std::vector<std::string> missing;
+  for (const auto& p : patterns) {
+    if (!p.is_string()) return action_failed("patterns: must be strings");
+    std::regex re;
+    try {
+      re = std::regex(p.get<std::string>());
+    } catch (const std::regex_error&) {
+      return action_failed("patterns: bad regular expression '" + p.get<std::string>() + "'");
+    }
+    auto it = std::find_if(lines.begin(), lines.end(),
+                           [&](const std::string& l) { return std::regex_search(l, re); });
+    if (it == lines.end()) {
+      missing.push_back("no line of " + log + " matches /" + p.get<std::string>() + "/");
+    } else {
+      matched.push_back(*it);
+    }
+  }
+  if (!missing.empty())
+    return action_failed(std::to_string(missing.size()) + " pattern(s) not found in " + log,
+                         {{"matched", matched}}, missing);
+  return action_passed(std::to_string(matched.size()) + " pattern(s) found in " + log,
+                       {{"log", log}, {"matched", matched}});
 }
 
 }  // namespace emu

@@ -36,6 +36,11 @@ struct ActionOutcome {
 ActionOutcome action_passed(std::string message, nlohmann::json output = nullptr);
 ActionOutcome action_failed(std::string message, nlohmann::json output = nullptr,
                             std::vector<std::string> details = {});
+// The "<party>.logs.expect" check: every regex of `patterns` (a JSON array of strings) must
+// match a line of `lines` (the log `log` as kept in memory). Passed with {log, matched}; failed
+// naming each pattern without a match, or a pattern that is not a string or not a regex.
+ActionOutcome expect_log_patterns(const std::string& log, const std::vector<std::string>& lines,
+                                  const nlohmann::json& patterns);
 
 // An HTTP call to one of the lab's named endpoints, made over real loopback (TLS verified
 // against the lab CA, Host/SNI set to the endpoint's real-world name).

@@ -2,7 +2,6 @@
 #include "emulator/core/json_args.h"
 #include "emulator/mp/internal.h"
 
-#include <regex>
 
 namespace emu::mp::internal {
 namespace {
@@ -31,29 +30,7 @@ json state_of(MpState& s) {
 ActionOutcome expect_logs(MpState& s, const json& args, ActionContext& ctx) {
   const std::string log = args["log"].get<std::string>();
   const auto lines = on_io(ctx, [&] { return s.logs->lines(log); });
-  json matched = json::array();
-  std::vector<std::string> missing;
-  for (const auto& p : args["patterns"]) {
-    if (!p.is_string()) return action_failed("patterns: must be strings");
-    std::regex re;
-    try {
-      re = std::regex(p.get<std::string>());
-    } catch (const std::regex_error&) {
-      return action_failed("patterns: bad regular expression '" + p.get<std::string>() + "'");
-    }
-    auto it = std::find_if(lines.begin(), lines.end(),
-                           [&](const std::string& l) { return std::regex_search(l, re); });
-    if (it == lines.end()) {
-      missing.push_back("no line of " + log + " matches /" + p.get<std::string>() + "/");
-    } else {
-      matched.push_back(*it);
-    }
-  }
-  if (!missing.empty())
-    return action_failed(std::to_string(missing.size()) + " pattern(s) not found in " + log,
-                         {{"matched", matched}}, missing);
-  return action_passed(std::to_string(matched.size()) + " pattern(s) found in " + log,
-                       {{"log", log}, {"matched", matched}});
+  return expect_log_patterns(log, lines, args["patterns"]);
 }
 
 Status check_logs_args(const json& a) {

@@ -7,7 +7,6 @@
 #include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/internal.h"
 
-#include <regex>
 
 namespace emu::site::internal {
 
@@ -207,28 +206,7 @@ ActionOutcome run_sql(SiteEnv& env, const json& args) {
 ActionOutcome expect_logs(SiteEnv& env, const json& args) {
   const std::string log = args["log"].get<std::string>();
   const auto lines = env.logs.lines(log);
-  json matched = json::array();
-  std::vector<std::string> missing;
-  for (const auto& p : args["patterns"]) {
-    std::regex re;
-    try {
-      re = std::regex(p.get<std::string>());
-    } catch (const std::regex_error& e) {
-      return action_failed("patterns: bad regular expression '" + p.get<std::string>() + "'");
-    }
-    auto it = std::find_if(lines.begin(), lines.end(),
-                           [&](const std::string& l) { return std::regex_search(l, re); });
-    if (it == lines.end()) {
-      missing.push_back("no line of " + log + " matches /" + p.get<std::string>() + "/");
-    } else {
-      matched.push_back(*it);
-    }
-  }
-  if (!missing.empty())
-    return action_failed(std::to_string(missing.size()) + " pattern(s) not found in " + log,
-                         {{"matched", matched}}, missing);
-  return action_passed(std::to_string(matched.size()) + " pattern(s) found in " + log,
-                       {{"log", log}, {"matched", matched}});
+  return expect_log_patterns(log, lines, args["patterns"]);
 }
 
 // The channel state of each connection point of a CMG, for the connection analyzer (I/O

@@ -9,6 +9,7 @@
 #include "emulator/core/http/router.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/service.h"
+#include "tests/testlib/lab_action_context.h"
 #include "tests/testlib/test_pki.h"
 
 #include <gmock/gmock.h>
@@ -27,26 +28,6 @@ using ::testing::HasSubstr;
 constexpr char kCmg[] = "cmg.contoso.com";
 constexpr char kMpRole[] = "72057594037927939";
 
-// Runs actions against the lab, their I/O work on the lab's I/O thread.
-class Ctx final : public ActionContext {
- public:
-  explicit Ctx(app::Lab& lab) : lab_(lab) {}
-  Clock& clock() override { return lab_.clock(); }
-  IdSource& ids() override { return lab_.ids(); }
-  Result<HttpExchange> http(const HttpCall&) override { return Unimplemented("no http"); }
-  const json& lab() const override { return section_; }
-  json& vars() override { return vars_; }
-  std::string ca_path() const override { return lab_.ca_path(); }
-  std::string out_dir() const override { return ""; }
-  void run_on_io(const std::function<void()>& fn) override { lab_.run_on_io(fn); }
-  FaultPlan& faults() override { return lab_.faults(); }
-  Journal& journal() override { return lab_.journal(); }
-
- private:
-  app::Lab& lab_;
-  json section_ = json::object();
-  json vars_ = json::object();
-};
 
 json lab_section() {
   return {{"site",
@@ -89,7 +70,7 @@ class CmgLabTest : public ::testing::Test {
     mp.router = &mp_router_;
     ASSERT_TRUE(lab_->listener_host().open(mp).ok());
     lab_->run_on_io([&] { lab_->intranet().serve("cm01.contoso.com", "test-mp"); });
-    ctx_ = std::make_unique<Ctx>(*lab_);
+    ctx_ = std::make_unique<test::LabActionContext>(*lab_);
   }
   void TearDown() override {
     if (lab_) lab_->stop();
@@ -135,7 +116,7 @@ class CmgLabTest : public ::testing::Test {
   http::Router mp_router_;
   int mp_status_ = 200;
   std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<Ctx> ctx_;
+  std::unique_ptr<test::LabActionContext> ctx_;
 };
 
 TEST_F(CmgLabTest, MutualAuthThroughTheConnectionPointToTheRole) {

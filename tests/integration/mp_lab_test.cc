@@ -13,6 +13,7 @@
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
 #include "tests/testlib/http_test_client.h"
+#include "tests/testlib/lab_action_context.h"
 #include "tests/testlib/test_pki.h"
 
 #include <gmock/gmock.h>
@@ -29,26 +30,6 @@ using nlohmann::json;
 using ::testing::HasSubstr;
 namespace messaging = mp::messaging;
 
-// Actions run on the test thread; their run_on_io goes to the lab's I/O thread.
-class IoActionContext final : public ActionContext {
- public:
-  explicit IoActionContext(app::Lab& lab) : lab_(lab) {}
-  Clock& clock() override { return lab_.clock(); }
-  IdSource& ids() override { return lab_.ids(); }
-  Result<HttpExchange> http(const HttpCall&) override { return Unavailable("not used"); }
-  const json& lab() const override { return section_; }
-  json& vars() override { return vars_; }
-  std::string ca_path() const override { return lab_.ca_path(); }
-  std::string out_dir() const override { return ""; }
-  void run_on_io(const std::function<void()>& fn) override { lab_.run_on_io(fn); }
-  FaultPlan& faults() override { return lab_.faults(); }
-  Journal& journal() override { return lab_.journal(); }
-
- private:
-  app::Lab& lab_;
-  json section_ = json::object();
-  json vars_ = json::object();
-};
 
 json lab_section() {
   return {{"tenant",
@@ -77,7 +58,7 @@ class MpLabTest : public ::testing::Test {
     ASSERT_TRUE(lab_->start().ok());
     Status seeded = lab_->seed(lab_section());
     ASSERT_TRUE(seeded.ok()) << seeded.to_string();
-    ctx_ = std::make_unique<IoActionContext>(*lab_);
+    ctx_ = std::make_unique<test::LabActionContext>(*lab_);
     auto ep = lab_->endpoint("mp");
     ASSERT_TRUE(ep.ok()) << ep.status().to_string();
     port_ = ep->port;
@@ -107,7 +88,7 @@ class MpLabTest : public ::testing::Test {
   }
 
   std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<IoActionContext> ctx_;
+  std::unique_ptr<test::LabActionContext> ctx_;
   uint16_t port_ = 0;
 };
 
