@@ -1,5 +1,6 @@
 #include "emulator/cmg/preauth.h"
 
+#include "emulator/core/json_limits.h"
 #include "emulator/core/crypto/jws.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
@@ -19,6 +20,13 @@ constexpr std::chrono::seconds kSkew{300};
 constexpr std::string_view kSccmIssuerPrefix = "urn:sccm:oauth2:";
 constexpr std::string_view kSccmAudience =
     "urn:sccm:service";  // memdocs deploy-clients-cmg-token.md
+
+// A token's header or payload: bounded JSON (core/json_limits.h; a JWT part is small and flat),
+// null when it does not parse.
+json token_json(std::string_view text) {
+  auto parsed = parse_json_limited(text, JsonLimits{64 * 1024, 16});
+  return parsed.ok() ? std::move(parsed).value() : json();
+}
 
 TokenDecision refuse(TokenKind kind, std::string why) {
   return TokenDecision{kind, false, std::move(why)};
@@ -59,7 +67,7 @@ TokenDecision check_site_token(const SecuritySettings& s, std::string_view token
   auto header = base64url_decode(token.substr(0, dot1));
   auto sig = base64url_decode(token.substr(dot2 + 1));
   if (!header.ok() || !sig.ok()) return refuse(TokenKind::kNone, "malformed");
-  const json h = json::parse(*header, nullptr, false);
+  const json h = token_json(*header);
   if (!h.is_object() || claim(h, "alg") != "RS256")
     return refuse(TokenKind::kNone, "alg is not RS256");
   if (!crypto::rs256_verify(s.token_signing_key.get(), token.substr(0, dot2), *sig))
@@ -199,7 +207,7 @@ TokenDecision check_token(const SecuritySettings& settings, const aad::TokenVali
     return refuse(TokenKind::kNone, "malformed");
   auto payload_text = base64url_decode(token.substr(dot1 + 1, dot2 - dot1 - 1));
   if (!payload_text.ok()) return refuse(TokenKind::kNone, "malformed");
-  const json payload = json::parse(*payload_text, nullptr, false);
+  const json payload = token_json(*payload_text);
   if (!payload.is_object()) return refuse(TokenKind::kNone, "malformed");
   const std::string iss = claim(payload, "iss");
   const bool site_token =

@@ -1,5 +1,6 @@
 #include "emulator/mp/sts/ccm_token.h"
 
+#include "emulator/core/json_limits.h"
 #include "emulator/core/text.h"
 
 #include <chrono>
@@ -123,7 +124,9 @@ Result<json> peek_jwt_payload(std::string_view token) {
   if (b == std::string_view::npos || token.find('.', b + 1) != std::string_view::npos)
     return InvalidArgument("not a JWT");
   EMU_ASSIGN_OR_RETURN(std::string text, base64url_decode(token.substr(a + 1, b - a - 1)));
-  json payload = json::parse(text, nullptr, false);
+  auto parsed = parse_json_limited(text, JsonLimits{64 * 1024, 16});  // a JWT part: small, flat
+  if (!parsed.ok()) return InvalidArgument("JWT payload: " + parsed.status().message());
+  json payload = std::move(parsed).value();
   if (!payload.is_object()) return InvalidArgument("JWT payload is not a JSON object");
   return payload;
 }

@@ -4,6 +4,7 @@
 // certificate verified against the lab CA) that go CMG -> connection point -> MP.
 #include "emulator/site/cmg_analyzer/analyzer.h"
 
+#include "emulator/core/json_limits.h"
 #include "emulator/core/azure_client.h"
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/digest.h"
@@ -89,9 +90,15 @@ std::string status_text(const HttpExchange& ex) {
          ex.reason + "'.";
 }
 
+// A reply body as JSON (bounded: core/json_limits.h), null when it is not JSON.
+json reply_json(const std::string& body) {
+  auto parsed = parse_json_limited(body);
+  return parsed.ok() ? std::move(parsed).value() : json();
+}
+
 // The first line of an Entra ID error reply ("AADSTS50126: Error validating credentials ...").
 std::string aad_error(const HttpExchange& ex) {
-  auto body = json::parse(ex.body, nullptr, false);
+  auto body = reply_json(ex.body);
   std::string text;
   if (body.is_object()) text = body.value("error_description", body.value("error", ""));
   if (text.empty()) return "HTTP " + std::to_string(ex.status) + " " + ex.reason;
@@ -240,7 +247,7 @@ class Analyzer {
                   ": Unable to connect to the remote server (" + ex.status().message() + ").");
     if (ex->status != 200)
       return fail("Failed to sign in to Azure AD as " + upn + ": " + aad_error(*ex));
-    auto body = json::parse(ex->body, nullptr, false);
+    auto body = reply_json(ex->body);
     if (!body.is_object() || !body.contains("access_token") || !body["access_token"].is_string())
       return fail("Failed to sign in to Azure AD as " + upn + ": the token reply has no token.");
     entra_token_ = body["access_token"].get<std::string>();
@@ -305,7 +312,7 @@ class Analyzer {
       return fail(std::string(kTokenFailure) + " Unable to connect to the remote server (" +
                   ex.status().message() + ").");
     if (ex->status != 200) return fail(std::string(kTokenFailure) + " " + status_text(*ex));
-    auto body = json::parse(ex->body, nullptr, false);
+    auto body = reply_json(ex->body);
     if (!body.is_object() || !body.contains("token") || !body["token"].is_string())
       return fail(std::string(kTokenFailure) + " The reply of https://" + cmg_ + target +
                   " holds no token.");
