@@ -1,8 +1,8 @@
 #include "emulator/cmg/preauth.h"
 
-#include "emulator/core/json_limits.h"
 #include "emulator/core/crypto/jws.h"
 #include "emulator/core/crypto/pem.h"
+#include "emulator/core/json_limits.h"
 #include "emulator/core/text.h"
 
 #include <nlohmann/json.hpp>

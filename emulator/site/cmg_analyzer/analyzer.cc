@@ -4,12 +4,12 @@
 // certificate verified against the lab CA) that go CMG -> connection point -> MP.
 #include "emulator/site/cmg_analyzer/analyzer.h"
 
-#include "emulator/core/json_limits.h"
 #include "emulator/core/azure_client.h"
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/digest.h"
 #include "emulator/core/crypto/openssl.h"
 #include "emulator/core/crypto/pem.h"
+#include "emulator/core/json_limits.h"
 #include "emulator/core/text.h"
 #include "emulator/sitedb/site_db.h"
 
