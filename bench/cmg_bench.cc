@@ -17,7 +17,7 @@
 #include "emulator/core/http/client.h"
 #include "emulator/core/journal.h"
 #include "emulator/mp/messaging/ccm_message.h"
-#include "tests/testlib/lab_action_context.h"
+#include "tests/testlib/lab_io_action_context.h"
 
 #include <nlohmann/json.hpp>
 #include <sys/resource.h>
@@ -145,7 +145,7 @@ int main(int argc, char** argv) {
   auto lab = must(app::Lab::create(options), "lab");
   if (Status s = lab->start(); !s.ok()) die("start: " + s.to_string());
   if (Status s = lab->seed(scenario["lab"]); !s.ok()) die("seed: " + s.to_string());
-  test::LabActionContext ctx(*lab);
+  test::LabIoActionContext ctx(*lab);
   const ActionDef* new_token = lab->actions().find("site.bulk_token.new");
   if (new_token == nullptr || !new_token->run) die("no site.bulk_token.new action");
   ActionOutcome bulk = new_token->run({{"lifetime_minutes", 4320}}, ctx);

@@ -443,6 +443,13 @@ std::vector<std::string> CmgService::flush_stats(const std::string& service_name
 
 namespace {
 
+// "cmg", when given, names a CMG: a string (any other JSON type is the caller's mistake).
+Status check_cmg_arg(const json& args) {
+  if (args.contains("cmg") && !args["cmg"].is_string())
+    return InvalidArgument("cmg: must be a string (the CMG's service name)");
+  return Status::Ok();
+}
+
 std::vector<ActionDef> definitions(CmgService* service) {
   std::vector<ActionDef> defs;
   auto run = [service](auto fn) -> ActionFn {
@@ -464,7 +471,7 @@ std::vector<ActionDef> definitions(CmgService* service) {
                                  " connection point(s) connected)";
          return action_passed(msg, out);
        }),
-       nullptr});
+       check_cmg_arg});
   defs.push_back(
       {"cmg.flush_stats",
        "Write the CMGService.log request summary of the current period now (outputs: lines)",
@@ -476,7 +483,7 @@ std::vector<ActionDef> definitions(CmgService* service) {
          return action_passed(std::to_string(lines.size()) + " summary line(s)",
                               {{"lines", lines}});
        }),
-       nullptr});
+       check_cmg_arg});
   return defs;
 }
 

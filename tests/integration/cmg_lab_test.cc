@@ -9,7 +9,7 @@
 #include "emulator/core/http/router.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/service.h"
-#include "tests/testlib/lab_action_context.h"
+#include "tests/testlib/lab_io_action_context.h"
 #include "tests/testlib/test_pki.h"
 
 #include <gmock/gmock.h>
@@ -70,7 +70,7 @@ class CmgLabTest : public ::testing::Test {
     mp.router = &mp_router_;
     ASSERT_TRUE(lab_->listener_host().open(mp).ok());
     lab_->run_on_io([&] { lab_->intranet().serve("cm01.contoso.com", "test-mp"); });
-    ctx_ = std::make_unique<test::LabActionContext>(*lab_);
+    ctx_ = std::make_unique<test::LabIoActionContext>(*lab_);
   }
   void TearDown() override {
     if (lab_) lab_->stop();
@@ -116,7 +116,7 @@ class CmgLabTest : public ::testing::Test {
   http::Router mp_router_;
   int mp_status_ = 200;
   std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<test::LabActionContext> ctx_;
+  std::unique_ptr<test::LabIoActionContext> ctx_;
 };
 
 TEST_F(CmgLabTest, MutualAuthThroughTheConnectionPointToTheRole) {

@@ -13,7 +13,7 @@
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
 #include "tests/testlib/http_test_client.h"
-#include "tests/testlib/lab_action_context.h"
+#include "tests/testlib/lab_io_action_context.h"
 #include "tests/testlib/test_pki.h"
 
 #include <gmock/gmock.h>
@@ -58,7 +58,7 @@ class MpLabTest : public ::testing::Test {
     ASSERT_TRUE(lab_->start().ok());
     Status seeded = lab_->seed(lab_section());
     ASSERT_TRUE(seeded.ok()) << seeded.to_string();
-    ctx_ = std::make_unique<test::LabActionContext>(*lab_);
+    ctx_ = std::make_unique<test::LabIoActionContext>(*lab_);
     auto ep = lab_->endpoint("mp");
     ASSERT_TRUE(ep.ok()) << ep.status().to_string();
     port_ = ep->port;
@@ -88,7 +88,7 @@ class MpLabTest : public ::testing::Test {
   }
 
   std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<test::LabActionContext> ctx_;
+  std::unique_ptr<test::LabIoActionContext> ctx_;
   uint16_t port_ = 0;
 };
 

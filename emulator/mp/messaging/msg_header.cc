@@ -67,7 +67,8 @@ Result<MsgHeader> parse_msg_header(std::string_view xml, const XmlLimits& limits
   // Body@Length is informative only (mp-wire §2.3: whether the MP checks it is unknown), so a
   // missing or unreadable value is 0, not an error.
   if (const XmlElement* body = msg.child("Body", true); body != nullptr) {
-    std::string_view len = trim_ws(body->attr_or("Length", "", true));
+    const std::string length = body->attr_or("Length", "", true);
+    std::string_view len = trim_ws(length);
     size_t n = 0;
     bool ok = !len.empty() && len.size() <= 12;
     for (char c : len) {

@@ -15,13 +15,13 @@
 
 namespace emu::test {
 
-class LabActionContext final : public ActionContext {
+class LabIoActionContext final : public ActionContext {
  public:
-  explicit LabActionContext(app::Lab& lab) : lab_(lab) {}
+  explicit LabIoActionContext(app::Lab& lab) : lab_(lab) {}
   Clock& clock() override { return lab_.clock(); }
   IdSource& ids() override { return lab_.ids(); }
   Result<HttpExchange> http(const HttpCall&) override {
-    return Unimplemented("LabActionContext makes no HTTP calls");
+    return Unimplemented("LabIoActionContext makes no HTTP calls");
   }
   const nlohmann::json& lab() const override { return section_; }
   nlohmann::json& vars() override { return vars_; }
