@@ -8,6 +8,7 @@
 #include "emulator/core/service.h"
 #include "emulator/core/trace_log.h"
 #include "emulator/mp/client_files/client_files.h"
+#include "emulator/mp/messaging/ccm_message.h"
 #include "emulator/mp/mp_service.h"
 #include "emulator/mp/policy/policies.h"
 #include "emulator/mp/sts/ccm_token.h"
@@ -71,6 +72,8 @@ struct MpState {
   std::map<std::string, std::string> cert_index;
   const void* cert_index_db = nullptr;
   bool cert_index_valid = false;
+  // Signing certificate (DER, upper-case hex) -> its parsed public key; bounded (public_key_of).
+  std::map<std::string, std::shared_ptr<const messaging::CertPublicKey>> key_cache;
 
   // CCM_Client files of `client_files_version` (made on first request).
   std::vector<ClientFile> client_files;
@@ -87,6 +90,18 @@ struct MpState {
   sitedb::SiteDb* db() const { return deps.site_db ? deps.site_db() : nullptr; }
   // The MP keys (made on first call). Internal on an OpenSSL failure.
   Result<MpKeys*> ensure_keys();
+  // The public key of a client signing certificate given as hex (either case), parsed once and
+  // kept in `key_cache` (at most kKeyCacheSize; the cache is emptied when full).
+  // InvalidArgument for bad hex or a certificate that is not RSA.
+  Result<std::shared_ptr<const messaging::CertPublicKey>> public_key_of(
+      const std::string& cert_hex);
+  static constexpr size_t kKeyCacheSize = 4096;
+  // CCM tokens whose signature and claims checked out (read_site_token), by token text, for the
+  // signer of thumbprint `token_cache_signer`; the lifetime is checked on every use. Emptied
+  // when the signer changes or when it holds kTokenCacheSize tokens.
+  std::map<std::string, CcmTokenClaims, std::less<>> token_cache;
+  std::string token_cache_signer;
+  static constexpr size_t kTokenCacheSize = 1024;
 };
 
 // --- helpers (mp_service.cc) ----------------------------------------------------------------

@@ -56,6 +56,18 @@ Result<MpKeys*> MpState::ensure_keys() {
   return keys.get();
 }
 
+Result<std::shared_ptr<const messaging::CertPublicKey>> MpState::public_key_of(
+    const std::string& cert_hex) {
+  const std::string key = to_upper(cert_hex);
+  if (auto it = key_cache.find(key); it != key_cache.end()) return it->second;
+  EMU_ASSIGN_OR_RETURN(std::string der, messaging::from_hex(key));
+  EMU_ASSIGN_OR_RETURN(std::shared_ptr<const messaging::CertPublicKey> parsed,
+                       messaging::CertPublicKey::from_der(der));
+  if (key_cache.size() >= kKeyCacheSize) key_cache.clear();
+  key_cache.emplace(key, parsed);
+  return parsed;
+}
+
 namespace {
 
 std::string iis_page(const std::string& title, const std::string& detail, bool server_error) {

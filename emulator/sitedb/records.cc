@@ -173,6 +173,13 @@ Result<ClientRecord> SiteDb::client(const std::string& client_id) const {
       "client " + client_id + " not found", client_id);
 }
 
+bool SiteDb::has_client(const std::string& client_id) const {
+  auto found = store::query_one<int>(
+      *db_, "SELECT 1 FROM dbo.System_DISC WHERE SMS_Unique_Identifier0 = ?1",
+      [](const Statement&) { return 1; }, "", client_id);
+  return found.ok();
+}
+
 std::vector<ClientRecord> SiteDb::clients() const {
   return store::or_empty(store::query_rows<ClientRecord>(
       *db_, std::string(kClientColumns) + "ORDER BY ItemKey", client_from));

@@ -249,7 +249,8 @@ class SiteDb {
   // By client_id (case-insensitive); replaces the record, keeping its ResourceID.
   Status put_client(const ClientRecord& client);
   Result<ClientRecord> client(const std::string& client_id) const;  // NotFound
-  std::vector<ClientRecord> clients() const;                        // by first registration
+  bool has_client(const std::string& client_id) const;  // client() without reading the row
+  std::vector<ClientRecord> clients() const;            // by first registration
 
   // Read-only SQL from users (`cmgemu site sql`, the site.sql action): exactly one statement,
   // T-SQL bracket quoting and the dbo schema as in the real database. PermissionDenied "only

@@ -40,8 +40,8 @@ http::Response policy_request(const CcmCall& call) {
   if (client->properties.is_object() && client->properties.contains("signing_certificate") &&
       client->properties["signing_certificate"].is_string())
     cert_hex = client->properties["signing_certificate"].get<std::string>();
-  auto cert = messaging::from_hex(cert_hex);
-  if (!cert.ok() || !messaging::verify_signature(*cert, call.msg.payload, sig->second))
+  auto key = s.public_key_of(cert_hex);
+  if (!key.ok() || !(*key)->verify(call.msg.payload, sig->second))
     return no_policy(call, "payload signature of '" + client_id + "' does not verify");
   auto root = parse_xml(call.msg.body_xml, messaging::MessageLimits{}.xml);
   if (!root.ok() || !iequals(root->name, "RequestAssignments"))

@@ -78,7 +78,7 @@ std::string client_of_cert(MpState& s, sitedb::SiteDb& db, const std::string& ce
   }
   auto it = s.cert_index.find(cert_hex);
   if (it == s.cert_index.end()) return "";
-  if (!db.client(it->second).ok()) {  // the row went away (site reset): forget it
+  if (!db.has_client(it->second)) {  // the row went away (site reset): forget it
     s.cert_index.erase(it);
     return "";
   }
@@ -112,16 +112,18 @@ http::Response registration_request(const CcmCall& call) {
   const XmlElement* sig_value = sig_el != nullptr ? sig_el->child("SignatureValue", true) : nullptr;
   if (signing == nullptr) return refuse(call, "Registration request has no signing certificate");
   const std::string cert_hex = to_upper(trim(signing->text));
-  auto cert_der = messaging::from_hex(cert_hex);
-  if (!cert_der.ok())
-    return refuse(call, "The signing certificate is not hex: " + cert_der.status().message());
+  auto key = s.public_key_of(cert_hex);
+  if (!key.ok()) {
+    if (auto der = messaging::from_hex(cert_hex); !der.ok())
+      return refuse(call, "The signing certificate is not hex: " + der.status().message());
+  }
   if (sig_value == nullptr) return refuse(call, "Registration request is not signed");
   const std::string signed_text = data_text(call.msg.body_xml);
   const std::string utf16 = messaging::utf8_to_utf16le(signed_text);
   const std::string signature = trim(sig_value->text);
-  if (signed_text.empty() ||
-      (!messaging::verify_signature(*cert_der, utf16, signature) &&
-       !messaging::verify_signature(*cert_der, utf16 + std::string(2, '\0'), signature)))
+  if (signed_text.empty() || !key.ok() ||
+      (!(*key)->verify(utf16, signature) &&
+       !(*key)->verify(utf16 + std::string(2, '\0'), signature)))
     return refuse(call, "Registration request signature verification failed for client '" +
                             netbios + "'");  // wording [inferred]
   if (netbios.empty()) return refuse(call, "Registration request has no Netbios Name");
@@ -156,7 +158,7 @@ http::Response registration_request(const CcmCall& call) {
   const bool known = !client_id.empty();
   if (!known) {
     const std::string proposed = normalize_client_id(data->attr_or("SMSID", "", true));
-    if (!proposed.empty() && !db->client(proposed).ok()) client_id = proposed;
+    if (!proposed.empty() && !db->has_client(proposed)) client_id = proposed;
   }
   if (client_id.empty()) client_id = "GUID:" + to_upper(s.ctx.ids.guid());
   s.log(kRegLog, kComponent, "Processing Registration request from Client '" + client_id + "'");

@@ -13,6 +13,7 @@
 
 #include <cstddef>
 #include <map>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -112,6 +113,21 @@ Result<std::string> sign_reversed_hex(std::string_view key_pem, std::string_view
 // `cert_der` (DER X.509), accepting both the DigestInfo and the no-OID (CRYPT_NOHASHOID) forms.
 bool verify_signature(std::string_view cert_der, std::string_view data,
                       std::string_view hex_signature);
+// The RSA public key of a certificate, parsed once so that several signatures can be checked
+// without parsing the certificate again. Immutable; safe to share between threads.
+class CertPublicKey {
+ public:
+  // InvalidArgument for a certificate that does not parse or whose key is not RSA.
+  static Result<std::shared_ptr<const CertPublicKey>> from_der(std::string_view cert_der);
+  ~CertPublicKey();
+  // verify_signature() with this key.
+  bool verify(std::string_view data, std::string_view hex_signature) const;
+
+ private:
+  CertPublicKey();
+  struct Handle;
+  std::unique_ptr<Handle> handle_;
+};
 // The CryptoAPI PUBLICKEYBLOB of the certificate's RSA key, upper-case hex (mp-wire §3.3).
 Result<std::string> public_key_blob_hex(std::string_view cert_der);
 // Upper-case hex <-> bytes. InvalidArgument for odd length or a non-hex digit.

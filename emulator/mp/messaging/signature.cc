@@ -76,16 +76,28 @@ Result<std::string> sign_reversed_hex(std::string_view key_pem, std::string_view
   return to_hex(sig);
 }
 
-bool verify_signature(std::string_view cert_der, std::string_view data,
-                      std::string_view hex_signature) {
+struct CertPublicKey::Handle {
+  crypto::EvpPkeyPtr key;
+};
+
+CertPublicKey::CertPublicKey() : handle_(std::make_unique<Handle>()) {}
+CertPublicKey::~CertPublicKey() = default;
+
+Result<std::shared_ptr<const CertPublicKey>> CertPublicKey::from_der(std::string_view cert_der) {
   Result<crypto::EvpPkeyPtr> key = rsa_key_of_cert(cert_der);
   if (!key.ok()) {
     ERR_clear_error();
-    return false;
+    return InvalidArgument("not an RSA certificate: " + key.status().message());
   }
+  std::shared_ptr<CertPublicKey> out(new CertPublicKey());
+  out->handle_->key = std::move(key).value();
+  return std::shared_ptr<const CertPublicKey>(std::move(out));
+}
+
+bool CertPublicKey::verify(std::string_view data, std::string_view hex_signature) const {
+  EVP_PKEY* key = handle_->key.get();
   Result<std::string> sig = from_hex(hex_signature);
-  if (!sig.ok() || sig->empty() ||
-      sig->size() != static_cast<size_t>(EVP_PKEY_get_size(key->get()))) {
+  if (!sig.ok() || sig->empty() || sig->size() != static_cast<size_t>(EVP_PKEY_get_size(key))) {
     return false;
   }
   Result<std::string> digest = crypto::sha256(data);
@@ -94,13 +106,19 @@ bool verify_signature(std::string_view cert_der, std::string_view data,
   const std::string with_oid_no_null = std::string(bytes_of(kSha256DigestInfoNoNull)) + *digest;
   std::string reversed(sig->rbegin(), sig->rend());
   for (const std::string* candidate : {&reversed, &*sig}) {
-    const std::string block = recover(key->get(), *candidate);
+    const std::string block = recover(key, *candidate);
     if (block.empty()) continue;
     if (same(block, with_oid) || same(block, with_oid_no_null) || same(block, *digest)) {
       return true;
     }
   }
   return false;
+}
+
+bool verify_signature(std::string_view cert_der, std::string_view data,
+                      std::string_view hex_signature) {
+  auto key = CertPublicKey::from_der(cert_der);
+  return key.ok() && (*key)->verify(data, hex_signature);
 }
 
 Result<std::string> public_key_blob_hex(std::string_view cert_der) {

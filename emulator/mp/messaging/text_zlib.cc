@@ -152,7 +152,11 @@ Result<std::string> utf16le_to_utf8(std::string_view bytes) {
 std::string zlib_compress(std::string_view data) {
   // 78 9C: deflate, 32 KiB window, default level; what Python's zlib.compress() writes.
   std::string out("\x78\x9C", 2);
-  bz::deflate_stream ds;  // level 6, 15 window bits, raw deflate
+  // Level 6 and 15 window bits (what the header says), raw deflate. memLevel 4: hash and
+  // literal tables sized for messages of kilobytes (clearing the default 64 KB hash table cost
+  // more than compressing a small message). One stream per thread, reset per call.
+  thread_local bz::deflate_stream ds;
+  ds.reset(6, 15, 4, bz::Strategy::normal);
   out.resize(2 + bz::deflate_upper_bound(data.size()));
   bz::z_params zs{};
   zs.next_in = data.data();

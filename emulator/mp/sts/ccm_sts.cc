@@ -50,7 +50,19 @@ Result<CcmTokenClaims> check_ccm_token(MpState& s, const http::Request& req) {
   if (!s.deps.token_signer) return Unauthenticated("no token signer");
   auto signer = s.deps.token_signer();
   if (!signer.ok()) return Unauthenticated(signer.status().message());
-  return validate_site_token(**signer, token, s.ctx.clock.now(), s.config.skew, "SCCMAccessToken");
+  const site::SiteSigningCert& key = **signer;
+  if (s.token_cache_signer != key.thumbprint()) {
+    s.token_cache.clear();
+    s.token_cache_signer = key.thumbprint();
+  }
+  auto cached = s.token_cache.find(token);
+  if (cached == s.token_cache.end()) {
+    EMU_ASSIGN_OR_RETURN(CcmTokenClaims claims, read_site_token(key, token, "SCCMAccessToken"));
+    if (s.token_cache.size() >= MpState::kTokenCacheSize) s.token_cache.clear();
+    cached = s.token_cache.emplace(token, std::move(claims)).first;
+  }
+  EMU_RETURN_IF_ERROR(check_site_token_lifetime(cached->second, s.ctx.clock.now(), s.config.skew));
+  return cached->second;
 }
 
 http::Response handle_ccm_sts(MpState& s, http::Request& req) {

@@ -50,10 +50,9 @@ Result<std::string> issue_ccm_token(const site::SiteSigningCert& signer, const C
   return signer.sign_jwt_ordered(p);
 }
 
-Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
-                                           std::string_view token, TimePoint now, Duration skew,
-                                           std::string_view category) {
-  auto payload = site::verify_jwt(token, signer.cert_pem());
+Result<CcmTokenClaims> read_site_token(const site::SiteSigningCert& signer, std::string_view token,
+                                       std::string_view category) {
+  auto payload = signer.verify_jwt(token);
   if (!payload.ok()) return Unauthenticated("token signature: " + payload.status().message());
   const json& c = *payload;
   CcmTokenClaims out;
@@ -68,12 +67,6 @@ Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
     return Unauthenticated("the token has no lifetime");
   out.not_before = TimePoint{std::chrono::seconds(c["nbf"].get<int64_t>())};
   out.expires = TimePoint{std::chrono::seconds(c["exp"].get<int64_t>())};
-  if (now > out.expires + skew)
-    return Unauthenticated(
-        "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '" +
-        idx_datetime(out.expires) + "' Current time: '" + idx_datetime(now) + "'.");
-  if (now + skew < out.not_before)
-    return Unauthenticated("IDX10222: Lifetime validation failed. The token is not yet valid.");
   out.token_type = str(c, "TokenType");
   out.tenant_id = str(c, "TenantId");
   out.device_id = str(c, "DeviceId");
@@ -85,9 +78,27 @@ Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
   return out;
 }
 
+Status check_site_token_lifetime(const CcmTokenClaims& claims, TimePoint now, Duration skew) {
+  if (now > claims.expires + skew)
+    return Unauthenticated(
+        "IDX10223: Lifetime validation failed. The token is expired. ValidTo: '" +
+        idx_datetime(claims.expires) + "' Current time: '" + idx_datetime(now) + "'.");
+  if (now + skew < claims.not_before)
+    return Unauthenticated("IDX10222: Lifetime validation failed. The token is not yet valid.");
+  return Status::Ok();
+}
+
+Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
+                                           std::string_view token, TimePoint now, Duration skew,
+                                           std::string_view category) {
+  EMU_ASSIGN_OR_RETURN(CcmTokenClaims claims, read_site_token(signer, token, category));
+  EMU_RETURN_IF_ERROR(check_site_token_lifetime(claims, now, skew));
+  return claims;
+}
+
 Result<json> validate_bulk_token(const site::SiteSigningCert& signer, std::string_view token,
                                  TimePoint now, Duration skew) {
-  auto claims = site::verify_jwt(token, signer.cert_pem());
+  auto claims = signer.verify_jwt(token);
   if (!claims.ok())
     return PermissionDenied(std::string(kPreAuthFailed) +
                             "System.IdentityModel.Tokens.SecurityTokenInvalidSignatureException: "

@@ -49,6 +49,12 @@ Result<std::string> issue_ccm_token(const site::SiteSigningCert& signer,
 Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
                                            std::string_view token, TimePoint now, Duration skew,
                                            std::string_view category = "SCCMAccessToken");
+// validate_site_token's checks of everything but the lifetime (a result that holds for as long
+// as `signer` does, so callers may keep it).
+Result<CcmTokenClaims> read_site_token(const site::SiteSigningCert& signer, std::string_view token,
+                                       std::string_view category);
+// validate_site_token's lifetime check (IDX10223 when expired, IDX10222 when not yet valid).
+Status check_site_token_lifetime(const CcmTokenClaims& claims, TimePoint now, Duration skew);
 
 // Checks a bulk registration token as CCM_STS does (memdocs deploy-clients-cmg-token.md;
 // support cmg-communication-error.md for the message): signature by `signer`, Type

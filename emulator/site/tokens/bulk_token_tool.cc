@@ -153,7 +153,7 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
 
 Result<nlohmann::json> validate_bulk_token(const SiteSigningCert& signer, std::string_view token,
                                            TimePoint now) {
-  auto claims = verify_jwt(token, signer.cert_pem());
+  auto claims = signer.verify_jwt(token);
   if (!claims.ok())
     return PermissionDenied(std::string(kValidationFailed) +
                             "System.IdentityModel.Tokens.SecurityTokenInvalidSignatureException: "

@@ -176,7 +176,11 @@ Result<std::string> SiteSigningCert::sign_jwt_ordered(const nlohmann::ordered_js
   return sign_payload_text(text);
 }
 
-Result<nlohmann::json> verify_jwt(std::string_view token, std::string_view cert_pem) {
+namespace {
+
+// verify_jwt's checks; `key` is resolved only once the token's shape and alg are right.
+template <class KeyFn>
+Result<nlohmann::json> verify_jwt_with(std::string_view token, KeyFn&& key) {
   size_t dot1 = token.find('.');
   size_t dot2 = dot1 == std::string_view::npos ? dot1 : token.find('.', dot1 + 1);
   if (dot2 == std::string_view::npos || token.find('.', dot2 + 1) != std::string_view::npos) {
@@ -192,12 +196,28 @@ Result<nlohmann::json> verify_jwt(std::string_view token, std::string_view cert_
                        decode_json_part(token.substr(dot1 + 1, dot2 - dot1 - 1), "payload"));
   auto sig = base64url_decode(token.substr(dot2 + 1));
   if (!sig.ok()) return InvalidArgument("malformed JWT signature");
-  auto cert = crypto::parse_cert_pem(cert_pem);
-  if (!cert.ok()) return InvalidArgument("bad signing certificate: " + cert.status().message());
-  if (!crypto::rs256_verify(X509_get0_pubkey(cert->get()), token.substr(0, dot2), *sig)) {
+  EMU_ASSIGN_OR_RETURN(EVP_PKEY * pkey, key());
+  if (!crypto::rs256_verify(pkey, token.substr(0, dot2), *sig)) {
     return PermissionDenied("JWT signature does not verify with the signing certificate");
   }
   return payload;
+}
+
+}  // namespace
+
+Result<nlohmann::json> SiteSigningCert::verify_jwt(std::string_view token) const {
+  return verify_jwt_with(token, [this]() -> Result<EVP_PKEY*> { return handles_->key.get(); });
+}
+
+Result<nlohmann::json> verify_jwt(std::string_view token, std::string_view cert_pem) {
+  X509Ptr cert;
+  return verify_jwt_with(token, [&]() -> Result<EVP_PKEY*> {
+    auto parsed = crypto::parse_cert_pem(cert_pem);
+    if (!parsed.ok())
+      return InvalidArgument("bad signing certificate: " + parsed.status().message());
+    cert = std::move(parsed).value();
+    return X509_get0_pubkey(cert.get());
+  });
 }
 
 }  // namespace emu::site

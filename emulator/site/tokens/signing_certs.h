@@ -49,6 +49,8 @@ class SiteSigningCert {
   Result<std::string> sign_jwt(const nlohmann::json& payload) const;
   // The same, keeping the payload's member order (e.g. the bulk token's claim order).
   Result<std::string> sign_jwt_ordered(const nlohmann::ordered_json& payload) const;
+  // verify_jwt(token, cert_pem()) with the key already parsed (no certificate parsing).
+  Result<nlohmann::json> verify_jwt(std::string_view token) const;
 
  private:
   SiteSigningCert();

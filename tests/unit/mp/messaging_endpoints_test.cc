@@ -87,6 +87,16 @@ TEST_F(EndpointsTest, TokenAuthNeedsAValidCcmToken) {
   EXPECT_TRUE(db_->clients().empty());
 }
 
+TEST_F(EndpointsTest, AnAcceptedTokenStillExpires) {
+  // The MP keeps tokens it has checked; their lifetime is checked on every use all the same.
+  const std::string token = preauth();
+  const std::string wire = registration_request(testing::client_key(), "CLIENT01");
+  ASSERT_EQ(ccm_post("ccm_system_tokenauth", wire, token).status, 200);
+  clock_.advance(std::chrono::hours(8) + std::chrono::minutes(6));  // lifetime + skew + 1 min
+  EXPECT_EQ(ccm_post("ccm_system_tokenauth", wire, token).status, 401);
+  EXPECT_EQ(db_->clients().size(), 1u);
+}
+
 TEST_F(EndpointsTest, AnonymousHttpRegistrationIsPending) {
   http::Response r = ccm_post("CCM_System", registration_request(testing::client_key(), "WG01"));
   const std::string xml = reply_xml(r);

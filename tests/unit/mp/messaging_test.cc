@@ -703,6 +703,14 @@ TEST(SignatureTest, SignReversedHexVerifiesInEveryAcceptedForm) {
   EXPECT_FALSE(verify_signature("not a certificate", data, *sig));
   static const TestKey other = make_key();
   EXPECT_FALSE(verify_signature(other.cert_der, data, *sig));
+  // The parsed key checks any number of signatures; a certificate that does not parse has none.
+  auto key = CertPublicKey::from_der(k.cert_der);
+  ASSERT_TRUE(key.ok()) << key.status().message();
+  EXPECT_TRUE((*key)->verify(data, *sig));
+  EXPECT_FALSE((*key)->verify(data + "x", *sig));
+  EXPECT_TRUE((*key)->verify(data, lower(*sig)));
+  EXPECT_EQ(CertPublicKey::from_der("not a certificate").status().code(),
+            StatusCode::kInvalidArgument);
   EXPECT_EQ(sign_reversed_hex("not a key", data).status().code(), StatusCode::kInvalidArgument);
 }
 

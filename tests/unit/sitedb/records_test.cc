@@ -209,6 +209,9 @@ TEST_F(RecordsTest, ClientRecordsUpsertById) {
   ASSERT_EQ(all.size(), 2u);
   EXPECT_EQ(all[0].name, "PC01");  // kept its first registration slot
   EXPECT_EQ(db_->client("GUID:404").status().code(), StatusCode::kNotFound);
+  EXPECT_TRUE(db_->has_client("guid:0a1b2c3d-0000-4000-8000-000000000001"));
+  EXPECT_TRUE(db_->has_client("GUID:2"));
+  EXPECT_FALSE(db_->has_client("GUID:404"));
   auto view = db_->query("SELECT ResourceID, Name0, IsApproved FROM v_R_System ORDER BY 1");
   ASSERT_TRUE(view.ok());
   EXPECT_THAT(view->rows[0], ElementsAre("16777217", "PC01", "2"));
