@@ -363,6 +363,32 @@ Result<LabPki> ensure_lab_pki(const std::string& dir_arg, const PkiOptions& o) {
   return pki;
 }
 
+Result<IssuedCert> issue_server_cert(const LabPki& pki, const std::vector<std::string>& names,
+                                     const std::vector<TimePoint>& valid_at) {
+  if (names.empty() || names.front().empty())
+    return InvalidArgument("issue_server_cert needs at least one name");
+  if (valid_at.empty()) return InvalidArgument("issue_server_cert needs an instant");
+  EMU_RETURN_IF_ERROR(validate_names(names));
+  EMU_ASSIGN_OR_RETURN(Material ca, material_from(pki.ca));
+  CertSpec spec;
+  spec.role = CertRole::kServer;
+  spec.common_name = names.front();
+  spec.organization = kLabOrg;
+  spec.names = with_loopback(names);
+  spec.not_before = *std::min_element(valid_at.begin(), valid_at.end()) - kDay;
+  spec.not_after = *std::max_element(valid_at.begin(), valid_at.end()) + 397 * kDay;
+  spec.crl_url = pki.crl_url;
+  EMU_ASSIGN_OR_RETURN(EvpPkeyPtr key, generate_rsa_key(2048));
+  const Signer signer{ca.cert.get(), ca.key.get()};
+  EMU_ASSIGN_OR_RETURN(X509Ptr cert, issue_cert(spec, key.get(), &signer));
+  IssuedCert out;
+  out.name = "server-" + names.front();
+  EMU_ASSIGN_OR_RETURN(out.cert_pem, cert_to_pem(cert.get()));
+  EMU_ASSIGN_OR_RETURN(out.key_pem, key_to_pem(key.get()));
+  EMU_ASSIGN_OR_RETURN(out.thumbprint, thumbprint(cert.get()));
+  return out;
+}
+
 Result<IssuedCert> ensure_server_cert(LabPki& pki, const std::vector<std::string>& names,
                                       const PkiOptions& options) {
   EMU_RETURN_IF_ERROR(validate_options(options));

@@ -85,6 +85,15 @@ Result<LabPki> ensure_lab_pki(const std::string& dir, const PkiOptions& options)
 Result<IssuedCert> ensure_server_cert(LabPki& pki, const std::vector<std::string>& names,
                                       const PkiOptions& options);
 
+// Issues a server certificate for `names` + kLoopbackNames signed by the lab CA, in memory only
+// (nothing is written to pki.dir): a site system's IIS certificate, such as an HTTPS MP's. Valid
+// from a day before the earliest of `valid_at` to 397 days after the latest (the lab passes
+// virtual and real now, as for the lab's own certificates), with the lab CRL URL. CN = names[0];
+// IssuedCert::name = "server-<names[0]>", no files. InvalidArgument for an empty `names` or
+// `valid_at`, or a name that is neither a DNS name nor an IP literal.
+Result<IssuedCert> issue_server_cert(const LabPki& pki, const std::vector<std::string>& names,
+                                     const std::vector<TimePoint>& valid_at);
+
 // Verifies the first certificate of `leaf_pem` (further certificates there are untrusted
 // intermediates) against the trust anchors in `ca_pem` with OpenSSL's X509_verify_cert at
 // time `at`. When `host` is non-empty it must match (an IP literal is matched against the

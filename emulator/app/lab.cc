@@ -543,13 +543,14 @@ Status Lab::start() {
   const auto specs = m.all_listeners();
   for (const auto& pinned : m.options.ports) {
     const std::string& name = pinned.first;
-    const bool dynamic = name == "cmg" || name.rfind("cmg-", 0) == 0;  // DynamicListeners
+    const bool dynamic = name == "cmg" || name.rfind("cmg-", 0) == 0 ||  // DynamicListeners
+                         name == "mp-https";
     if (!dynamic &&
         std::none_of(specs.begin(), specs.end(), [&](const auto& l) { return l.name == name; })) {
       std::string known;
       for (const auto& l : specs) known += (known.empty() ? "" : ", ") + l.name;
       return InvalidArgument("no listener '" + name + "' (known: " + known +
-                             ", cmg, cmg-<service name>)");
+                             ", cmg, cmg-<service name>, mp-https)");
     }
   }
   std::vector<Endpoint> endpoints;

@@ -484,6 +484,21 @@ std::vector<ActionDef> definitions(CmgService* service) {
                               {{"lines", lines}});
        }),
        check_cmg_arg});
+  defs.push_back(
+      {"cmg.logs.expect",
+       "Check that CMGService.log (the only log of the CMG service; \"log\" may name it) has "
+       "lines matching each pattern (outputs: log, matched)",
+       {"patterns"},
+       {"log"},
+       run([](CmgService& s, const json& args, ActionContext& ctx) {
+         const std::string log = args.value("log", std::string(kLog));
+         if (!iequals(log, kLog))
+           return action_failed("log: the CMG service writes only " + std::string(kLog) +
+                                ", not '" + log + "'");
+         const auto lines = on_io(ctx, [&] { return s.log_lines(); });
+         return expect_log_patterns(kLog, lines, args["patterns"]);
+       }),
+       check_log_expect_args});
   return defs;
 }
 

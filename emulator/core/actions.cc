@@ -98,4 +98,15 @@ ActionOutcome expect_log_patterns(const std::string& log, const std::vector<std:
                        {{"log", log}, {"matched", matched}});
 }
 
+Status check_log_expect_args(const nlohmann::json& args) {
+  if (args.contains("log") && !args["log"].is_string())
+    return InvalidArgument("log: must be a string");
+  if (args.contains("patterns")) {
+    if (!args["patterns"].is_array()) return InvalidArgument("patterns: must be an array");
+    for (const auto& p : args["patterns"])
+      if (!p.is_string()) return InvalidArgument("patterns: must be strings (regular expressions)");
+  }
+  return Status::Ok();
+}
+
 }  // namespace emu

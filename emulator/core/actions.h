@@ -41,6 +41,9 @@ ActionOutcome action_failed(std::string message, nlohmann::json output = nullptr
 // naming each pattern without a match, or a pattern that is not a string or not a regex.
 ActionOutcome expect_log_patterns(const std::string& log, const std::vector<std::string>& lines,
                                   const nlohmann::json& patterns);
+// Argument check of every "<party>.logs.expect" action: "log", when given, is a string and
+// "patterns" an array of strings. InvalidArgument naming the bad argument.
+Status check_log_expect_args(const nlohmann::json& args);
 
 // An HTTP call to one of the lab's named endpoints, made over real loopback (TLS verified
 // against the lab CA, Host/SNI set to the endpoint's real-world name).

@@ -6,6 +6,7 @@
 #include "emulator/core/xml.h"
 
 #include "emulator/core/text.h"
+#include "emulator/core/utf8.h"
 
 #include <cstdint>
 #include <string>
@@ -44,24 +45,6 @@ bool is_name_start(unsigned char c) {
 
 bool is_name_char(unsigned char c) {
   return is_name_start(c) || (c >= '0' && c <= '9') || c == '-' || c == '.';
-}
-
-void append_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  }
 }
 
 class Parser {

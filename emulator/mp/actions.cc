@@ -2,7 +2,6 @@
 #include "emulator/core/json_args.h"
 #include "emulator/mp/internal.h"
 
-
 namespace emu::mp::internal {
 namespace {
 
@@ -31,13 +30,6 @@ ActionOutcome expect_logs(MpState& s, const json& args, ActionContext& ctx) {
   const std::string log = args["log"].get<std::string>();
   const auto lines = on_io(ctx, [&] { return s.logs->lines(log); });
   return expect_log_patterns(log, lines, args["patterns"]);
-}
-
-Status check_logs_args(const json& a) {
-  if (a.contains("log") && !a["log"].is_string()) return InvalidArgument("log: must be a string");
-  if (a.contains("patterns") && !a["patterns"].is_array())
-    return InvalidArgument("patterns: must be an array");
-  return Status::Ok();
 }
 
 }  // namespace
@@ -100,7 +92,7 @@ void add_mp_actions(MpState* s, ActionRegistry& registry) {
   def("mp.logs.expect",
       "Check that an MP log (CCM_STS.log, MP_RegistrationManager.log, MP_Location.log, "
       "MP_GetAuth.log, MP_Policy.log, MP_GetPolicy.log) has lines matching each pattern",
-      {"log", "patterns"}, {}, expect_logs, check_logs_args);
+      {"log", "patterns"}, {}, expect_logs, check_log_expect_args);
 }
 
 }  // namespace emu::mp::internal

@@ -62,6 +62,11 @@ struct MpState {
   std::string mp_server;    // "cm01.contoso.com" ("" before a seed with a site)
   std::string site_server;  // "cm01.contoso.com"
   std::vector<std::string> served_hosts;
+  // An HTTPS MP (its role's HTTPS setting in the site database): a TLS listener "mp-https" on
+  // mp_server with a lab-CA server certificate; plain HTTP and requests without a client
+  // certificate are refused as IIS does (mp_service.cc, require_https).
+  bool https = false;
+  const http::Router* router = nullptr;  // the MP's router (both listeners and the Intranet)
 
   // Faults (mp.down, mp.sts_broken).
   bool down = false;
@@ -110,6 +115,12 @@ struct MpState {
 http::Response iis_500();
 // IIS-style 401 / 404 / 405 / 400 pages [inferred wording: IIS 10's detailed-error titles].
 http::Response iis_error(int status);
+// An HTTPS MP's IIS checks before any vdir runs (mp-wire §1.3): plain HTTP gets 403 with reason
+// "Forbidden" (IIS 403.4, SSL required); SMS_MP, CCM_System and the Windows-auth vdirs without a
+// client certificate that verifies get 403 "Client certificate required" (IIS 403.7). AltAuth
+// and TokenAuth vdirs accept a connection without one; so do CCM_STS and CCM_Client [inferred:
+// token and bootstrap clients have no certificate]. nullopt = go on.
+std::optional<http::Response> require_https(const http::Request& req, const std::string& vdir);
 // The site build number for a console version ("2203" -> "9078"); the version itself if unknown.
 std::string site_build(const std::string& version);
 // "5.00.<build>.1000" [inferred: the client version form of CB releases].

@@ -2,14 +2,22 @@
 #include "emulator/mp/mp_service.h"
 
 #include "certs/pki.h"
+#include "emulator/core/clock.h"
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/pem.h"
+#include "emulator/core/files.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/internal.h"
 
+#include <openssl/err.h>
 #include <openssl/x509.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <functional>
+#include <thread>
+#include <unistd.h>
 
 namespace emu::mp {
 
@@ -27,13 +35,44 @@ void MpState::log(const char* log_name, const char* component, const std::string
   (void)logs->write(log_name, r);
 }
 
+namespace {
+
+// The RSA key in `path`, or a new one written there. The first writer wins (link(2) never
+// replaces a file), so labs sharing a PKI folder in parallel all use the same key and their
+// transcripts repeat byte for byte. A file that does not parse is replaced.
+Result<crypto::EvpPkeyPtr> load_or_create_key(const std::string& path) {
+  if (auto text = read_file(path); text.ok()) {
+    if (auto key = crypto::parse_key_pem(*text); key.ok()) return std::move(key).value();
+    ERR_clear_error();
+    ::unlink(path.c_str());  // unusable: made again below
+  }
+  EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr key, crypto::generate_rsa_key(2048));
+  EMU_ASSIGN_OR_RETURN(std::string pem, crypto::key_to_pem(key.get()));
+  const std::string tmp = path + ".new." + std::to_string(::getpid()) + "." +
+                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
+  EMU_RETURN_IF_ERROR(write_file_atomic(tmp, pem, 0600));
+  const int linked = ::link(tmp.c_str(), path.c_str());
+  const int err = errno;
+  ::unlink(tmp.c_str());
+  if (linked == 0) return key;
+  if (err != EEXIST) return Internal("cannot create " + path + ": " + std::strerror(err));
+  EMU_ASSIGN_OR_RETURN(std::string text, read_file(path));  // another lab's, made first
+  return crypto::parse_key_pem(text);
+}
+
+}  // namespace
+
 Result<MpKeys*> MpState::ensure_keys() {
   if (keys) return keys.get();
   auto k = std::make_unique<MpKeys>();
-  EMU_ASSIGN_OR_RETURN(k->mp_key, crypto::generate_rsa_key(2048));
-  EMU_ASSIGN_OR_RETURN(k->root_key, crypto::generate_rsa_key(2048));
-  crypto::CertificateSpec spec;
   const std::string netbios = netbios_of(mp_server.empty() ? "MP" : mp_server);
+  // Kept in the PKI folder, like the site's signing certificates: a restarted lab, and every
+  // run of a scenario, answers MPCERT / MPKEYINFORMATION with the same keys.
+  const std::string base = ctx.pki.dir + "/mp-" + to_lower(netbios);
+  EMU_ASSIGN_OR_RETURN(k->mp_key, load_or_create_key(base + "-signing.key"));
+  EMU_ASSIGN_OR_RETURN(k->root_key, load_or_create_key(base + "-trusted-root.key"));
+  crypto::CertificateSpec spec;
+  spec.serial_from_key = true;
   spec.common_name = netbios;
   spec.not_before = ctx.clock.now() - std::chrono::hours(24);
   spec.not_after = ctx.clock.now() + std::chrono::hours(24 * 365 * 5);  // [inferred]
@@ -136,6 +175,28 @@ http::Response iis_error(int status) {
   }
 }
 
+std::optional<http::Response> require_https(const http::Request& req, const std::string& vdir) {
+  auto forbidden = [](const char* reason, const std::string& detail) {
+    http::Response r = http::text_response(
+        403, iis_page("403 - Forbidden: Access is denied.", detail, true), "text/html");
+    r.reason = reason;
+    return r;
+  };
+  if (!req.tls)
+    return forbidden("Forbidden",
+                     "The page you are trying to access is secured with Secure Sockets Layer "
+                     "(SSL).");  // IIS 403.4 wording [inferred]
+  static const char* const kNeedCertificate[] = {"sms_mp", "sms_mp_windowsauth", "ccm_system",
+                                                 "ccm_system_windowsauth"};
+  const bool needs = std::any_of(std::begin(kNeedCertificate), std::end(kNeedCertificate),
+                                 [&](const char* v) { return vdir == v; });
+  if (needs && !req.client_cert.verified)
+    return forbidden(
+        "Client certificate required",
+        "The page requires a client certificate that the Web server trusts.");  // 403.7
+  return std::nullopt;
+}
+
 std::string site_build(const std::string& version) {
   // Current-branch versions and their builds (memdocs: "Versions of Configuration Manager").
   static const std::pair<const char*, const char*> kBuilds[] = {
@@ -181,6 +242,40 @@ void serve_hosts(MpState& s) {
   }
 }
 
+constexpr const char* kHttpsListener = "mp-https";
+
+// The MP role's HTTPS setting from the site database; an HTTPS MP opens its TLS listener (a
+// server certificate issued by the lab CA for its name, as an admin enrols one from the PKI),
+// an HTTP one closes it.
+Status apply_https_setting(MpState& s) {
+  bool https = false;
+  if (sitedb::SiteDb* db = s.db())
+    for (const auto& role : db->roles())
+      if (role.role_type == sitedb::kManagementPoint && iequals(role.server, s.mp_server))
+        https = role.https;
+  ListenerHost* listeners = s.ctx.listeners;
+  if (!https || s.mp_server.empty() || listeners == nullptr) {
+    if (listeners != nullptr) listeners->close(kHttpsListener);
+    s.https = false;
+    return Status::Ok();
+  }
+  s.https = true;
+  if (listeners->is_open(kHttpsListener)) return Status::Ok();
+  EMU_ASSIGN_OR_RETURN(
+      pki::IssuedCert cert,
+      pki::issue_server_cert(s.ctx.pki, {s.mp_server, internal::netbios_of(s.mp_server)},
+                             {s.ctx.clock.now(), system_now()}));
+  DynamicListenerSpec spec;
+  spec.name = kHttpsListener;
+  spec.host = s.mp_server;
+  spec.certificate = http::SniCertificate{{s.mp_server}, cert.cert_pem, cert.key_pem};
+  spec.client_cert = http::ClientCertMode::kOptional;  // IIS "Accept": the vdirs decide
+  spec.client_ca_pem = s.ctx.pki.ca.cert_pem;
+  spec.client_crl_pem = s.ctx.pki.crl_pem;  // IIS checks revocation by default
+  spec.router = s.router;
+  return listeners->open(spec);
+}
+
 // A resumed lab (persistent state, no seed): the names come from the site database.
 void adopt_site_database(MpState& s) {
   sitedb::SiteDb* db = s.db();
@@ -196,6 +291,7 @@ void adopt_site_database(MpState& s) {
     }
   }
   serve_hosts(s);
+  (void)apply_https_setting(s);  // a lab that cannot open it answers as an HTTP MP
 }
 
 }  // namespace
@@ -219,6 +315,9 @@ http::Response MpService::Impl::dispatch(http::Request& req) {
   if (segs.empty()) return internal::iis_error(404);
   const std::string vdir = to_lower(http::url_decode(segs[0]));
   const std::string file = segs.size() > 1 ? to_lower(http::url_decode(segs[1])) : "";
+  if (s.https) {
+    if (auto refused = internal::require_https(req, vdir)) return *refused;
+  }
   if (vdir == "sms_mp" || vdir == "sms_mp_tokenauth" || vdir == "sms_mp_altauth" ||
       vdir == "sms_mp_windowsauth") {
     if (segs.size() != 2) return internal::iis_error(404);
@@ -273,12 +372,13 @@ Result<std::unique_ptr<MpService>> MpService::create(const ServiceContext& ctx, 
   // Every path goes to dispatch(): IIS applications are matched case-insensitively there.
   ro.not_found = [impl](http::Request& req, bool) { return impl->dispatch(req); };
   impl->router = http::Router(std::move(ro));
+  impl->s.router = &impl->router;
   adopt_site_database(impl->s);
   return svc;
 }
 
 std::vector<ListenerSpec> MpService::listeners() {
-  // Plain HTTP: an Enhanced HTTP site's MP (HTTPS with a PKI certificate is not emulated).
+  // Plain HTTP (an Enhanced HTTP site's MP); an HTTPS MP adds the dynamic "mp-https".
   return {{"mp", "mp.intranet", false, http::ClientCertMode::kNone, &impl_->router}};
 }
 
@@ -288,6 +388,8 @@ void MpService::register_actions(ActionRegistry& registry) {
 
 Status MpService::reset() {
   MpState& s = impl_->s;
+  if (s.ctx.listeners != nullptr) s.ctx.listeners->close(kHttpsListener);
+  s.https = false;
   if (s.ctx.intranet != nullptr)
     for (const auto& host : s.served_hosts) s.ctx.intranet->forget(host);
   s.served_hosts.clear();
@@ -320,7 +422,7 @@ Status MpService::seed(const nlohmann::json& lab) {
       site["roles"]["management_point"]["server"].is_string())
     s.mp_server = to_lower(site["roles"]["management_point"]["server"].get<std::string>());
   serve_hosts(s);
-  return Status::Ok();
+  return apply_https_setting(s);
 }
 
 void declare_mp_actions(ActionRegistry& registry) { internal::add_mp_actions(nullptr, registry); }

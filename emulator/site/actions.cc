@@ -7,7 +7,6 @@
 #include "emulator/site/cmg_analyzer/analyzer.h"
 #include "emulator/site/internal.h"
 
-
 namespace emu::site::internal {
 
 using nlohmann::json;
@@ -22,7 +21,7 @@ ActionFn with_site(SiteState& s, Op op) {
     if (!s.db)
       return action_failed(
           "no site: the scenario's lab section has no \"site\" (or it was not seeded)");
-    SiteEnv env{ctx, *s.db, *s.logs, s.dns, s.config, s.pki_dir};
+    SiteEnv env{ctx, *s.db, *s.logs, s.dns, s.config, s.pki_dir, *s.uploads};
     ActionOutcome out = op(env, args);
     // Whatever the operation changed (a CMG's status, roles, tokens, tenants) reaches the CMG
     // service: the cloud service manager and the connection points act on the new state.
@@ -352,8 +351,7 @@ void add_site_actions(SiteState* s, ActionRegistry& registry) {
       {"query"}, {}, run_sql);
   def("site.logs.expect",
       "Check that a site-server log (CloudMgr.log, ...) has lines matching each pattern",
-      {"log", "patterns"}, {}, expect_logs,
-      [](const json& a) { return require_array(a, "patterns"); });
+      {"log", "patterns"}, {}, expect_logs, check_log_expect_args);
 }
 
 void register_site_actions(SiteState& s, ActionRegistry& registry) {

@@ -7,6 +7,7 @@
 #include "emulator/core/actions.h"
 #include "emulator/core/dns_zone.h"
 #include "emulator/core/trace_log.h"
+#include "emulator/site/cloud_manager/uploaded_certs.h"
 #include "emulator/sitedb/site_db.h"
 
 #include <optional>
@@ -50,7 +51,8 @@ struct SiteEnv {
   TraceLogs& logs;     // thread-safe
   DnsZone& dns;        // thread-safe
   const SiteConfig& config;
-  std::string pki_dir;  // lab PKI folder (the wizard's .pfx files are looked up here)
+  std::string pki_dir;            // lab PKI folder (the wizard's .pfx files are looked up here)
+  UploadedCertificates& uploads;  // CMG certificates the wizard uploaded (thread-safe)
 
   // Runs `fn` (which may use `db`) on the lab's I/O thread and returns its result.
   template <class F>

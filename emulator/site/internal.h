@@ -33,6 +33,7 @@ struct SiteState {
   Intranet* intranet = nullptr;      // the connection point's route to internal roles
   const pki::LabPki* pki = nullptr;  // the lab PKI (CRL, seeded CMGs' certificates)
   ConnectionPoints cmg_links;        // connection points and what the CMG service was told
+  std::unique_ptr<UploadedCertificates> uploads;  // the Create CMG wizard's certificates
 
   // Loads (creating if needed) the site's signing certificates and records them in the DB.
   // Runs on the I/O thread.

@@ -46,7 +46,7 @@ Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& c
   std::unique_ptr<SiteService> service(new SiteService());
   service->impl_.reset(new Impl{internal::SiteState{
       ctx.clock, ctx.ids, ctx.state, ctx.pki.dir, dns, SiteConfig{}, nullptr, nullptr, nullptr,
-      nullptr, nullptr, nullptr, nullptr, &ctx.pki, ConnectionPoints{}}});
+      nullptr, nullptr, nullptr, nullptr, &ctx.pki, ConnectionPoints{}, nullptr}});
   internal::SiteState& s = service->impl_->s;
   s.cmg = cmg;
   s.intranet = ctx.intranet;
@@ -55,6 +55,7 @@ Result<std::unique_ptr<SiteService>> SiteService::create(const ServiceContext& c
   if (!ctx.logs_dir.empty()) log_options.dir = ctx.logs_dir + "/site";
   log_options.bias_minutes = s.config.bias_minutes;
   s.logs = std::make_unique<TraceLogs>(ctx.clock, log_options);
+  s.uploads = std::make_unique<UploadedCertificates>(ctx.state.persistent() ? ctx.state.dir() : "");
   if (ctx.state.persistent()) {
     // A state folder holds at most one site database: CM_<code>.db.
     std::error_code ec;
@@ -81,6 +82,7 @@ Status SiteService::reset() {
   s.logs->clear();
   s.last_seed = nullptr;
   s.cmg_links.clear();  // the CMG service resets itself (its listeners close)
+  s.uploads->clear();
   if (s.db) EMU_RETURN_IF_ERROR(s.db->clear());
   return Status::Ok();
 }

@@ -26,16 +26,8 @@ LISTEN=()
 if [ "$(id -u)" -eq 0 ] && ! (exec 3<>/dev/tcp/127.0.0.1/443) 2>/dev/null; then
   LISTEN=(--listen aad=443)
 fi
-"$CMGEMU" serve --pki "$PKI" --lab "$SRC/tests/e2e/fixtures/aad-clients.json" "${LISTEN[@]}" \
-  --ready-file "$WORK/ready.json" >"$WORK/serve.log" 2>&1 &
-SERVE_PID=$!
-for _ in $(seq 1 300); do
-  [ -f "$WORK/ready.json" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log"; fail "serve exited early"; }
-  sleep 0.1
-done
-[ -f "$WORK/ready.json" ] || fail "serve did not become ready"
-field() { $PY -c "import json,sys; d=json.load(open('$WORK/ready.json')); print($1)"; }
+start_serve --pki "$PKI" --lab "$SRC/tests/e2e/fixtures/aad-clients.json" "${LISTEN[@]}"
+field() { ready_field "$1"; }
 CA="$(field "d['ca']")"
 AAD="$(field "d['endpoints']['aad']['url']")"
 export REQUESTS_CA_BUNDLE="$CA" NODE_EXTRA_CA_CERTS="$CA"

@@ -8,26 +8,10 @@ CMGEMU="$1"
 PKI="$2"
 source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
 PY="$(command -v python3)"
-field() { "$PY" -c "import json,sys; d=json.load(open('$WORK/ready.json')); print($1)"; }
+field() { ready_field "$1"; }
 
-start_lab() {  # start_lab SERVE-ARGS...
-  rm -f "$WORK/ready.json"
-  "$CMGEMU" serve --pki "$PKI" --manual-clock --ready-file "$WORK/ready.json" "$@" \
-    >"$WORK/serve.log" 2>&1 &
-  SERVE_PID=$!
-  for _ in $(seq 1 300); do
-    [ -f "$WORK/ready.json" ] && return 0
-    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log"; fail "serve exited early"; }
-    sleep 0.1
-  done
-  fail "serve did not become ready"
-}
-
-stop_lab() {
-  kill -TERM "$SERVE_PID"
-  wait "$SERVE_PID" || fail "serve exited non-zero on SIGTERM"
-  SERVE_PID=""
-}
+start_lab() { start_serve --pki "$PKI" --manual-clock "$@"; }
+stop_lab() { stop_serve; }
 
 status() {  # status CURL-ARGS... -> the HTTP status
   curl -sS -o "$WORK/body" -w '%{http_code}' --cacert "$CA" "$@"

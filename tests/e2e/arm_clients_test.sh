@@ -25,16 +25,8 @@ NOROLE_SECRET=no-role-s3cret
 SUB=5f0c6a7e-1b2d-4c3e-8f4a-9b8c7d6e5f40
 LOC=japaneast
 
-"$CMGEMU" serve --pki "$PKI" --lab "$FIXTURES/arm-clients.json" --ready-file "$WORK/ready.json" \
-  >"$WORK/serve.log" 2>&1 &
-SERVE_PID=$!
-for _ in $(seq 1 300); do
-  [ -f "$WORK/ready.json" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log"; fail "serve exited early"; }
-  sleep 0.1
-done
-[ -f "$WORK/ready.json" ] || fail "serve did not become ready"
-field() { $PY -c "import json,sys; d=json.load(open('$WORK/ready.json')); print($1)"; }
+start_serve --pki "$PKI" --lab "$FIXTURES/arm-clients.json"
+field() { ready_field "$1"; }
 CA="$(field "d['ca']")"
 AAD="$(field "d['endpoints']['aad']['url']")"
 ARM="$(field "d['endpoints']['arm']['url']")"

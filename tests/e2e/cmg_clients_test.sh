@@ -19,16 +19,8 @@ source "$(dirname "${BASH_SOURCE[0]}")/serve_lib.sh"
 STATE="$WORK/state"
 
 # The lab file lists the CMG's server certificate (lab.pki.cmg_certificates); serve issues it.
-"$CMGEMU" serve --pki "$PKI" --state "$STATE" --lab "$SRC/scenarios/examples/cmg-serve-lab.json" \
-  --ready-file "$WORK/ready.json" >"$WORK/serve.log" 2>&1 &
-SERVE_PID=$!
-for _ in $(seq 1 300); do
-  [ -f "$WORK/ready.json" ] && break
-  kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log"; fail "serve exited early"; }
-  sleep 0.1
-done
-[ -f "$WORK/ready.json" ] || fail "serve did not become ready"
-field() { $PY -c "import json,sys; d=json.load(open('$WORK/ready.json')); print($1)"; }
+start_serve --pki "$PKI" --state "$STATE" --lab "$SRC/scenarios/examples/cmg-serve-lab.json"
+field() { ready_field "$1"; }
 CA="$(field "d['ca']")"
 ADMIN="$(field "d['admin']")"
 TOKEN="$(field "d.get('admin_token') or ''")"
@@ -111,9 +103,7 @@ grep -q '^Policy ' "$WORK/register.out" || fail "no policy: $(cat "$WORK/registe
 ok "ccm_register.py registered $SMSID and got its policy assignments"
 
 # 6. Exactly one client row, read by the stock sqlite3 shell after the documented ATTACH.
-kill -TERM "$SERVE_PID"
-wait "$SERVE_PID" || fail "serve exited non-zero on SIGTERM"
-SERVE_PID=""
+stop_serve
 ROWS="$(sqlite3 :memory: "ATTACH '$STATE/CM_P01.db' AS dbo;" \
   "SELECT [Name0], [SMS_Unique_Identifier0] FROM [dbo].[v_R_System]")"
 [ "$ROWS" = "CLIENT01|$SMSID" ] || fail "v_R_System: '$ROWS' (expected CLIENT01|$SMSID)"

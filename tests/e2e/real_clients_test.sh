@@ -11,24 +11,8 @@ json_field() {  # json_field FILE KEY -> the first "KEY": "value" string in FILE
   sed -n "s/.*\"$2\": *\"\([^\"]*\)\".*/\1/p" "$1" | head -1
 }
 
-start_lab() {
-  rm -f "$WORK/ready.json"
-  "$CMGEMU" serve --pki "$PKI" --state "$WORK/state" --manual-clock --ready-file "$WORK/ready.json" \
-    >"$WORK/serve.log" 2>&1 &
-  SERVE_PID=$!
-  for _ in $(seq 1 300); do
-    [ -f "$WORK/ready.json" ] && return 0
-    kill -0 "$SERVE_PID" 2>/dev/null || { cat "$WORK/serve.log"; fail "serve exited early"; }
-    sleep 0.1
-  done
-  fail "serve did not become ready"
-}
-
-stop_lab() {
-  kill -TERM "$SERVE_PID"
-  wait "$SERVE_PID" || fail "serve exited non-zero on SIGTERM"
-  SERVE_PID=""
-}
+start_lab() { start_serve --pki "$PKI" --state "$WORK/state" --manual-clock; }
+stop_lab() { stop_serve; }
 
 start_lab
 grep -q "admin" "$WORK/serve.log" || fail "serve did not print its endpoints"

@@ -9,6 +9,7 @@
 #include "emulator/core/http/router.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/service.h"
+#include "tests/testlib/http_test_client.h"
 #include "tests/testlib/lab_io_action_context.h"
 #include "tests/testlib/test_pki.h"
 
@@ -27,7 +28,6 @@ using ::testing::HasSubstr;
 
 constexpr char kCmg[] = "cmg.contoso.com";
 constexpr char kMpRole[] = "72057594037927939";
-
 
 json lab_section() {
   return {{"site",
@@ -92,18 +92,12 @@ class CmgLabTest : public ::testing::Test {
                                     const pki::IssuedCert* cert = nullptr,
                                     const std::string& token = "") {
     EMU_ASSIGN_OR_RETURN(uint16_t port, cmg_port());
-    http::ClientOptions o;
-    o.sni = kCmg;
-    o.ca_file = lab_->ca_path();
-    o.verify_host = true;
-    if (cert != nullptr) {
-      o.cert_pem = cert->cert_pem;
-      o.key_pem = cert->key_pem;
-    }
-    EMU_ASSIGN_OR_RETURN(auto conn, http::ClientConnection::open("127.0.0.1", port, o));
     http::Headers h;
     if (!token.empty()) h.set("Authorization", "Bearer " + token);
-    return conn->request(method, target, h);
+    return test::fetch(
+        port,
+        test::tls_to(kCmg, lab_->ca_path(), cert ? cert->cert_pem : "", cert ? cert->key_pem : ""),
+        method, target, h);
   }
 
   std::string mutual(const std::string& rest) {

@@ -12,6 +12,7 @@
 #include "emulator/core/service.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
+#include "tests/integration/ccm_registration.h"
 #include "tests/testlib/http_test_client.h"
 #include "tests/testlib/lab_io_action_context.h"
 #include "tests/testlib/test_pki.h"
@@ -29,7 +30,6 @@ namespace {
 using nlohmann::json;
 using ::testing::HasSubstr;
 namespace messaging = mp::messaging;
-
 
 json lab_section() {
   return {{"tenant",
@@ -130,46 +130,13 @@ TEST_F(MpLabTest, BulkTokenRegistrationAndPolicyOverHttp) {
   const std::string ccm_token = json::parse(sts->body)["token"].get<std::string>();
 
   // The client's key pair and the SCCMSecrets-style registration request (codec framing).
-  auto key = crypto::generate_rsa_key(2048).value();
-  crypto::CertificateSpec spec;
-  spec.common_name = "ConfigMgr Client";
-  spec.not_before = lab_->clock().now() - std::chrono::hours(1);
-  spec.not_after = lab_->clock().now() + std::chrono::hours(24 * 365);
-  auto cert = crypto::build_cert(spec, key.get(), nullptr).value();
-  const std::string der = crypto::cert_to_der(cert.get()).value();
-  const std::string key_pem = crypto::key_to_pem(key.get()).value();
-  const std::string hex = messaging::to_hex(der);
-  const std::string data =
-      "<Data HashAlgorithm=\"1.2.840.113549.1.1.11\" SMSID=\"\" RequestType=\"Registration\" "
-      "TimeStamp=\"2026-01-01T00:00:00Z\"><AgentInformation AgentIdentity=\"CCMSetup.exe\" "
-      "AgentVersion=\"5.00.9078.1000\" AgentType=\"0\" /><Certificates><Encryption "
-      "Encoding=\"HexBinary\" KeyType=\"1\">" +
-      hex + "</Encryption><Signing Encoding=\"HexBinary\" KeyType=\"1\">" + hex +
-      "</Signing></Certificates><DiscoveryProperties><Property Name=\"Netbios Name\" "
-      "Value=\"CLIENT01\" /><Property Name=\"FQ Name\" Value=\"client01\" /><Property "
-      "Name=\"Locale ID\" Value=\"1033\" /><Property Name=\"InternetFlag\" Value=\"0\" />"
-      "</DiscoveryProperties></Data>";
-  const std::string sig =
-      messaging::sign_reversed_hex(key_pem, messaging::utf8_to_utf16le(data)).value();
-  const std::string body = "<ClientRegistrationRequest>" + data + "<Signature><SignatureValue>" +
-                           sig + "</SignatureValue></Signature></ClientRegistrationRequest>";
-  messaging::MsgHeader h;
-  h.reply_compression = "zlib";
-  h.id = "{5DD100CD-DF1D-45F5-BA17-A327F43465F8}";
-  h.correlation_id = "{00000000-0000-0000-0000-000000000000}";
-  h.source_host = "CLIENT01";
-  h.reply_to = "direct:CLIENT01:SccmMessaging";
-  h.reply_mode = "Sync";
-  h.sent_time = "2026-01-01T00:00:00Z";
-  h.target_address = "mp:MP_ClientRegistration";
-  h.target_endpoint = "MP_ClientRegistration";
-  h.target_host = "cm01.contoso.com";
-  h.zlib_hook = true;
-  h.body_length = messaging::body_length_of(body);
-  const std::string wire = messaging::frame_message(h, messaging::encode_body(body, true));
-  http::Headers headers;
-  headers.set("Content-Type", messaging::multipart_content_type());
-  headers.set("User-Agent", "ccmhttp");
+  const test::CcmRegistration registration =
+      test::make_ccm_registration(lab_->clock().now(), "CLIENT01");
+  const std::string& wire = registration.wire;
+  http::Headers headers = registration.headers;
+  const messaging::MsgHeader& h = registration.header;
+  const std::string& der = registration.cert_der;
+  const std::string& key_pem = registration.key_pem;
   headers.set("Authorization", "Bearer " + ccm_token);
   std::string client_id;
   for (int attempt = 0; attempt < 2; ++attempt) {  // re-registration keeps the GUID

@@ -123,6 +123,22 @@ TEST_F(CloudManagerTest, DeploysTheCmgToReadyInVirtualTime) {
   EXPECT_EQ(row->next_maintenance, "");
   EXPECT_EQ(row->tenant_id, tenant_id_);
   EXPECT_EQ(row->settings["resource_group_created"], true);
+  // The record keeps where the .pfx was, never its password or key: the wizard uploaded the
+  // certificate and key.
+  EXPECT_THAT(row->settings.value("certificate_pfx", ""), HasSubstr("cmg-cmg.contoso.com.pfx"));
+  auto everything = db_->query("SELECT * FROM [dbo].[Azure_CloudService]");
+  ASSERT_TRUE(everything.ok()) << everything.status().to_string();
+  for (const auto& r : everything->rows)
+    for (const auto& value : r)
+      if (value) {
+        EXPECT_THAT(*value, Not(HasSubstr("cmgemu\"")));
+        EXPECT_THAT(*value, Not(HasSubstr("password")));
+        EXPECT_THAT(*value, Not(HasSubstr("PRIVATE KEY")));
+      }
+  auto uploaded = uploads_.get(kCmg);
+  ASSERT_TRUE(uploaded.has_value());
+  EXPECT_THAT(uploaded->key_pem, HasSubstr("BEGIN PRIVATE KEY"));
+  EXPECT_THAT(uploaded->chain_pem, HasSubstr("BEGIN CERTIFICATE"));
   const std::string log = cloudmgr();
   EXPECT_THAT(log, HasSubstr("TaskManager: Starting task [CreateDeployment for service "
                              "cmg.contoso.com]"));

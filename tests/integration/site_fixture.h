@@ -92,7 +92,7 @@ class SiteLabTest : public ::testing::Test {
     db_ = std::move(db).value();
     logs_ = std::make_unique<TraceLogs>(lab_->clock(), TraceLogs::Options{});
     env_ = std::make_unique<site::SiteEnv>(
-        site::SiteEnv{*ctx_, *db_, *logs_, dns_, config_, lab_->pki_dir()});
+        site::SiteEnv{*ctx_, *db_, *logs_, dns_, config_, lab_->pki_dir(), uploads_});
   }
 
   // Lines of a site-server log joined with '\n' (for HasSubstr checks).
@@ -107,6 +107,7 @@ class SiteLabTest : public ::testing::Test {
   std::unique_ptr<LabActionContext> ctx_;
   std::unique_ptr<sitedb::SiteDb> db_;
   std::unique_ptr<TraceLogs> logs_;
+  site::UploadedCertificates uploads_{""};
   DnsZone dns_;
   site::SiteConfig config_;
   std::unique_ptr<site::SiteEnv> env_;

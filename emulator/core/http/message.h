@@ -71,6 +71,10 @@ struct Request {
   bool tls = false;
   ClientCertInfo client_cert;
   std::string request_id;  // from the IdSource, unique per request
+  // In-process only, never from the wire: engaged when a CMG connection point forwards the
+  // request, holding the client certificate the CMG verified (presented = false: none).
+  // client_cert is then what the connection point itself presented to the role.
+  std::optional<ClientCertInfo> cmg_client_cert;
 
   // Filled by the router: {param} values, percent-decoded.
   std::map<std::string, std::string> params;

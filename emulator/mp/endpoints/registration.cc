@@ -144,9 +144,10 @@ http::Response registration_request(const CcmCall& call) {
       auth = "BulkToken";
       client_approval = "1";
     }
-  } else if (call.req.client_cert.verified) {
-    // A verified client certificate: on the MP's own TLS, or passed along by the connection
-    // point for a CMG MutualAuth request (the CP of h12 clears it for an E-HTTP MP).
+  } else if ((call.req.cmg_client_cert ? *call.req.cmg_client_cert : call.req.client_cert)
+                 .verified) {
+    // A verified client certificate: the device's on the MP's own TLS, or the one the CMG
+    // verified on a MutualAuth request (not the connection point's own certificate).
     auth = "PKI";
     stored_approval = 1;
     client_approval = "1";

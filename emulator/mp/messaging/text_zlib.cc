@@ -2,6 +2,7 @@
 // Beast's zlib is compiled once in emu::http (core/http/asio_src.cc); only its headers are
 // included here. Beast speaks raw deflate (RFC 1951), so the 2-byte zlib header and the
 // Adler-32 trailer are written and checked here.
+#include "emulator/core/utf8.h"
 #include "emulator/mp/messaging/ccm_message.h"
 
 #include <boost/beast/zlib/deflate_stream.hpp>
@@ -28,24 +29,6 @@ void put_utf16(std::string& out, uint32_t cp) {
     unit(0xDC00 | (cp & 0x3FF));
   } else {
     unit(cp);
-  }
-}
-
-void put_utf8(std::string& out, uint32_t cp) {
-  if (cp < 0x80) {
-    out += static_cast<char>(cp);
-  } else if (cp < 0x800) {
-    out += static_cast<char>(0xC0 | (cp >> 6));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else if (cp < 0x10000) {
-    out += static_cast<char>(0xE0 | (cp >> 12));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
-  } else {
-    out += static_cast<char>(0xF0 | (cp >> 18));
-    out += static_cast<char>(0x80 | ((cp >> 12) & 0x3F));
-    out += static_cast<char>(0x80 | ((cp >> 6) & 0x3F));
-    out += static_cast<char>(0x80 | (cp & 0x3F));
   }
 }
 
@@ -80,6 +63,16 @@ std::string utf8_to_utf16le(std::string_view utf8) {
   out.reserve(utf8.size() * 2);
   size_t i = 0;
   while (i < utf8.size()) {
+    // A run of ASCII (most of every message): one 16-bit unit per byte, high bytes zero.
+    size_t run = i;
+    while (run < utf8.size() && static_cast<unsigned char>(utf8[run]) < 0x80) ++run;
+    if (run > i) {
+      const size_t at = out.size();
+      out.resize(at + 2 * (run - i));
+      for (size_t k = i; k < run; ++k) out[at + 2 * (k - i)] = utf8[k];
+      i = run;
+      continue;
+    }
     unsigned char c = static_cast<unsigned char>(utf8[i]);
     uint32_t cp;
     size_t len;
@@ -129,6 +122,10 @@ Result<std::string> utf16le_to_utf8(std::string_view bytes) {
            (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8);
   };
   for (size_t i = 0; i < bytes.size(); i += 2) {
+    if (bytes[i + 1] == 0 && static_cast<unsigned char>(bytes[i]) < 0x80) {
+      out += bytes[i];  // ASCII, the common case
+      continue;
+    }
     uint32_t u = unit_at(i);
     if (u >= 0xD800 && u <= 0xDBFF) {
       if (i + 2 >= bytes.size()) {
@@ -138,12 +135,12 @@ Result<std::string> utf16le_to_utf8(std::string_view bytes) {
       if (lo < 0xDC00 || lo > 0xDFFF) {
         return InvalidArgument("UTF-16: unpaired surrogate at byte " + std::to_string(i));
       }
-      put_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
+      append_utf8(out, 0x10000 + ((u - 0xD800) << 10) + (lo - 0xDC00));
       i += 2;
     } else if (u >= 0xDC00 && u <= 0xDFFF) {
       return InvalidArgument("UTF-16: unpaired surrogate at byte " + std::to_string(i));
     } else {
-      put_utf8(out, u);
+      append_utf8(out, u);
     }
   }
   return out;

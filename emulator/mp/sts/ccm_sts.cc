@@ -7,6 +7,7 @@
 #include "emulator/aad/public/token_validator.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/internal.h"
+#include "emulator/site/tokens/bulk_token_tool.h"
 
 namespace emu::mp::internal {
 namespace {
@@ -70,7 +71,7 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
   s.log(kStsLog, kComponent, "ProcessRequest - Start");
   s.log(kStsLog, kComponent,
         "Incoming request URL: " + std::string(req.tls ? "https://" : "http://") +
-            (req.host.empty() ? s.mp_server : req.host) + req.path);
+            (s.mp_server.empty() ? req.host : s.mp_server) + req.path);  // the MP's own name
   if (s.sts_broken) {
     // mp.sts_broken: the JWT assembly mismatch of cmg-protocol §7 #9 (analyzer: 500
     // CMGConnector_InternalServerError); .NET's FileLoadException text.
@@ -107,7 +108,7 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
   out.tenant_id = to_upper(site->hierarchy_id);
   const std::string category = str(*payload, "SCCMTokenCategory");
   if (str(*payload, "Type") == "BulkRegistration" || category == "SCCMPreAuthToken") {
-    auto claims = validate_bulk_token(**signer, token, now, s.config.skew);
+    auto claims = site::validate_bulk_token(**signer, token, now, s.config.skew);
     if (!claims.ok()) return refuse(s, claims.status().message());
     const std::string guid = str(*claims, "UniqueId");
     auto record = db->bulk_token(guid);

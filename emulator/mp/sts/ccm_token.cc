@@ -2,6 +2,7 @@
 
 #include "emulator/core/json_limits.h"
 #include "emulator/core/text.h"
+#include "emulator/site/tokens/bulk_token_tool.h"
 
 #include <chrono>
 #include <cstdio>
@@ -11,7 +12,7 @@ namespace {
 
 using nlohmann::json;
 
-constexpr const char* kPreAuthFailed = "PreAuth token validation failed, ";
+using site::idx_datetime;
 
 std::string str(const json& c, const char* key) {
   auto it = c.find(key);
@@ -19,18 +20,6 @@ std::string str(const json& c, const char* key) {
 }
 
 }  // namespace
-
-std::string idx_datetime(TimePoint t) {
-  using namespace std::chrono;
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<seconds> hms{floor<seconds>(t - day)};
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", unsigned(ymd.month()),
-                unsigned(ymd.day()), int(ymd.year()), long(hms.hours().count()),
-                long(hms.minutes().count()), long(hms.seconds().count()));
-  return buf;
-}
 
 Result<std::string> issue_ccm_token(const site::SiteSigningCert& signer, const CcmTokenClaims& c) {
   nlohmann::ordered_json p;
@@ -94,38 +83,6 @@ Result<CcmTokenClaims> validate_site_token(const site::SiteSigningCert& signer,
   EMU_ASSIGN_OR_RETURN(CcmTokenClaims claims, read_site_token(signer, token, category));
   EMU_RETURN_IF_ERROR(check_site_token_lifetime(claims, now, skew));
   return claims;
-}
-
-Result<json> validate_bulk_token(const site::SiteSigningCert& signer, std::string_view token,
-                                 TimePoint now, Duration skew) {
-  auto claims = signer.verify_jwt(token);
-  if (!claims.ok())
-    return PermissionDenied(std::string(kPreAuthFailed) +
-                            "System.IdentityModel.Tokens.SecurityTokenInvalidSignatureException: "
-                            "IDX10503: Signature validation failed. " +
-                            claims.status().message());  // IDX10503 text [inferred]
-  const json& c = *claims;
-  if (str(c, "Type") != "BulkRegistration" || str(c, "aud") != kSccmAudience)
-    return PermissionDenied(std::string(kPreAuthFailed) +
-                            "the token is not a bulk registration token for urn:sccm:service");
-  if (!c.contains("exp") || !c["exp"].is_number_integer() || !c.contains("nbf") ||
-      !c["nbf"].is_number_integer())
-    return PermissionDenied(std::string(kPreAuthFailed) + "the token has no lifetime");
-  const TimePoint exp{std::chrono::seconds(c["exp"].get<int64_t>())};
-  const TimePoint nbf{std::chrono::seconds(c["nbf"].get<int64_t>())};
-  if (now > exp + skew)
-    return PermissionDenied(std::string(kPreAuthFailed) +
-                            "System.IdentityModel.Tokens.SecurityTokenExpiredException: IDX10223: "
-                            "Lifetime validation failed. The token is expired. ValidTo: '" +
-                            idx_datetime(exp) + "' Current time: '" + idx_datetime(now) + "'.");
-  if (now + skew < nbf)
-    return PermissionDenied(std::string(kPreAuthFailed) +
-                            "System.IdentityModel.Tokens.SecurityTokenNotYetValidException: "
-                            "IDX10222: Lifetime validation failed. The token is not yet valid. "
-                            "ValidFrom: '" +
-                            idx_datetime(nbf) + "' Current time: '" + idx_datetime(now) +
-                            "'.");  // IDX10222 text [inferred]
-  return c;
 }
 
 Result<json> peek_jwt_payload(std::string_view token) {

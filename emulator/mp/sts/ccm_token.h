@@ -56,21 +56,11 @@ Result<CcmTokenClaims> read_site_token(const site::SiteSigningCert& signer, std:
 // validate_site_token's lifetime check (IDX10223 when expired, IDX10222 when not yet valid).
 Status check_site_token_lifetime(const CcmTokenClaims& claims, TimePoint now, Duration skew);
 
-// Checks a bulk registration token as CCM_STS does (memdocs deploy-clients-cmg-token.md;
-// support cmg-communication-error.md for the message): signature by `signer`, Type
-// BulkRegistration, aud urn:sccm:service, lifetime with `skew`. PermissionDenied whose message
-// is CCM_STS.log's description, e.g. "PreAuth token validation failed,
-// System.IdentityModel.Tokens.SecurityTokenExpiredException: IDX10223: Lifetime validation
-// failed. The token is expired. ValidTo: '10/01/2020 22:03:24' Current time: '10/28/2020
-// 13:05:05'." Blocking is the caller's (the site database knows it by UniqueId).
-Result<nlohmann::json> validate_bulk_token(const site::SiteSigningCert& signer,
-                                           std::string_view token, TimePoint now, Duration skew);
+// Bulk registration tokens are checked by site::validate_bulk_token (bulk_token_tool.h) with
+// the MP's skew.
 
 // The payload of a compact JWS without verifying it (to route a token by its kind); InvalidArgument
 // for a malformed token.
 Result<nlohmann::json> peek_jwt_payload(std::string_view token);
-
-// "MM/dd/yyyy HH:mm:ss" (UTC), the form IDX10223 prints times in.
-std::string idx_datetime(TimePoint t);
 
 }  // namespace emu::mp

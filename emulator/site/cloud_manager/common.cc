@@ -114,6 +114,11 @@ Result<PfxCertificate> load_pfx(const std::string& path, const std::string& pass
   if (out.common_name.empty()) return InvalidArgument(path + ": the certificate has no CN.");
   EMU_ASSIGN_OR_RETURN(out.thumbprint, crypto::thumbprint(cert));
   EMU_ASSIGN_OR_RETURN(out.cert_pem, crypto::cert_to_pem(cert));
+  for (const auto& extra : contents->chain) {
+    EMU_ASSIGN_OR_RETURN(std::string pem, crypto::cert_to_pem(extra.get()));
+    out.cert_pem += pem;
+  }
+  EMU_ASSIGN_OR_RETURN(out.key_pem, crypto::key_to_pem(contents->key.get()));
   return out;
 }
 

@@ -56,7 +56,8 @@ Status save_service(SiteEnv& env, const sitedb::CloudService& service);
 struct PfxCertificate {
   std::string common_name;  // subject CN, e.g. "cmg.contoso.com" or "*.contoso.com"
   std::string thumbprint;   // SHA-1 of the DER, upper-case hex
-  std::string cert_pem;
+  std::string cert_pem;     // the certificate, then the .pfx's other certificates
+  std::string key_pem;      // its private key (unencrypted PKCS#8)
 };
 // Opens a PKCS#12 file with `password`: NotFound if the file is missing, InvalidArgument if
 // it does not parse / the password is wrong / it holds no certificate, private key or CN.

@@ -137,11 +137,10 @@ sitedb::CloudService new_record(const WizardState& w, json roots) {
       {"cloud_dp", a.value("cloud_dp", true)},
       {"alerts", a.value("alerts", json(false))},
       {"resource_group_created", w.group_created},
-      // Where the .pfx is: the site uploads the certificate with its key to Azure,
-      // so the CMG service presents it once Ready (emulator/cmg/README.md).
+      // Where the .pfx was: the wizard uploads its certificate and key (env.uploads, never
+      // this record), so the CMG service presents it once Ready (emulator/cmg/README.md).
       {"certificate_pfx",
        cloud::resolve_path(w.env.pki_dir, cloud::str_arg(a["certificate"], "pfx"))},
-      {"certificate_password", cloud::str_arg(a["certificate"], "password", kLabPfxPassword)},
       {"server_app", w.server_app.client_id}};
   return s;
 }
@@ -162,6 +161,8 @@ ActionOutcome create(SiteEnv& env, const json& args) {
   if (Status s = azure_pages(w); !s.ok()) return refuse(w, s);
   auto added = env.io([&] { return env.db.add_cloud_service(new_record(w, *roots)); });
   if (!added.ok()) return refuse(w, added.status());
+  if (Status s = env.uploads.put(added->name, {w.cert.cert_pem, w.cert.key_pem}); !s.ok())
+    return refuse(w, s);
   cloud::console_log(env, "Created cloud management gateway " + added->name + " (deployment " +
                               added->deployment_name + ", " + w.region_display + ")");
   // Inferred wording: the manager notices the new service in the site control data.

@@ -242,6 +242,10 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
     req.query = http::parse_form(req.query_string);
     req.params.clear();
     req.client_cert = m.https ? client_cert_ : http::ClientCertInfo{};
+    // The device's identity as the CMG verified it on a MutualAuth path [inferred: the real
+    // CMG conveys it to the role; the wire form is not published].
+    req.cmg_client_cert =
+        f.request->client_cert.verified ? f.request->client_cert : http::ClientCertInfo{};
     Result<http::Response> sent = deps_.intranet->send(m.server, m.https, req);
     if (!sent.ok()) {
       // The role does not answer ("MP down"): .NET's wording for a refused or dropped

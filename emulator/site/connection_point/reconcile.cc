@@ -7,11 +7,10 @@
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
+#include "emulator/site/cloud_manager/internal.h"
 #include "emulator/site/internal.h"
 
-#include <fstream>
 #include <set>
-#include <sstream>
 
 namespace emu::site::internal {
 namespace {
@@ -34,27 +33,8 @@ std::string setting(const json& settings, const char* key) {
   return it != settings.end() && it->is_string() ? it->get<std::string>() : std::string();
 }
 
-// The chain (leaf first) and key of a .pfx file.
-Result<std::pair<std::string, std::string>> read_pfx(const std::string& path,
-                                                     const std::string& password) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) return NotFound("The certificate file " + path + " was not found.");
-  std::stringstream data;
-  data << in.rdbuf();
-  EMU_ASSIGN_OR_RETURN(crypto::Pkcs12Ptr p12, crypto::parse_pfx_der(data.str(), path));
-  EMU_ASSIGN_OR_RETURN(crypto::PfxContents c, crypto::open_pfx(p12.get(), password));
-  if (!c.cert || !c.key) return InvalidArgument(path + ": no certificate or key");
-  EMU_ASSIGN_OR_RETURN(std::string chain, crypto::cert_to_pem(c.cert.get()));
-  for (const auto& extra : c.chain) {
-    EMU_ASSIGN_OR_RETURN(std::string pem, crypto::cert_to_pem(extra.get()));
-    chain += pem;
-  }
-  EMU_ASSIGN_OR_RETURN(std::string key, crypto::key_to_pem(c.key.get()));
-  return std::make_pair(std::move(chain), std::move(key));
-}
-
-// The deployment the CMG service runs: the wizard's .pfx (path kept in the record's settings),
-// or for a seeded CMG the lab PKI's certificate for its name.
+// The deployment the CMG service runs: the certificate the wizard uploaded, or for a seeded
+// CMG the lab PKI's certificate for its name (in memory, else its .pfx in the PKI folder).
 Result<cmg::Deployment> deployment_for(SiteState& s, const sitedb::CloudService& c) {
   cmg::Deployment d;
   d.service_name = c.name;
@@ -62,22 +42,20 @@ Result<cmg::Deployment> deployment_for(SiteState& s, const sitedb::CloudService&
   d.region = c.region;
   d.instances = c.instances;
   d.certificate_thumbprint = c.certificate_thumbprint;
-  const std::string pfx = setting(c.settings, "certificate_pfx");
-  if (!pfx.empty()) {
-    std::string password = setting(c.settings, "certificate_password");
-    if (!c.settings.contains("certificate_password")) password = kLabPfxPassword;
-    EMU_ASSIGN_OR_RETURN(auto pair, read_pfx(pfx, password));
-    d.certificate_pem = std::move(pair.first);
-    d.key_pem = std::move(pair.second);
+  if (auto uploaded = s.uploads->get(c.name)) {
+    d.certificate_pem = std::move(uploaded->chain_pem);
+    d.key_pem = std::move(uploaded->key_pem);
+  } else if (!setting(c.settings, "certificate_pfx").empty()) {
+    return FailedPrecondition("the certificate uploaded for " + c.name + " is gone");
   } else if (s.pki != nullptr && s.pki->cmg.count("cmg-" + to_lower(c.name))) {
     const pki::IssuedCert& cert = s.pki->cmg.at("cmg-" + to_lower(c.name));
     d.certificate_pem = cert.cert_pem;
     d.key_pem = cert.key_pem;
   } else {
-    EMU_ASSIGN_OR_RETURN(
-        auto pair, read_pfx(s.pki_dir + "/cmg-" + to_lower(c.name) + ".pfx", kLabPfxPassword));
-    d.certificate_pem = std::move(pair.first);
-    d.key_pem = std::move(pair.second);
+    EMU_ASSIGN_OR_RETURN(auto pfx, cloud::load_pfx(s.pki_dir + "/cmg-" + to_lower(c.name) + ".pfx",
+                                                   kLabPfxPassword));
+    d.certificate_pem = std::move(pfx.cert_pem);
+    d.key_pem = std::move(pfx.key_pem);
   }
   if (d.certificate_thumbprint.empty() && s.pki != nullptr) {
     auto it = s.pki->cmg.find("cmg-" + to_lower(c.name));

@@ -64,16 +64,6 @@ std::string us_datetime(TimePoint t) {
   return buf;
 }
 
-// "MM/dd/yyyy HH:mm:ss" in UTC, as the IDX10223 message prints ValidTo and Current time
-// (README Sources [S3]: "ValidTo: '10/01/2020 22:03:24'").
-std::string idx_datetime(TimePoint t) {
-  const UtcFields f = utc_fields(t);
-  char buf[64];
-  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", f.month, f.day, f.year, f.hour,
-                f.minute, f.second);
-  return buf;
-}
-
 constexpr const char* kValidationFailed = "PreAuth token validation failed, ";
 
 }  // namespace
@@ -151,8 +141,17 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
   return out;
 }
 
+// README Sources [S3]: "ValidTo: '10/01/2020 22:03:24'".
+std::string idx_datetime(TimePoint t) {
+  const UtcFields f = utc_fields(t);
+  char buf[64];
+  std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", f.month, f.day, f.year, f.hour,
+                f.minute, f.second);
+  return buf;
+}
+
 Result<nlohmann::json> validate_bulk_token(const SiteSigningCert& signer, std::string_view token,
-                                           TimePoint now) {
+                                           TimePoint now, Duration skew) {
   auto claims = signer.verify_jwt(token);
   if (!claims.ok())
     return PermissionDenied(std::string(kValidationFailed) +
@@ -166,7 +165,6 @@ Result<nlohmann::json> validate_bulk_token(const SiteSigningCert& signer, std::s
   if (!c.contains("exp") || !c["exp"].is_number_integer() || !c.contains("nbf") ||
       !c["nbf"].is_number_integer())
     return PermissionDenied(std::string(kValidationFailed) + "the token has no lifetime");
-  const auto skew = std::chrono::minutes(5);
   const TimePoint exp{std::chrono::seconds(c["exp"].get<int64_t>())};
   const TimePoint nbf{std::chrono::seconds(c["nbf"].get<int64_t>())};
   if (now > exp + skew)

@@ -61,14 +61,17 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
 
 // Checks a bulk registration token as the site's token service does before registration
 // (CCM_STS, README Sources [S3]): RS256 signature by `signer`, Type "BulkRegistration", aud
-// "urn:sccm:service", and nbf/exp at `now` with a 5-minute clock skew (the .NET JWT handler's
-// default [inferred]). Returns the claims; PermissionDenied whose message is CCM_STS.log's
-// description, e.g. "PreAuth token validation failed, System.IdentityModel.Tokens.
-// SecurityTokenExpiredException: IDX10223: Lifetime validation failed. The token is expired.
-// ValidTo: '01/04/2026 00:13:00' Current time: '01/05/2026 00:00:00'." Blocking is the caller's
-// (the database knows it by UniqueId).
+// "urn:sccm:service", and nbf/exp at `now` with `skew` (default 5 minutes, the .NET JWT
+// handler's default [inferred]; the MP's CCM_STS passes its configured skew). Returns the claims;
+// PermissionDenied whose message is CCM_STS.log's description, e.g. "PreAuth token validation
+// failed, System.IdentityModel.Tokens. SecurityTokenExpiredException: IDX10223: Lifetime validation
+// failed. The token is expired. ValidTo: '01/04/2026 00:13:00' Current time: '01/05/2026
+// 00:00:00'." Blocking is the caller's (the database knows it by UniqueId).
 Result<nlohmann::json> validate_bulk_token(const SiteSigningCert& signer, std::string_view token,
-                                           TimePoint now);
+                                           TimePoint now, Duration skew = std::chrono::minutes(5));
+
+// "MM/dd/yyyy HH:mm:ss" in UTC: how IDX10222/IDX10223 messages print ValidTo and Current time.
+std::string idx_datetime(TimePoint t);
 
 // What /new prints: the tracking GUID, the validity period and the token [wording inferred]:
 //   Bulk registration token created.

@@ -81,11 +81,11 @@ TEST(BulkTokenTest, ExpiryMessageIsTheCcmStsLine) {
                                      "0f8fad5b-d9cb-469f-a165-70867728950e", start_time(), 60)
                   .value();
   const auto skew = std::chrono::minutes(5);
-  EXPECT_TRUE(validate_bulk_token(*signers().token, bulk.token,
-                                  start_time() + std::chrono::minutes(64), skew)
+  EXPECT_TRUE(site::validate_bulk_token(*signers().token, bulk.token,
+                                        start_time() + std::chrono::minutes(64), skew)
                   .ok());
-  auto expired = validate_bulk_token(*signers().token, bulk.token,
-                                     start_time() + std::chrono::hours(26), skew);
+  auto expired = site::validate_bulk_token(*signers().token, bulk.token,
+                                           start_time() + std::chrono::hours(26), skew);
   ASSERT_FALSE(expired.ok());
   // support cmg-communication-error.md: "... IDX10223: ... ValidTo: '10/01/2020 22:03:24'
   // Current time: '10/28/2020 13:05:05'."
@@ -94,7 +94,7 @@ TEST(BulkTokenTest, ExpiryMessageIsTheCcmStsLine) {
             "System.IdentityModel.Tokens.SecurityTokenExpiredException: IDX10223: Lifetime "
             "validation failed. The token is expired. ValidTo: '01/01/2026 01:00:00' Current "
             "time: '01/02/2026 02:00:00'.");
-  EXPECT_FALSE(validate_bulk_token(*signers().site, bulk.token, start_time(), skew).ok());
+  EXPECT_FALSE(site::validate_bulk_token(*signers().site, bulk.token, start_time(), skew).ok());
 }
 
 TEST(BulkTokenTest, PeekReadsPayloadWithoutVerifying) {
