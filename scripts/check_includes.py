@@ -24,7 +24,7 @@ PUBLIC = {
     "certs": ["certs/pki.h"],
     "aad": ["emulator/aad/public/"],
     "sitedb": ["emulator/sitedb/site_db.h"],
-    "site": ["emulator/site/tokens/signing_certs.h"],
+    "site": ["emulator/site/tokens/signing_certs.h", "emulator/site/tokens/bulk_token_tool.h"],
     "cmg": ["emulator/cmg/cmg_api.h"],
 }
 SERVICE_HEADER = "emulator/{p}/{p}_service.h"
