@@ -11,13 +11,12 @@
 // Usage: cmgemu_cmg_bench [REGISTRATIONS] [REQUESTS]   (release build: `bash scripts/dev.sh bench`)
 #include "emulator/app/lab.h"
 #include "emulator/core/actions.h"
-#include "emulator/core/crypto/cert.h"
-#include "emulator/core/crypto/pem.h"
 #include "emulator/core/faults.h"
 #include "emulator/core/files.h"
 #include "emulator/core/http/client.h"
 #include "emulator/core/journal.h"
 #include "emulator/mp/messaging/ccm_message.h"
+#include "tests/testlib/ccm_registration.h"
 #include "tests/testlib/lab_io_action_context.h"
 
 #include <nlohmann/json.hpp>
@@ -72,56 +71,6 @@ Cpu lab_cpu_seconds(F&& fn) {
   return {(p1.total - p0.total) - (t1.total - t0.total), (p1.user - p0.user) - (t1.user - t0.user)};
 }
 
-struct Client {
-  std::string name, key_pem, cert_hex;
-};
-
-Client make_client(int n, TimePoint now) {
-  Client c;
-  c.name = "BENCH" + std::to_string(n);
-  auto key = must(crypto::generate_rsa_key(2048), "client key");
-  crypto::CertificateSpec spec;
-  spec.common_name = "ConfigMgr Client";
-  spec.not_before = now - std::chrono::hours(1);
-  spec.not_after = now + std::chrono::hours(24 * 365);
-  auto cert = must(crypto::build_cert(spec, key.get(), nullptr), "client certificate");
-  c.key_pem = must(crypto::key_to_pem(key.get()), "key PEM");
-  c.cert_hex = messaging::to_hex(must(crypto::cert_to_der(cert.get()), "certificate DER"));
-  return c;
-}
-
-// A signed registration request as SCCMSecrets frames it (mp-wire: the CcmMessaging format).
-std::string registration_request(const Client& c) {
-  const std::string data =
-      "<Data HashAlgorithm=\"1.2.840.113549.1.1.11\" SMSID=\"\" RequestType=\"Registration\" "
-      "TimeStamp=\"2026-01-01T00:00:00Z\"><AgentInformation AgentIdentity=\"CCMSetup.exe\" "
-      "AgentVersion=\"5.00.9078.1000\" AgentType=\"0\" /><Certificates><Encryption "
-      "Encoding=\"HexBinary\" KeyType=\"1\">" +
-      c.cert_hex + "</Encryption><Signing Encoding=\"HexBinary\" KeyType=\"1\">" + c.cert_hex +
-      "</Signing></Certificates><DiscoveryProperties><Property Name=\"Netbios Name\" Value=\"" +
-      c.name + "\" /><Property Name=\"FQ Name\" Value=\"" + c.name +
-      ".contoso.com\" /><Property Name=\"Locale ID\" Value=\"1033\" /><Property "
-      "Name=\"InternetFlag\" Value=\"2\" /></DiscoveryProperties></Data>";
-  const std::string sig =
-      must(messaging::sign_reversed_hex(c.key_pem, messaging::utf8_to_utf16le(data)), "signature");
-  const std::string body = "<ClientRegistrationRequest>" + data + "<Signature><SignatureValue>" +
-                           sig + "</SignatureValue></Signature></ClientRegistrationRequest>";
-  messaging::MsgHeader h;
-  h.reply_compression = "zlib";
-  h.id = "{5DD100CD-DF1D-45F5-BA17-A327F43465F8}";
-  h.correlation_id = "{00000000-0000-0000-0000-000000000000}";
-  h.source_host = c.name;
-  h.reply_to = "direct:" + c.name + ":SccmMessaging";
-  h.reply_mode = "Sync";
-  h.sent_time = "2026-01-01T00:00:00Z";
-  h.target_address = "mp:MP_ClientRegistration";
-  h.target_endpoint = "MP_ClientRegistration";
-  h.target_host = "cm01.contoso.com";
-  h.zlib_hook = true;
-  h.body_length = messaging::body_length_of(body);
-  return messaging::frame_message(h, messaging::encode_body(body, true));
-}
-
 void print(const char* what, int count, Cpu cpu) {
   std::printf("%-58s %6d   %9.1f us lab CPU each (%.1f us user)\n", what, count,
               cpu.total * 1e6 / count, cpu.user * 1e6 / count);
@@ -170,7 +119,8 @@ int main(int argc, char** argv) {
   const int distinct = std::min(registrations, 32);
   std::vector<std::string> wires;
   for (int i = 0; i < distinct; ++i)
-    wires.push_back(registration_request(make_client(i, lab->clock().now())));
+    wires.push_back(
+        test::make_ccm_registration(lab->clock().now(), "BENCH" + std::to_string(i)).wire);
 
   // A PreAuth CCM token for the registrations.
   auto conn = must(http::ClientConnection::open(cmg.address, cmg.port, tls), "connect to the CMG");

@@ -12,7 +12,7 @@
 #include "emulator/core/service.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
-#include "tests/integration/ccm_registration.h"
+#include "tests/testlib/ccm_registration.h"
 #include "tests/testlib/http_test_client.h"
 #include "tests/testlib/lab_io_action_context.h"
 #include "tests/testlib/test_pki.h"
