@@ -26,6 +26,13 @@ bool iequals(std::string_view a, std::string_view b) {
     if (ascii_lower(a[i]) != ascii_lower(b[i])) return false;
   return true;
 }
+
+std::string trim(std::string_view s) {
+  auto blank = [](char c) { return c == ' ' || (c >= '\t' && c <= '\r'); };
+  while (!s.empty() && blank(s.back())) s.remove_suffix(1);
+  while (!s.empty() && blank(s.front())) s.remove_prefix(1);
+  return std::string(s);
+}
 namespace {
 
 // The shared escaper: `apos` is the entity for '\'', and `replace_controls` replaces the

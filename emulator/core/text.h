@@ -16,6 +16,8 @@ char ascii_upper(char c);
 std::string to_lower(std::string_view s);
 std::string to_upper(std::string_view s);
 bool iequals(std::string_view a, std::string_view b);
+// `s` without leading and trailing ASCII whitespace (space, \t, \n, \v, \f, \r).
+std::string trim(std::string_view s);
 
 // Escapes &, <, >, " and ' (as &apos;) for XML text and attribute values, and replaces the
 // characters XML 1.0 forbids (controls other than tab, newline and carriage return) with

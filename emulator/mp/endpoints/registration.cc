@@ -56,13 +56,6 @@ std::string property(const XmlElement& data, std::string_view name) {
   return "";
 }
 
-std::string trim(std::string v) {
-  while (!v.empty() && std::isspace(static_cast<unsigned char>(v.back()))) v.pop_back();
-  size_t i = 0;
-  while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
-  return v.substr(i);
-}
-
 // The client already registered with this signing certificate, or "".
 std::string client_of_cert(MpState& s, sitedb::SiteDb& db, const std::string& cert_hex) {
   if (!s.cert_index_valid || s.cert_index_db != &db) {

@@ -17,6 +17,14 @@ TEST(AsciiCase, MapsOnlyAsciiLetters) {
   EXPECT_EQ(ascii_upper('`'), '`');
 }
 
+TEST(Trim, DropsAsciiWhitespaceAtBothEnds) {
+  EXPECT_EQ(trim("  a b \t\r\n"), "a b");
+  EXPECT_EQ(trim("\v\fx"), "x");
+  EXPECT_EQ(trim(" \t "), "");
+  EXPECT_EQ(trim(""), "");
+  EXPECT_EQ(trim("\xC2\xA0x\xC2\xA0"), "\xC2\xA0x\xC2\xA0");  // UTF-8 NBSP is not ASCII space
+}
+
 TEST(Base64Url, Rfc4648VectorsWithoutPadding) {
   EXPECT_EQ(base64url_encode(""), "");
   EXPECT_EQ(base64url_encode("f"), "Zg");
