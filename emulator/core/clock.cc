@@ -50,6 +50,21 @@ TimePoint system_now() {
   return std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
 }
 
+CivilTime civil_time(TimePoint at, int bias_minutes) {
+  using namespace std::chrono;
+  const auto local = floor<milliseconds>(at - minutes(bias_minutes));
+  const auto day = floor<days>(local);
+  const year_month_day ymd{day};
+  const hh_mm_ss<milliseconds> hms{local - day};
+  return {int(ymd.year()),
+          unsigned(ymd.month()),
+          unsigned(ymd.day()),
+          long(hms.hours().count()),
+          long(hms.minutes().count()),
+          long(hms.seconds().count()),
+          long(hms.subseconds().count())};
+}
+
 std::string format_iso8601(TimePoint t) {
   using namespace std::chrono;
   auto day = floor<days>(t);

@@ -64,6 +64,15 @@ inline constexpr std::string_view kDefaultVirtualStart = "2026-01-01T00:00:00Z";
 // Current real wall-clock time, for `serve` start-up only.
 TimePoint system_now();
 
+// Calendar fields of `at` in local time, where local = UTC - `bias_minutes` (the Windows bias
+// convention; 0 = UTC), without locale or time-zone database; milliseconds truncated.
+struct CivilTime {
+  int year;
+  unsigned month, day;
+  long hour, minute, second, millisecond;
+};
+CivilTime civil_time(TimePoint at, int bias_minutes = 0);
+
 // "2026-01-01T00:00:00Z" (whole seconds) or "2026-01-01T00:00:00.250Z" (with fraction, ms).
 std::string format_iso8601(TimePoint t);
 // Parses "YYYY-MM-DDTHH:MM:SS[.fff...](Z|±HH:MM)"; InvalidArgument otherwise.

@@ -12,29 +12,6 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct LocalFields {
-  int year;
-  unsigned month, day;
-  long hour, minute, second, millis;
-};
-
-// Calendar fields of `at` shifted to local time (local = UTC - bias), without locale or
-// time-zone database: the same arithmetic as format_iso8601.
-LocalFields local_fields(TimePoint at, int bias_minutes) {
-  using namespace std::chrono;
-  TimePoint local = at - minutes(bias_minutes);
-  auto day = floor<days>(local);
-  year_month_day ymd{day};
-  hh_mm_ss<Duration> hms{local - day};
-  return {int(ymd.year()),
-          unsigned(ymd.month()),
-          unsigned(ymd.day()),
-          long(hms.hours().count()),
-          long(hms.minutes().count()),
-          long(hms.seconds().count()),
-          long(duration_cast<milliseconds>(hms.subseconds()).count())};
-}
-
 // "~~" for every "\r\n" or "\n" (SMS embedded line break).
 std::string sms_message(std::string_view message) {
   std::string out;
@@ -50,10 +27,10 @@ std::string sms_message(std::string_view message) {
   return out;
 }
 
-std::string format_sms(const TraceRecord& r, const LocalFields& f, int bias) {
+std::string format_sms(const TraceRecord& r, const CivilTime& f, int bias) {
   char stamp[96];
   std::snprintf(stamp, sizeof stamp, "%02u-%02u-%04d %02ld:%02ld:%02ld.%03ld%+03d", f.month, f.day,
-                f.year, f.hour, f.minute, f.second, f.millis, bias);
+                f.year, f.hour, f.minute, f.second, f.millisecond, bias);
   char thread[64];
   std::snprintf(thread, sizeof thread, "thread=%d (0x%X)", r.thread,
                 static_cast<unsigned>(r.thread));
@@ -64,11 +41,11 @@ std::string format_sms(const TraceRecord& r, const LocalFields& f, int bias) {
   return message + "  $$<" + r.component + "><" + stamp + "><" + thread + ">";
 }
 
-std::string format_ccm(const TraceRecord& r, const LocalFields& f, int bias) {
+std::string format_ccm(const TraceRecord& r, const CivilTime& f, int bias) {
   char stamp[128];
   std::snprintf(stamp, sizeof stamp,
                 "time=\"%02ld:%02ld:%02ld.%03ld%+04d\" date=\"%02u-%02u-%04d\"", f.hour, f.minute,
-                f.second, f.millis, bias, f.month, f.day, f.year);
+                f.second, f.millisecond, bias, f.month, f.day, f.year);
   return "<![LOG[" + r.message + "]LOG]!><" + stamp + " component=\"" + r.component +
          "\" context=\"\" type=\"" + std::to_string(static_cast<int>(r.severity)) + "\" thread=\"" +
          std::to_string(r.thread) + "\" file=\"" + r.file + "\">";
@@ -122,7 +99,7 @@ Status append_to_file(const fs::path& path, const std::string& data) {
 
 std::string format_trace(TraceFormat format, const TraceRecord& record, TimePoint at,
                          int bias_minutes) {
-  LocalFields fields = local_fields(at, bias_minutes);
+  CivilTime fields = civil_time(at, bias_minutes);
   return format == TraceFormat::kSms ? format_sms(record, fields, bias_minutes)
                                      : format_ccm(record, fields, bias_minutes);
 }

@@ -6,29 +6,8 @@
 namespace emu::client {
 namespace {
 
-struct Fields {
-  int year;
-  unsigned month, day;
-  long hour, minute, second, millis;
-};
-
-Fields fields_of(TimePoint t) {
-  using namespace std::chrono;
-  const auto ms = floor<milliseconds>(t);
-  const auto day = floor<days>(ms);
-  const year_month_day ymd{day};
-  const hh_mm_ss<milliseconds> hms{ms - day};
-  return {int(ymd.year()),
-          unsigned(ymd.month()),
-          unsigned(ymd.day()),
-          long(hms.hours().count()),
-          long(hms.minutes().count()),
-          long(hms.seconds().count()),
-          long(hms.subseconds().count())};
-}
-
 std::string local_datetime(TimePoint t, int bias_minutes) {
-  const Fields f = fields_of(t - std::chrono::minutes(bias_minutes));
+  const CivilTime f = civil_time(t, bias_minutes);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", f.month, f.day, f.year, f.hour,
                 f.minute, f.second);
@@ -38,10 +17,10 @@ std::string local_datetime(TimePoint t, int bias_minutes) {
 }  // namespace
 
 std::string wmi_datetime(TimePoint t) {
-  const Fields f = fields_of(t);
+  const CivilTime f = civil_time(t);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%04d%02u%02u%02ld%02ld%02ld.%06ld+000", f.year, f.month, f.day,
-                f.hour, f.minute, f.second, f.millis * 1000);
+                f.hour, f.minute, f.second, f.millisecond * 1000);
   return buf;
 }
 

@@ -11,7 +11,7 @@ namespace {
 
 constexpr const char* kPrefix = "cmg-upload-";
 constexpr unsigned kKeyFileMode = 0600;
-constexpr const char* kKeyBegin = "-----BEGIN PRIVATE KEY-----";
+constexpr unsigned kCertFileMode = 0644;
 
 // A service name as a file name: DNS names only use [a-z0-9.-]; anything else becomes '_'.
 std::string file_safe(const std::string& name) {
@@ -24,17 +24,18 @@ std::string file_safe(const std::string& name) {
 }  // namespace
 
 std::string UploadedCertificates::path_for(const std::string& service_name) const {
-  return dir_ + "/" + kPrefix + file_safe(service_name) + ".pem";
+  return dir_ + "/" + kPrefix + file_safe(service_name);
 }
 
 Status UploadedCertificates::put(const std::string& service_name, UploadedCertificate cert) {
-  std::string file = cert.chain_pem + cert.key_pem;
-  {
-    std::lock_guard lock(mu_);
-    certs_[to_lower(service_name)] = std::move(cert);
+  if (!dir_.empty()) {
+    const std::string base = path_for(service_name);
+    EMU_RETURN_IF_ERROR(write_file_atomic(base + ".key", cert.key_pem, kKeyFileMode));
+    EMU_RETURN_IF_ERROR(write_file_atomic(base + ".crt", cert.chain_pem, kCertFileMode));
   }
-  if (dir_.empty()) return Status::Ok();
-  return write_file_atomic(path_for(service_name), file, kKeyFileMode);
+  std::lock_guard lock(mu_);
+  certs_[to_lower(service_name)] = std::move(cert);
+  return Status::Ok();
 }
 
 std::optional<UploadedCertificate> UploadedCertificates::get(
@@ -42,11 +43,11 @@ std::optional<UploadedCertificate> UploadedCertificates::get(
   std::lock_guard lock(mu_);
   if (auto it = certs_.find(to_lower(service_name)); it != certs_.end()) return it->second;
   if (dir_.empty()) return std::nullopt;
-  auto file = read_file(path_for(service_name));
-  if (!file.ok()) return std::nullopt;
-  const size_t key = file->find(kKeyBegin);
-  if (key == std::string::npos) return std::nullopt;
-  UploadedCertificate cert{file->substr(0, key), file->substr(key)};
+  const std::string base = path_for(service_name);
+  auto chain = read_file(base + ".crt");
+  auto key = read_file(base + ".key");
+  if (!chain.ok() || !key.ok()) return std::nullopt;
+  UploadedCertificate cert{std::move(chain).value(), std::move(key).value()};
   certs_[to_lower(service_name)] = cert;
   return cert;
 }

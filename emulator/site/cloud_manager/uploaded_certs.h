@@ -19,14 +19,15 @@ struct UploadedCertificate {
 };
 
 // Keyed by the lower-case service name. In memory, and for a persistent lab also in
-// "<state_dir>/cmg-upload-<name>.pem" (0600), so a resumed lab's CMG presents it again.
+// "<state_dir>/cmg-upload-<name>.crt" and ".key" (0600), so a resumed lab's CMG presents it
+// again.
 // Thread-safe.
 class UploadedCertificates {
  public:
   // `state_dir` = "" keeps certificates in memory only.
   explicit UploadedCertificates(std::string state_dir) : dir_(std::move(state_dir)) {}
 
-  // Internal on a write failure (the certificate is then kept in memory only).
+  // Internal on a write failure (nothing is kept then).
   Status put(const std::string& service_name, UploadedCertificate cert);
   // The upload for `service_name`, from memory or the state folder; nullopt if none.
   std::optional<UploadedCertificate> get(const std::string& service_name) const;

@@ -39,25 +39,9 @@ Result<int> parse_minutes(const std::string& value) {
   return minutes;
 }
 
-// Calendar fields of `t` in UTC.
-struct UtcFields {
-  unsigned month, day;
-  int year;
-  long hour, minute, second;
-};
-
-UtcFields utc_fields(TimePoint t) {
-  using namespace std::chrono;
-  auto day = floor<days>(t);
-  year_month_day ymd{day};
-  hh_mm_ss<seconds> hms{floor<seconds>(t - day)};
-  return {unsigned(ymd.month()),     unsigned(ymd.day()),         int(ymd.year()),
-          long(hms.hours().count()), long(hms.minutes().count()), long(hms.seconds().count())};
-}
-
 // "M/d/yyyy h:mm:ss AM" in UTC: .NET's en-US DateTime.ToString() [inferred].
 std::string us_datetime(TimePoint t) {
-  const UtcFields f = utc_fields(t);
+  const CivilTime f = civil_time(t);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%u/%u/%d %ld:%02ld:%02ld %s", f.month, f.day, f.year,
                 f.hour % 12 == 0 ? 12 : f.hour % 12, f.minute, f.second, f.hour < 12 ? "AM" : "PM");
@@ -143,7 +127,7 @@ Result<IssuedBulkToken> issue_bulk_token(const SiteSigningCert& signer,
 
 // README Sources [S3]: "ValidTo: '10/01/2020 22:03:24'".
 std::string idx_datetime(TimePoint t) {
-  const UtcFields f = utc_fields(t);
+  const CivilTime f = civil_time(t);
   char buf[64];
   std::snprintf(buf, sizeof buf, "%02u/%02u/%04d %02ld:%02ld:%02ld", f.month, f.day, f.year, f.hour,
                 f.minute, f.second);
