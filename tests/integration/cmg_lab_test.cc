@@ -9,6 +9,7 @@
 #include "emulator/core/http/router.h"
 #include "emulator/core/journal.h"
 #include "emulator/core/service.h"
+#include "tests/integration/seeded_lab_test.h"
 #include "tests/testlib/http_test_client.h"
 #include "tests/testlib/lab_io_action_context.h"
 #include "tests/testlib/test_pki.h"
@@ -43,7 +44,7 @@ json lab_section() {
               {"allow_cmg_traffic", {"management_point"}}}}}}};
 }
 
-class CmgLabTest : public ::testing::Test {
+class CmgLabTest : public test::SeededLabTest {
  protected:
   void SetUp() override {
     // The stand-in MP: answers every path, with `mp_status_` (and the path it saw).
@@ -51,16 +52,8 @@ class CmgLabTest : public ::testing::Test {
       http::Response out = http::text_response(mp_status_, "mp saw " + r.method + " " + r.target);
       return out;
     });
-    app::LabOptions options;
-    options.pki_dir = test::shared_pki().dir;
-    options.cmg_names = {kCmg};
-    auto lab = app::Lab::create(options);
-    ASSERT_TRUE(lab.ok()) << lab.status().to_string();
-    lab_ = std::move(lab).value();
-    ASSERT_TRUE(lab_->start().ok());
-    json summary;
-    Status seeded = lab_->seed(lab_section(), &summary);
-    ASSERT_TRUE(seeded.ok()) << seeded.to_string();
+    StartLab(lab_section(), {kCmg});
+    if (HasFatalFailure()) return;
     DynamicListenerSpec mp;
     mp.name = "test-mp";
     mp.host = "cm01.contoso.com";
@@ -70,16 +63,6 @@ class CmgLabTest : public ::testing::Test {
     mp.router = &mp_router_;
     ASSERT_TRUE(lab_->listener_host().open(mp).ok());
     lab_->run_on_io([&] { lab_->intranet().serve("cm01.contoso.com", "test-mp"); });
-    ctx_ = std::make_unique<test::LabIoActionContext>(*lab_);
-  }
-  void TearDown() override {
-    if (lab_) lab_->stop();
-  }
-
-  ActionOutcome act(const std::string& name, const json& args) {
-    const ActionDef* def = lab_->actions().find(name);
-    if (def == nullptr || !def->run) return action_failed("no action " + name);
-    return def->run(args, *ctx_);
   }
 
   Result<uint16_t> cmg_port() {
@@ -109,8 +92,6 @@ class CmgLabTest : public ::testing::Test {
 
   http::Router mp_router_;
   int mp_status_ = 200;
-  std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<test::LabIoActionContext> ctx_;
 };
 
 TEST_F(CmgLabTest, MutualAuthThroughTheConnectionPointToTheRole) {

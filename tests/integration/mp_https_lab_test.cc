@@ -7,6 +7,7 @@
 #include "emulator/core/actions.h"
 #include "emulator/core/http/client.h"
 #include "emulator/mp/messaging/ccm_message.h"
+#include "tests/integration/seeded_lab_test.h"
 #include "tests/testlib/ccm_registration.h"
 #include "tests/testlib/http_test_client.h"
 #include "tests/testlib/lab_io_action_context.h"
@@ -43,29 +44,9 @@ json lab_section() {
               {"allow_cmg_traffic", {"management_point"}}}}}}};
 }
 
-class MpHttpsLabTest : public ::testing::Test {
+class MpHttpsLabTest : public test::SeededLabTest {
  protected:
-  void SetUp() override {
-    app::LabOptions options;
-    options.pki_dir = test::shared_pki().dir;
-    options.cmg_names = {kCmg};
-    auto lab = app::Lab::create(options);
-    ASSERT_TRUE(lab.ok()) << lab.status().to_string();
-    lab_ = std::move(lab).value();
-    ASSERT_TRUE(lab_->start().ok());
-    Status seeded = lab_->seed(lab_section());
-    ASSERT_TRUE(seeded.ok()) << seeded.to_string();
-    ctx_ = std::make_unique<test::LabIoActionContext>(*lab_);
-  }
-  void TearDown() override {
-    if (lab_) lab_->stop();
-  }
-
-  ActionOutcome act(const std::string& name, const json& args) {
-    const ActionDef* def = lab_->actions().find(name);
-    if (def == nullptr || !def->run) return action_failed("no action " + name);
-    return def->run(args, *ctx_);
-  }
+  void SetUp() override { StartLab(lab_section(), {kCmg}); }
 
   // One request on a fresh TLS connection to `endpoint`, SNI and Host = `host`, the server
   // certificate verified against the lab CA for that name.
@@ -90,8 +71,6 @@ class MpHttpsLabTest : public ::testing::Test {
                 std::string("/CCM_Proxy_MutualAuth/") + kMpRole + rest, &test::shared_pki().client,
                 headers, body);
   }
-  std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<test::LabIoActionContext> ctx_;
 };
 
 TEST_F(MpHttpsLabTest, TheMpVdirsNeedAClientCertificateThatVerifies) {

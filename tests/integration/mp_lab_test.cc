@@ -12,6 +12,7 @@
 #include "emulator/core/service.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
+#include "tests/integration/seeded_lab_test.h"
 #include "tests/testlib/ccm_registration.h"
 #include "tests/testlib/http_test_client.h"
 #include "tests/testlib/lab_io_action_context.h"
@@ -47,33 +48,15 @@ json lab_section() {
             {"site_system_communication", "enhanced_http"}}}};
 }
 
-class MpLabTest : public ::testing::Test {
+class MpLabTest : public test::SeededLabTest {
  protected:
   void SetUp() override {
-    app::LabOptions options;
-    options.pki_dir = test::shared_pki().dir;
-    auto lab = app::Lab::create(options);
-    ASSERT_TRUE(lab.ok()) << lab.status().to_string();
-    lab_ = std::move(lab).value();
-    ASSERT_TRUE(lab_->start().ok());
-    Status seeded = lab_->seed(lab_section());
-    ASSERT_TRUE(seeded.ok()) << seeded.to_string();
-    ctx_ = std::make_unique<test::LabIoActionContext>(*lab_);
+    StartLab(lab_section());
+    if (HasFatalFailure()) return;
     auto ep = lab_->endpoint("mp");
     ASSERT_TRUE(ep.ok()) << ep.status().to_string();
     port_ = ep->port;
   }
-  void TearDown() override {
-    if (lab_) lab_->stop();
-  }
-
-  ActionOutcome action(const std::string& name, const json& args) {
-    const ActionDef* def = lab_->actions().find(name);
-    EXPECT_NE(def, nullptr) << name;
-    if (def == nullptr || !def->run) return action_failed("no action " + name);
-    return def->run(args, *ctx_);
-  }
-
   Result<test::TestResponse> http(const std::string& method, const std::string& target,
                                   const http::Headers& headers = {}, const std::string& body = "") {
     test::TestClientOptions o;
@@ -87,8 +70,6 @@ class MpLabTest : public ::testing::Test {
     return out;
   }
 
-  std::unique_ptr<app::Lab> lab_;
-  std::unique_ptr<test::LabIoActionContext> ctx_;
   uint16_t port_ = 0;
 };
 
@@ -106,21 +87,21 @@ TEST_F(MpLabTest, GetAuthOverTheListenerAndTheIntranet) {
   EXPECT_EQ(via->status, 200);
   EXPECT_THAT(via->body, HasSubstr("SiteCode=\"P01\""));
 
-  ASSERT_EQ(action("mp.down", json::object()).kind, ActionOutcome::Kind::kPassed);
+  ASSERT_EQ(act("mp.down", json::object()).kind, ActionOutcome::Kind::kPassed);
   http::Request again;
   again.method = "GET";
   again.target = "/SMS_MP/.sms_aut?MPLIST";
   EXPECT_FALSE(intranet("cm01.contoso.com", again).ok());
   auto dropped = http("GET", "/SMS_MP/.sms_aut?MPLIST");
   EXPECT_FALSE(dropped.ok() && dropped->status == 200);
-  ASSERT_EQ(action("mp.up", json::object()).kind, ActionOutcome::Kind::kPassed);
+  ASSERT_EQ(act("mp.up", json::object()).kind, ActionOutcome::Kind::kPassed);
   auto back = http("GET", "/SMS_MP/.sms_aut?MPLIST");
   ASSERT_TRUE(back.ok());
   EXPECT_EQ(back->status, 200);
 }
 
 TEST_F(MpLabTest, BulkTokenRegistrationAndPolicyOverHttp) {
-  auto bulk = action("site.bulk_token.new", {{"lifetime_minutes", 60}});
+  auto bulk = act("site.bulk_token.new", {{"lifetime_minutes", 60}});
   ASSERT_EQ(bulk.kind, ActionOutcome::Kind::kPassed) << bulk.message;
   http::Headers auth;
   auth.set("Authorization", "Bearer " + bulk.output["token"].get<std::string>());
@@ -152,18 +133,18 @@ TEST_F(MpLabTest, BulkTokenRegistrationAndPolicyOverHttp) {
     EXPECT_EQ(id, client_id);
     EXPECT_THAT(reply->body_xml, HasSubstr("ApprovalStatus=\"1\"><ClientToken>"));
   }
-  auto rows = action("site.sql", {{"query",
-                                   "SELECT SMS_Unique_Identifier0, AuthenticationType "
-                                   "FROM v_R_System"}});
+  auto rows = act("site.sql", {{"query",
+                                "SELECT SMS_Unique_Identifier0, AuthenticationType "
+                                "FROM v_R_System"}});
   ASSERT_EQ(rows.kind, ActionOutcome::Kind::kPassed) << rows.message;
   EXPECT_EQ(rows.output["count"], 1);
-  auto state = action("mp.state", json::object());
+  auto state = act("mp.state", json::object());
   EXPECT_EQ(state.output["registered_clients"], 1);
   EXPECT_EQ(state.output["clients"][0]["client_id"], client_id);
   EXPECT_EQ(state.output["clients"][0]["authentication"], "BulkToken");
-  EXPECT_EQ(action("mp.logs.expect",
-                   {{"log", "MP_RegistrationManager.log"},
-                    {"patterns", {"Processing Registration request from Client '" + client_id}}})
+  EXPECT_EQ(act("mp.logs.expect",
+                {{"log", "MP_RegistrationManager.log"},
+                 {"patterns", {"Processing Registration request from Client '" + client_id}}})
                 .kind,
             ActionOutcome::Kind::kPassed);
 
