@@ -26,6 +26,8 @@ PUBLIC = {
     "sitedb": ["emulator/sitedb/site_db.h"],
     "site": ["emulator/site/tokens/signing_certs.h", "emulator/site/tokens/bulk_token_tool.h"],
     "cmg": ["emulator/cmg/cmg_api.h"],
+    "mp": ["emulator/mp/messaging/ccm_message.h"],
+    "client": ["emulator/client/ccmsetup/command_line.h"],
 }
 SERVICE_HEADER = "emulator/{p}/{p}_service.h"
 INCLUDE = re.compile(r'^\s*#\s*include\s+"((?:emulator|certs|harness)/[^"]+)"')

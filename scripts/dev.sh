@@ -67,8 +67,9 @@ case "${1:-}" in
     cmake --preset release -DEMU_BUILD_TESTS=OFF -DEMU_BUILD_BENCH=OFF >/dev/null
     cmake --build --preset release --target cmgemu -j "$(jobs)"
     shift
-    # The run's files (site-server logs such as logs/site/CloudMgr.log) go to build/seed-run.
-    exec ./build/release/harness/cmgemu run scenarios/lab-site-token.json --allow-pending \
+    # The run's files (site-server logs such as logs/site/CloudMgr.log, the client's logs in
+    # logs/clients/client01/) go to build/seed-run.
+    exec ./build/release/harness/cmgemu run scenarios/lab-site-token.json \
       --out build/seed-run "$@"
     ;;
   test)

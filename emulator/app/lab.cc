@@ -6,6 +6,7 @@
 #include "emulator/app/dynamic_listeners.h"
 #include "emulator/app/intranet.h"
 #include "emulator/arm/arm_service.h"
+#include "emulator/client/client_service.h"
 #include "emulator/cmg/cmg_service.h"
 #include "emulator/core/actions.h"
 #include "emulator/core/admin_api.h"
@@ -443,6 +444,28 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
     if (session == 0) EMU_RETURN_IF_ERROR(m.save_state("awaiting_seed", "1"));
     EMU_RETURN_IF_ERROR(tx.commit());
   }
+  if (m.state.persistent()) {
+    // The lab DNS is part of the saved lab: what scenarios and the site added resolves again
+    // after a restart. Saved on every change, before the change is reported.
+    if (auto saved = m.load_state("dns"); saved.ok()) {
+      const auto records = nlohmann::json::parse(*saved, nullptr, false);
+      if (!records.is_array()) return Internal("the saved lab DNS in " + m.state.dir());
+      for (const auto& r : records) {
+        const std::string name = r.value("name", ""), value = r.value("value", "");
+        Status st = r.value("type", "") == "CNAME" ? m.dns.set_cname(name, value)
+                                                   : m.dns.set_a(name, value);
+        if (!st.ok()) return st.with_context("the saved lab DNS in " + m.state.dir());
+      }
+    }
+    m.dns.set_observer([&m](const std::vector<DnsRecord>& records) {
+      nlohmann::json out = nlohmann::json::array();
+      for (const auto& r : records)
+        out.push_back({{"name", r.name}, {"type", r.type}, {"value", r.value}});
+      std::lock_guard lock(m.state_mu);
+      if (Status st = m.save_state("dns", out.dump()); !st.ok())
+        std::cerr << "cmgemu: cannot save the lab DNS: " << st.message() << "\n";
+    });
+  }
   m.clock = std::make_unique<VirtualClock>(
       options.realtime_clock ? VirtualClock::Mode::kRealtime : VirtualClock::Mode::kManual,
       m.start_time);
@@ -523,6 +546,28 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
                        mp::MpService::create(ctx, std::move(mp_deps)));
   m.mp = mp.get();
   m.services.push_back(std::move(mp));
+  // Clients are on the internet: a name leads through the lab DNS to an address, and an address
+  // to the lab listener whose own name resolves to it (a listener named in the chain first).
+  // Another name pointing at the CMG's address reaches the CMG, which then presents its own
+  // certificate, as on the internet.
+  client::ClientDeps client_deps{[&m](const std::string& host) -> Result<client::Route> {
+    auto answer = m.dns.resolve(host);
+    if (!answer.ok()) return NotFound(answer.status().message());
+    std::vector<std::string> names{host};
+    for (const auto& record : answer->chain) names.push_back(record.name);
+    const std::vector<Endpoint> endpoints = m.all_endpoints();
+    for (const auto& e : endpoints)
+      for (const auto& name : names)
+        if (iequals(e.host, name)) return client::Route{e.address, e.port};
+    for (const auto& e : endpoints) {
+      auto own = m.dns.resolve(e.host);
+      if (own.ok() && own->address == answer->address) return client::Route{e.address, e.port};
+    }
+    return Unavailable(host + ": nothing answers at " + answer->address);
+  }};
+  EMU_ASSIGN_OR_RETURN(std::unique_ptr<client::ClientService> clients,
+                       client::ClientService::create(ctx, std::move(client_deps)));
+  m.services.push_back(std::move(clients));
   for (const auto& spec : m.all_listeners()) m.static_routers[spec.name] = spec.router;
   register_dns_actions(m.dns, m.actions);  // lab-level: the DNS is no party's
   for (auto& s : m.services) s->register_actions(m.actions);

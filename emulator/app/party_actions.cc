@@ -3,6 +3,7 @@
 #include "emulator/aad/aad_service.h"
 #include "emulator/app/dns_actions.h"
 #include "emulator/arm/arm_service.h"
+#include "emulator/client/client_service.h"
 #include "emulator/cmg/cmg_service.h"
 #include "emulator/mp/mp_service.h"
 #include "emulator/site/site_service.h"
@@ -15,6 +16,7 @@ void declare_party_actions(ActionRegistry& registry) {
   cmg::declare_cmg_actions(registry);
   site::declare_site_actions(registry);
   mp::declare_mp_actions(registry);
+  client::declare_client_actions(registry);
   declare_dns_actions(registry);
 }
 

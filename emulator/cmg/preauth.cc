@@ -105,6 +105,9 @@ TokenDecision check_site_token(const SecuritySettings& s, std::string_view token
     case TokenPath::kRegistration:
       allowed = kind == TokenKind::kBulk || kind == TokenKind::kCcm || kind == TokenKind::kPreAuth;
       break;
+    case TokenPath::kBootstrap:
+      allowed = kind == TokenKind::kCcm || kind == TokenKind::kPreAuth;
+      break;
     case TokenPath::kOther:
       allowed = kind == TokenKind::kCcm;
       break;
@@ -118,7 +121,7 @@ TokenDecision check_site_token(const SecuritySettings& s, std::string_view token
 
 TokenDecision check_entra_token(const SecuritySettings& s, const aad::TokenValidator* aad,
                                 std::string_view token, TokenPath path) {
-  if (path == TokenPath::kOther)
+  if (path == TokenPath::kOther || path == TokenPath::kBootstrap)
     return refuse(TokenKind::kEntra, "token of the wrong kind for the path");
   if (aad == nullptr || s.audiences.empty())
     return refuse(TokenKind::kEntra, "no Entra ID tenant onboarded");
@@ -135,16 +138,22 @@ TokenDecision check_entra_token(const SecuritySettings& s, const aad::TokenValid
   return refuse(TokenKind::kEntra, "tenant not onboarded or disabled");
 }
 
-// "MP_ClientRegistration" as UTF-16LE bytes.
+std::string utf16_of(std::string_view ascii) {
+  std::string out;
+  for (char c : ascii) {
+    out.push_back(c);
+    out.push_back('\0');
+  }
+  return out;
+}
+
+// "MP_ClientRegistration" and "MP_LocationManager" as UTF-16LE bytes.
 const std::string& registration_utf16() {
-  static const std::string kText = [] {
-    std::string out;
-    for (char c : std::string_view("MP_ClientRegistration")) {
-      out.push_back(c);
-      out.push_back('\0');
-    }
-    return out;
-  }();
+  static const std::string kText = utf16_of("MP_ClientRegistration");
+  return kText;
+}
+const std::string& location_utf16() {
+  static const std::string kText = utf16_of("MP_LocationManager");
   return kText;
 }
 
@@ -221,14 +230,19 @@ TokenDecision check_token(const SecuritySettings& settings, const aad::TokenVali
 TokenPath classify_path(std::string_view vdir, std::string_view internal_path,
                         std::string_view body) {
   if (iequals(vdir, "CCM_STS")) return TokenPath::kSts;
+  if (iequals(vdir, "CCM_Client")) return TokenPath::kBootstrap;
   if (iequals(vdir, "CCM_System_TokenAuth") || iequals(vdir, "CCM_System")) {
     std::string_view path = internal_path.substr(0, internal_path.find('?'));
     constexpr std::string_view kRequest = "/request";
     if (path.size() >= kRequest.size() &&
-        iequals(path.substr(path.size() - kRequest.size()), kRequest) &&
-        (body.find(registration_utf16()) != std::string_view::npos ||
-         body.find("MP_ClientRegistration") != std::string_view::npos))
-      return TokenPath::kRegistration;
+        iequals(path.substr(path.size() - kRequest.size()), kRequest)) {
+      if (body.find(registration_utf16()) != std::string_view::npos ||
+          body.find("MP_ClientRegistration") != std::string_view::npos)
+        return TokenPath::kRegistration;
+      if (body.find(location_utf16()) != std::string_view::npos ||
+          body.find("MP_LocationManager") != std::string_view::npos)
+        return TokenPath::kBootstrap;
+    }
   }
   return TokenPath::kOther;
 }

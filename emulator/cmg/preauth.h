@@ -46,8 +46,13 @@ enum class TokenPath {
   kSts,           // .../CCM_STS: bulk (its lifetime left to CCM_STS), Entra ID, client unique
   kRegistration,  // .../ccm_system[_tokenauth]/request carrying MP_ClientRegistration:
                   // any CCM token (PreAuth included), bulk, Entra ID
-  kOther,         // everything else: CCM token Device/User/UDA
-  kAny,           // ServiceMetadata: any valid token
+  // .../CCM_Client/... and .../request carrying MP_LocationManager: what ccmsetup needs before
+  // the client registers (site information, the client files), so a CCM token of any kind,
+  // PreAuth included [inferred: memdocs deploy-clients-cmg-token.md has the bulk token carry
+  // "the initial communication" of the install; which paths that covers is not published].
+  kBootstrap,
+  kOther,  // everything else: CCM token Device/User/UDA
+  kAny,    // ServiceMetadata: any valid token
 };
 
 struct TokenDecision {

@@ -73,8 +73,11 @@ Status DnsZone::set_cname(const std::string& name, const std::string& target) {
   EMU_RETURN_IF_ERROR(check_name(name, key));
   EMU_RETURN_IF_ERROR(check_name(target, value));
   if (key == value) return InvalidArgument("CNAME '" + key + "' points to itself");
-  std::lock_guard lock(mu_);
-  records_[key] = DnsRecord{key, "CNAME", value};
+  {
+    std::lock_guard lock(mu_);
+    records_[key] = DnsRecord{key, "CNAME", value};
+  }
+  changed();
   return Status::Ok();
 }
 
@@ -82,15 +85,21 @@ Status DnsZone::set_a(const std::string& name, const std::string& address) {
   std::string key = dns_normalize(name);
   EMU_RETURN_IF_ERROR(check_name(name, key));
   if (!is_ipv4(address)) return InvalidArgument("not an IPv4 address: '" + address + "'");
-  std::lock_guard lock(mu_);
-  records_[key] = DnsRecord{key, "A", address};
+  {
+    std::lock_guard lock(mu_);
+    records_[key] = DnsRecord{key, "A", address};
+  }
+  changed();
   return Status::Ok();
 }
 
 Status DnsZone::remove(const std::string& name) {
   std::string key = dns_normalize(name);
-  std::lock_guard lock(mu_);
-  if (records_.erase(key) == 0) return NotFound("no DNS record for '" + key + "'");
+  {
+    std::lock_guard lock(mu_);
+    if (records_.erase(key) == 0) return NotFound("no DNS record for '" + key + "'");
+  }
+  changed();
   return Status::Ok();
 }
 
@@ -130,8 +139,19 @@ std::vector<DnsRecord> DnsZone::records() const {
 }
 
 void DnsZone::clear() {
-  std::lock_guard lock(mu_);
-  records_.clear();
+  {
+    std::lock_guard lock(mu_);
+    records_.clear();
+  }
+  changed();
+}
+
+void DnsZone::set_observer(std::function<void(const std::vector<DnsRecord>&)> observer) {
+  observer_ = std::move(observer);
+}
+
+void DnsZone::changed() {
+  if (observer_) observer_(records());
 }
 
 }  // namespace emu

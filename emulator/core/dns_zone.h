@@ -5,6 +5,7 @@
 
 #include "emulator/core/status.h"
 
+#include <functional>
 #include <map>
 #include <mutex>
 #include <string>
@@ -42,10 +43,16 @@ class DnsZone {
   Result<DnsAnswer> resolve(const std::string& name) const;
   std::vector<DnsRecord> records() const;  // sorted by name
   void clear();
+  // Called after every change (set_cname, set_a, remove, clear), outside the zone's lock, with
+  // the records as they are then; for a lab that saves its zone. Set it before the zone is
+  // shared between threads.
+  void set_observer(std::function<void(const std::vector<DnsRecord>&)> observer);
 
  private:
+  void changed();
   mutable std::mutex mu_;
   std::map<std::string, DnsRecord> records_;
+  std::function<void(const std::vector<DnsRecord>&)> observer_;
 };
 
 // "cmg.contoso.com" from "CMG.Contoso.com." ; the form records are keyed by.

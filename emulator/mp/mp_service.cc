@@ -4,6 +4,7 @@
 #include "certs/pki.h"
 #include "emulator/core/clock.h"
 #include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/key_file.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/files.h"
 #include "emulator/core/text.h"
@@ -35,33 +36,6 @@ void MpState::log(const char* log_name, const char* component, const std::string
   (void)logs->write(log_name, r);
 }
 
-namespace {
-
-// The RSA key in `path`, or a new one written there. The first writer wins (link(2) never
-// replaces a file), so labs sharing a PKI folder in parallel all use the same key and their
-// transcripts repeat byte for byte. A file that does not parse is replaced.
-Result<crypto::EvpPkeyPtr> load_or_create_key(const std::string& path) {
-  if (auto text = read_file(path); text.ok()) {
-    if (auto key = crypto::parse_key_pem(*text); key.ok()) return std::move(key).value();
-    ERR_clear_error();
-    ::unlink(path.c_str());  // unusable: made again below
-  }
-  EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr key, crypto::generate_rsa_key(2048));
-  EMU_ASSIGN_OR_RETURN(std::string pem, crypto::key_to_pem(key.get()));
-  const std::string tmp = path + ".new." + std::to_string(::getpid()) + "." +
-                          std::to_string(std::hash<std::thread::id>{}(std::this_thread::get_id()));
-  EMU_RETURN_IF_ERROR(write_file_atomic(tmp, pem, 0600));
-  const int linked = ::link(tmp.c_str(), path.c_str());
-  const int err = errno;
-  ::unlink(tmp.c_str());
-  if (linked == 0) return key;
-  if (err != EEXIST) return Internal("cannot create " + path + ": " + std::strerror(err));
-  EMU_ASSIGN_OR_RETURN(std::string text, read_file(path));  // another lab's, made first
-  return crypto::parse_key_pem(text);
-}
-
-}  // namespace
-
 Result<MpKeys*> MpState::ensure_keys() {
   if (keys) return keys.get();
   auto k = std::make_unique<MpKeys>();
@@ -69,8 +43,8 @@ Result<MpKeys*> MpState::ensure_keys() {
   // Kept in the PKI folder, like the site's signing certificates: a restarted lab, and every
   // run of a scenario, answers MPCERT / MPKEYINFORMATION with the same keys.
   const std::string base = ctx.pki.dir + "/mp-" + to_lower(netbios);
-  EMU_ASSIGN_OR_RETURN(k->mp_key, load_or_create_key(base + "-signing.key"));
-  EMU_ASSIGN_OR_RETURN(k->root_key, load_or_create_key(base + "-trusted-root.key"));
+  EMU_ASSIGN_OR_RETURN(k->mp_key, crypto::load_or_create_rsa_key(base + "-signing.key"));
+  EMU_ASSIGN_OR_RETURN(k->root_key, crypto::load_or_create_rsa_key(base + "-trusted-root.key"));
   crypto::CertificateSpec spec;
   spec.serial_from_key = true;
   spec.common_name = netbios;

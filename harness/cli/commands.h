@@ -11,5 +11,6 @@ int cmd_serve(const std::vector<std::string>& args);
 int cmd_run(const std::vector<std::string>& args);
 int cmd_certs(const std::vector<std::string>& args);
 int cmd_site(const std::vector<std::string>& args);
+int cmd_client(const std::vector<std::string>& args);
 
 }  // namespace emu::cli

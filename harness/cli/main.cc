@@ -23,6 +23,7 @@ constexpr const char* kUsage =
     "  run          run scenario files and report each step\n"
     "  certs init   create the lab PKI (root CA, server/client certificates, CRL, bad fixtures)\n"
     "  site         run a site operation (SQL, bulk token tool, wizards) on a saved lab\n"
+    "  client       run ccmsetup or a client action on a saved lab; print a client's logs\n"
     "  version      print the version\n"
     "\n"
     "Run 'cmgemu <command> --help' for the options of a command.\n";
@@ -45,6 +46,7 @@ int main(int argc, char** argv) {
   if (command == "run") return emu::cli::cmd_run(rest);
   if (command == "certs") return emu::cli::cmd_certs(rest);
   if (command == "site") return emu::cli::cmd_site(rest);
+  if (command == "client") return emu::cli::cmd_client(rest);
   std::cerr << "cmgemu: unknown command '" << command << "'\n\n" << kUsage;
   return 2;
 }

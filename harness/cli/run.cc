@@ -19,7 +19,9 @@ namespace {
 const std::vector<FlagSpec> kRunFlags = {
     {"--seed", true, "N  seed for identifiers (overrides each scenario's)"},
     {"--out", true, "DIR  folder for the run's files (logs, tokens); created if missing"},
-    {"--pki", true, "DIR  lab PKI folder (default: the user cache; keys are reused)"},
+    {"--pki", true,
+     "DIR  lab PKI folder (default: <state>/pki with --state, else the user cache; keys are "
+     "reused)"},
     {"--state", true,
      "DIR  keep every party's database here after the run (new or empty folder; one "
      "sub-folder per scenario when several are given)"},
@@ -116,6 +118,9 @@ int cmd_run(const std::vector<std::string>& raw) {
   for (size_t i = 0; i < scenarios.size(); ++i) {
     const harness::Scenario& scenario = scenarios[i];
     options.state_dir = state_dir_for(state_root, scenarios, i);
+    // A saved lab keeps its PKI with it, as `cmgemu site` and `cmgemu client` expect.
+    if (!args->has("--pki") && !options.state_dir.empty())
+      options.pki_dir = options.state_dir + "/pki";
     std::cout << "== " << scenario.file << ": " << scenario.name << "\n";
     options.on_step = [&](const harness::StepReport& step, const harness::RunReport&) {
       std::cout << harness::console_step_line(step, scenario.steps.size(), color) << std::flush;

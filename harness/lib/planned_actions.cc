@@ -14,20 +14,7 @@ struct Planned {
 
 // Every planned action also accepts "expect": values its future implementation checks itself.
 const std::vector<Planned>& planned() {
-  static const std::vector<Planned> kPlanned = {
-      {"client.install_root_ca",
-       "Import a root CA certificate into the client's trusted root store",
-       {"client", "certificate"},
-       {"store", "expect"}},
-      {"client.ccmsetup",
-       "Run ccmsetup.exe on the client with a command line (outputs: exit_code, client_id)",
-       {"client", "command_line"},
-       {"wait_for", "wait_timeout", "expect"}},
-      {"client.logs.expect",
-       "Check that a client log has lines matching the patterns, in order (outputs: matches)",
-       {"client", "log", "patterns"},
-       {"within", "expect"}},
-  };
+  static const std::vector<Planned> kPlanned = {};
   return kPlanned;
 }
 

@@ -38,48 +38,67 @@ std::string seed_scenario() {
 }
 std::string pki_flag() { return " --pki " + test::shared_pki().dir; }
 
-TEST(CliRun, AllowPendingPassesAndReportsPendingSteps) {
+TEST(CliRun, SeedScenarioPassesWithTheClientsSuccessMarkers) {
   test::TempDir dir;
-  Outcome o = cmgemu(dir, "run " + seed_scenario() + " --allow-pending --report-json " +
-                              dir.file("report.json") + " --report-junit " +
-                              dir.file("report.xml") + " --out " + dir.file("out") + pki_flag());
+  Outcome o = cmgemu(dir, "run " + seed_scenario() + " --report-json " + dir.file("report.json") +
+                              " --report-junit " + dir.file("report.xml") + " --out " +
+                              dir.file("out") + pki_flag());
   ASSERT_EQ(o.exit_code, 0) << o.out << o.err;
   json report = json::parse(test::read_file(dir.file("report.json")), nullptr, false);
   ASSERT_FALSE(report.is_discarded()) << test::read_file(dir.file("report.json"));
   EXPECT_EQ(report["format"], "cmgemu/report@1");
   EXPECT_EQ(report["result"], "passed");
-  EXPECT_EQ(report["summary"]["passed"], 20);
-  EXPECT_EQ(report["summary"]["pending"], 5);
+  EXPECT_EQ(report["summary"]["passed"], 25);
+  EXPECT_EQ(report["summary"]["pending"], 0);
   ASSERT_EQ(report["steps"].size(), 25u);
-  EXPECT_EQ(report["steps"][0]["status"], "passed");
-  EXPECT_EQ(report["steps"][1]["id"], "providers");
-  EXPECT_EQ(report["steps"][1]["status"], "passed");
   EXPECT_EQ(report["steps"][5]["id"], "create-cmg");
-  EXPECT_EQ(report["steps"][5]["status"], "passed");
   EXPECT_EQ(report["steps"][17]["id"], "analyzer");
-  EXPECT_EQ(report["steps"][17]["status"], "passed");
-  EXPECT_EQ(report["steps"][20]["status"], "pending");
+  EXPECT_EQ(report["steps"][21]["id"], "client-install");
+  EXPECT_EQ(report["steps"][21]["output"]["exit_code"], 0);
+  EXPECT_EQ(report["steps"][21]["output"]["approval_status"], 1);
   EXPECT_NE(o.out.find("PASS     create-cmg  Create the cloud management gateway"),
             std::string::npos)
       << o.out;
-  EXPECT_NE(o.out.find("PASS     analyzer  CMG connection analyzer"), std::string::npos) << o.out;
-  EXPECT_NE(o.out.find("25 steps: 20 passed, 0 failed, 5 pending, 0 skipped"), std::string::npos)
+  EXPECT_NE(o.out.find("25 steps: 25 passed, 0 failed, 0 pending, 0 skipped"), std::string::npos)
       << o.out;
   EXPECT_NE(o.out.find("RESULT: PASS"), std::string::npos) << o.out;
-  const std::string xml = test::read_file(dir.file("report.xml"));
-  EXPECT_NE(
-      xml.find("<skipped message=\"pending: planned action &apos;client.install_root_ca"),
-      std::string::npos)
-      << xml;
   // The site server's logs of the run are in the output folder, in SMS trace format.
   const std::string cloudmgr = test::read_file(dir.file("out") + "/logs/site/CloudMgr.log");
   EXPECT_NE(cloudmgr.find("$$<SMS_CLOUD_SERVICES_MANAGER><01-01-2026 00:0"), std::string::npos)
       << cloudmgr;
+  // The client's logs hold the seed walkthrough's three success markers, in Japan's time.
+  const std::string client = dir.file("out") + "/logs/clients/client01/";
+  const std::string reg = test::read_file(client + "ClientIDManagerStartup.log");
+  EXPECT_NE(reg.find("Server assigned ClientID is " +
+                     report["steps"][21]["output"]["client_id"].get<std::string>() +
+                     ". Approval status 1]LOG]!><time=\"09:13:00.000-540\" date=\"01-01-2026\" "
+                     "component=\"ClientIDManagerStartup\""),
+            std::string::npos)
+      << reg;
+  const std::string messaging = test::read_file(client + "CcmMessaging.log");
+  EXPECT_NE(messaging.find("\tHostName = \"CMG.CONTOSO.COM\";\r\n\tHRESULT = \"0x00000000\";"),
+            std::string::npos)
+      << messaging;
+  const std::string dts = test::read_file(client + "DataTransferService.log");
+  EXPECT_NE(dts.find(") - created to download from "
+                     "'https://CMG.CONTOSO.COM:443/CCM_Proxy_ServerAuth/72057594037927939/SMS_MP' "
+                     "to 'C:\\Windows\\CCM\\CIDownloader\\Staging'."),
+            std::string::npos)
+      << dts;
+  EXPECT_NE(dts.find("): Job has completed: Status : SUCCESS, Start time : 01/01/2026 09:13:00, "
+                     "Completion time : 01/01/2026 09:13:00, Elapsed time : 0 seconds"),
+            std::string::npos)
+      << dts;
 }
 
-TEST(CliRun, PendingStepsFailWithoutAllowPending) {
+TEST(CliRun, AFailedStepExitsOne) {
   test::TempDir dir;
-  Outcome o = cmgemu(dir, "run " + seed_scenario() + pki_flag());
+  const std::string file = dir.file("fails.json");
+  ASSERT_TRUE(test::write_file(file,
+                               "{\"format\": \"cmgemu/scenario@1\", \"name\": \"fails\", "
+                               "\"steps\": [{\"action\": \"lab.dns.resolve\", "
+                               "\"args\": {\"name\": \"nowhere.contoso.com\"}}]}\n"));
+  Outcome o = cmgemu(dir, "run " + file + pki_flag());
   EXPECT_EQ(o.exit_code, 1) << o.out << o.err;
   EXPECT_NE(o.out.find("RESULT: FAIL"), std::string::npos) << o.out;
 }
@@ -87,8 +106,8 @@ TEST(CliRun, PendingStepsFailWithoutAllowPending) {
 TEST(CliRun, SameSeedSameReportBytes) {
   test::TempDir dir;
   for (const char* name : {"a.json", "b.json"}) {
-    Outcome o = cmgemu(dir, "run " + seed_scenario() + " --seed 9 --allow-pending --report-json " +
-                                dir.file(name) + pki_flag());
+    Outcome o = cmgemu(
+        dir, "run " + seed_scenario() + " --seed 9 --report-json " + dir.file(name) + pki_flag());
     ASSERT_EQ(o.exit_code, 0) << o.err;
   }
   const std::string a = test::read_file(dir.file("a.json"));

@@ -48,7 +48,7 @@ RunReport run(const Scenario& scenario, std::optional<uint64_t> seed = std::null
   return report.ok() ? *report : RunReport{};
 }
 
-TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
+TEST(ScenarioRun, SeedScenarioIsDeterministicAndPassesEveryStep) {
   Scenario scenario = load("scenarios/lab-site-token.json");
   ASSERT_EQ(scenario.steps.size(), 25u);
   RunReport first = run(scenario);
@@ -72,18 +72,10 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
   EXPECT_EQ(first.steps[1].status, StepStatus::kPassed) << first.steps[1].message;
   EXPECT_EQ(first.steps[1].output["providers"]["Microsoft.Compute"], "Registered");
   EXPECT_EQ(first.steps[1].duration_ms, 60000);
-  // Everything up to the bulk token and the vProxy_Roles query runs, the connection analyzer
-  // included (step 18: six checks through CMG -> connection point -> MP); the client is planned.
-  const std::set<std::string> pending = {"client-root-ca", "client-install", "verify-registration",
-                                         "verify-messaging", "verify-download"};
-  for (const auto& step : first.steps) {
-    if (pending.count(step.id)) {
-      EXPECT_EQ(step.status, StepStatus::kPending) << step.id;
-      EXPECT_EQ(step.message, "planned action '" + step.action + "' is not implemented yet");
-    } else {
-      expect_passed(step);
-    }
-  }
+  // Every step runs: the connection analyzer (step 18: six checks through CMG -> connection
+  // point -> MP), the bulk token, the vProxy_Roles query, and the client installing through
+  // the CMG, registering and downloading its policy.
+  for (const auto& step : first.steps) expect_passed(step);
   const StepReport& analyzer = first.steps[17];
   EXPECT_EQ(analyzer.id, "analyzer");
   ASSERT_EQ(analyzer.output["checks"].size(), 6u) << analyzer.output.dump();
@@ -99,9 +91,14 @@ TEST(ScenarioRun, SeedScenarioIsDeterministicAndPending) {
   EXPECT_EQ(sql.id, "mutual-auth-path");
   EXPECT_EQ(sql.output["rows"][0]["MutualAuthPath"],
             "cmg.contoso.com/CCM_Proxy_MutualAuth/72057594037927939");
-  EXPECT_EQ(first.count(StepStatus::kPending), 5u);
-  EXPECT_FALSE(first.passed());
-  EXPECT_TRUE(run(scenario, std::nullopt, /*allow_pending=*/true).passed());
+  const StepReport& install = first.steps[21];
+  EXPECT_EQ(install.id, "client-install");
+  EXPECT_EQ(install.output["exit_code"], 0);
+  EXPECT_EQ(install.output["approval_status"], 1);
+  EXPECT_EQ(install.output["registered"], true);
+  EXPECT_GE(install.output["policies"].get<int>(), 1);
+  EXPECT_EQ(first.count(StepStatus::kPending), 0u);
+  EXPECT_TRUE(first.passed());
 
   const std::string text = transcript(first);
   EXPECT_EQ(text.find("127.0.0.1"), std::string::npos);

@@ -102,12 +102,12 @@ cmp -s "$WORK/t-file.txt" "$WORK/t-7.txt" || fail "the lab file's seed was not u
 if cmp -s "$WORK/t-file.txt" "$WORK/t-8.txt"; then fail "--seed did not override the file's seed"; fi
 # `cmgemu run --state DIR` keeps what the seed scenario built: the README's query in the stock
 # shell prints the CMG URL; a folder that already holds a lab is refused (exit 2).
-( cd "$WORK" && "$CMGEMU" run "$SRC/scenarios/lab-site-token.json" --allow-pending --state run-lab \
+( cd "$WORK" && "$CMGEMU" run "$SRC/scenarios/lab-site-token.json" --state run-lab \
     --pki "$WORK/run-pki" >"$WORK/run.txt" ) || fail "run --state: $(tail -5 "$WORK/run.txt")"
 shell=$(sqlite3 :memory: "ATTACH '$WORK/run-lab/CM_P01.db' AS dbo;" "$QUERY")
 [ "$shell" = "$EXPECTED" ] || fail "run --state, sqlite3: '$shell'"
 set +e
-"$CMGEMU" run "$SRC/scenarios/lab-site-token.json" --allow-pending --state "$WORK/run-lab" \
+"$CMGEMU" run "$SRC/scenarios/lab-site-token.json" --state "$WORK/run-lab" \
   >"$WORK/again.txt" 2>&1
 code=$?
 set -e

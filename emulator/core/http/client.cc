@@ -1,5 +1,7 @@
 #include "emulator/core/http/client.h"
 
+#include "emulator/core/crypto/pem.h"
+
 #include <boost/asio/connect.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -243,6 +245,17 @@ std::string ClientConnection::peer_subject() const {
   if (!impl_->tls) return "";
   X509* cert = SSL_get0_peer_certificate(impl_->tls->native_handle());
   return cert ? name_rfc2253(X509_get_subject_name(cert)) : "";
+}
+
+std::string ClientConnection::peer_chain_pem() const {
+  std::string out;
+  if (!impl_->tls) return out;
+  STACK_OF(X509)* chain = SSL_get_peer_cert_chain(impl_->tls->native_handle());
+  for (int i = 0; chain && i < sk_X509_num(chain); ++i) {
+    auto pem = crypto::cert_to_pem(sk_X509_value(chain, i));
+    if (pem.ok()) out += *pem;
+  }
+  return out;
 }
 
 std::vector<std::string> ClientConnection::peer_alt_names() const {

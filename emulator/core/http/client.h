@@ -64,6 +64,9 @@ class ClientConnection {
   // ("" / empty for plain HTTP).
   std::string peer_subject() const;
   std::vector<std::string> peer_alt_names() const;
+  // The certificates the server sent (leaf first), PEM; "" for plain HTTP. What a client that
+  // checks trust itself (after connecting without verification) verifies.
+  std::string peer_chain_pem() const;
   // Negotiated protocol, e.g. "TLSv1.3"; "" for plain HTTP.
   std::string tls_version() const;
 

@@ -91,8 +91,11 @@ http::Response handle_ccm_post(MpState& s, http::Request& req, bool token_auth) 
   const std::string endpoint = endpoint_of(msg->header);
   CcmCall call{s, req, *msg, token};
   const bool registration = iequals(endpoint, "MP_ClientRegistration");
-  // A PreAuth CCM token (from a bulk token) is good for registration only (design of issue 12).
-  if (token && token->token_type == "PreAuth" && !registration) return iis_error(401);
+  // A PreAuth CCM token (from a bulk token) is good for registration and for ccmsetup's
+  // location requests only (emulator/cmg/preauth.h TokenPath::kBootstrap) [inferred].
+  if (token && token->token_type == "PreAuth" && !registration &&
+      !iequals(endpoint, "MP_LocationManager"))
+    return iis_error(401);
   if (iequals(endpoint, "MP_LocationManager")) return location_request(call);
   if (registration) return registration_request(call);
   if (iequals(endpoint, "MP_PolicyManager")) return policy_request(call);

@@ -51,6 +51,9 @@ TEST_F(PreauthTest, AcceptanceTable) {
       {"UDA", TokenPath::kOther, true},
       {"PreAuth", TokenPath::kRegistration, true},
       {"PreAuth", TokenPath::kOther, false},
+      {"PreAuth", TokenPath::kBootstrap, true},
+      {"Device", TokenPath::kBootstrap, true},
+      {"ClientUnique", TokenPath::kBootstrap, false},
       {"ClientUnique", TokenPath::kSts, true},
       {"ClientUnique", TokenPath::kOther, false},
       {"Device", TokenPath::kAny, true},
@@ -122,17 +125,25 @@ TEST_F(PreauthTest, EntraTokensOfOnboardedTenantsOnly) {
 
 TEST_F(PreauthTest, ClassifiesPathsAndFindsTheRegistrationEndpointInUtf16) {
   EXPECT_EQ(classify_path("ccm_sts", "/ccm_sts", ""), TokenPath::kSts);
-  std::string utf16;
-  for (char c : std::string("<TargetEndpoint>MP_ClientRegistration</TargetEndpoint>")) {
-    utf16.push_back(c);
-    utf16.push_back('\0');
-  }
+  auto utf16_of = [](const std::string& ascii) {
+    std::string out;
+    for (char c : ascii) {
+      out.push_back(c);
+      out.push_back('\0');
+    }
+    return out;
+  };
+  const std::string utf16 = utf16_of("<TargetEndpoint>MP_ClientRegistration</TargetEndpoint>");
   EXPECT_EQ(classify_path("ccm_system_tokenauth", "/ccm_system_tokenauth/request", utf16),
             TokenPath::kRegistration);
   EXPECT_EQ(
       classify_path("ccm_system_tokenauth", "/ccm_system_tokenauth/request", "MP_PolicyManager"),
       TokenPath::kOther);
   EXPECT_EQ(classify_path("SMS_MP", "/SMS_MP/.sms_aut?MPLIST", utf16), TokenPath::kOther);
+  EXPECT_EQ(classify_path("ccm_system_tokenauth", "/ccm_system_tokenauth/request",
+                          utf16_of("<TargetEndpoint>MP_LocationManager</TargetEndpoint>")),
+            TokenPath::kBootstrap);
+  EXPECT_EQ(classify_path("CCM_Client", "/CCM_Client/ccmsetup.cab", ""), TokenPath::kBootstrap);
 }
 
 TEST_F(PreauthTest, APublicationWithABadCertificateIsRefused) {

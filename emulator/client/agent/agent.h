@@ -1,0 +1,55 @@
+// What the emulated client does on its machine: ccmsetup.exe (bootstrap, download, install)
+// and the client agent after it (registration, CCM tokens, location, CcmMessaging, machine
+// policy and its download through DTS), all through the machine's WinHTTP-like stack to the
+// CMG, writing the client's real logs. Each call runs to completion on the calling thread (one
+// machine at a time; ClientService serializes).
+#pragma once
+
+#include "emulator/client/machine/machine.h"
+#include "emulator/client/net/winhttp.h"
+#include "emulator/core/clock.h"
+
+#include <string>
+#include <string_view>
+
+namespace emu::client {
+
+struct AgentEnv {
+  const Clock& clock;
+  Resolver resolve;
+  // Folder where each machine's SMS signing key is kept (the lab PKI folder), so a scenario's
+  // runs sign with the same key; "" = a new key per registration.
+  std::string key_dir;
+};
+
+// ccmsetup's return codes (memdocs about-client-installation-properties.md, "ccmsetup.exe
+// return codes").
+inline constexpr int kCcmsetupSuccess = 0;
+inline constexpr int kCcmsetupError = 6;
+inline constexpr int kCcmsetupRebootRequired = 7;
+inline constexpr int kCcmsetupAlreadyRunning = 8;
+inline constexpr int kCcmsetupPrereqFailure = 9;
+inline constexpr int kCcmsetupManifestHashFailure = 10;
+
+struct CcmsetupOutcome {
+  int exit_code = kCcmsetupSuccess;
+  std::string error;  // one line for the report when exit_code != 0 (or the agent failed)
+  uint32_t hresult = 0;
+};
+
+// Runs ccmsetup.exe with `command_line` (as typed, program first) on `m`; on success the client
+// agent starts (run_client_startup). Writes ccmsetup.log and the agent's logs.
+CcmsetupOutcome run_ccmsetup(Machine& m, const AgentEnv& env, std::string_view command_line);
+
+// The agent's start after an install: registration (ClientIDManagerStartup.log), the device's
+// CCM token, the internet MP (ClientLocation.log, LocationServices.log) and a machine policy
+// cycle. FailedPrecondition when the client is not installed; other errors name the failed
+// step (the logs hold the client's own lines).
+Status run_client_startup(Machine& m, const AgentEnv& env);
+
+// A machine policy retrieval cycle (PolicyAgent.log, CcmMessaging.log,
+// DataTransferService.log): the CCM token is renewed first when it expires within an hour
+// (or has expired), then assignments are requested and new policy bodies downloaded.
+Status run_policy_cycle(Machine& m, const AgentEnv& env);
+
+}  // namespace emu::client
