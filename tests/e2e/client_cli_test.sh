@@ -20,11 +20,13 @@ grep -q "25 steps: 25 passed" "$WORK/run.txt" || fail "$(tail -3 "$WORK/run.txt"
 python3 "$SRC/tests/e2e/clients/cmtrace_check.py" "$STATE/logs/clients/client01" -540 ||
   fail "client01's logs"
 
-TOKEN=$("$CMGEMU" site --state "$STATE" --pki "$WORK/pki" bulkregistrationtokentool.exe /new |
-  grep -E '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' | head -1)
+"$CMGEMU" site --state "$STATE" --pki "$WORK/pki" bulkregistrationtokentool.exe /new \
+  >"$WORK/tool.txt" || fail "token tool"
+TOKEN=$(grep -E '^[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+\.[A-Za-z0-9_-]+$' "$WORK/tool.txt" | head -1)
 [ -n "$TOKEN" ] || fail "no bulk token"
-MUTUAL=$("$CMGEMU" site --state "$STATE" --pki "$WORK/pki" sql \
-  "SELECT [MutualAuthPath] FROM [dbo].[vProxy_Roles] Where [RoleTypeID] = '6'" | sed -n 2p)
+"$CMGEMU" site --state "$STATE" --pki "$WORK/pki" sql \
+  "SELECT [MutualAuthPath] FROM [dbo].[vProxy_Roles] Where [RoleTypeID] = '6'" >"$WORK/sql.txt"
+MUTUAL=$(sed -n 2p "$WORK/sql.txt")
 [ "$MUTUAL" = "cmg.contoso.com/CCM_Proxy_MutualAuth/72057594037927939" ] || fail "path: $MUTUAL"
 
 client add name=client02 time_zone_bias=-540 'folders=["C:\\ClientInstall"]' >/dev/null ||
@@ -38,19 +40,23 @@ client ccmsetup client02 -- "$LINE" >"$WORK/ccmsetup.txt" ||
 grep -q "^ccmsetup exit code 0$" "$WORK/ccmsetup.txt" || fail "$(cat "$WORK/ccmsetup.txt")"
 grep -qE "^client ID GUID:[0-9A-F-]{36}, approval status 1" "$WORK/ccmsetup.txt" ||
   fail "$(cat "$WORK/ccmsetup.txt")"
-# The service's echo keeps the source folder's backslash.
-client logs client02 ccmsetup.log | grep -qF '"/source:C:\ClientInstall"' ||
-  fail "ccmsetup.log lost the backslash"
-client logs client02 | grep -qx "ClientIDManagerStartup.log" || fail "no ClientIDManagerStartup.log"
-client logs client02 ClientIDManagerStartup.log |
-  grep -qE "Server assigned ClientID is GUID:[0-9A-F-]{36}\. Approval status 1\]LOG\]" ||
-  fail "no registration line"
+# (Outputs go to files first: `grep -q` closing a pipe early would fail the writer under
+# pipefail.) The service's echo keeps the source folder's backslash.
+client logs client02 ccmsetup.log >"$WORK/ccmsetup.log" || fail "logs ccmsetup.log"
+grep -qF '"/source:C:\ClientInstall"' "$WORK/ccmsetup.log" || fail "ccmsetup.log lost the backslash"
+client logs client02 >"$WORK/names.txt" || fail "logs"
+grep -qx "ClientIDManagerStartup.log" "$WORK/names.txt" || fail "no ClientIDManagerStartup.log"
+client logs client02 ClientIDManagerStartup.log >"$WORK/reg.log" || fail "logs reg"
+grep -qE "Server assigned ClientID is GUID:[0-9A-F-]{36}\. Approval status 1\]LOG\]" \
+  "$WORK/reg.log" || fail "no registration line"
 python3 "$SRC/tests/e2e/clients/cmtrace_check.py" "$STATE/logs/clients/client02" -540 ||
   fail "client02's logs"
 # The machine was saved: its state is there in the next command.
-client state client=client02 --json | grep -q '"registered": true' || fail "state not saved"
+client state client=client02 --json >"$WORK/state.json" || fail "state"
+grep -q '"registered": true' "$WORK/state.json" || fail "state not saved"
 # A second ccmsetup without /forceinstall finds the client installed and exits 0.
-client ccmsetup client02 -- "$LINE" | grep -q "^ccmsetup exit code 0$" || fail "reinstall"
+client ccmsetup client02 -- "$LINE" >"$WORK/again.txt" || fail "reinstall"
+grep -q "^ccmsetup exit code 0$" "$WORK/again.txt" || fail "reinstall: $(cat "$WORK/again.txt")"
 # Bad input: an unknown client, a malformed line.
 if client ccmsetup nobody -- "$LINE" >"$WORK/bad.txt" 2>&1; then fail "unknown client accepted"; fi
 grep -q "no client 'nobody'" "$WORK/bad.txt" || fail "$(cat "$WORK/bad.txt")"

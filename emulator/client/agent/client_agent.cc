@@ -157,7 +157,20 @@ Status locate_internet_mp(ClientRun& run) {
       "\"/><IPAddresses><IPAddress SubnetAddress=\"\" Address=\"\"/>"
       "</IPAddresses></MPLocationRequest>";
   auto reply = run.ccm_post(kMessagingLog, "CcmMessaging", "MP_LocationManager", request, true);
-  if (!reply.ok()) return reply.status().with_context("location");
+  if (!reply.ok()) {
+    // LocationServices.log when the CMG refuses or cannot be reached [cmg-protocol §7 #12].
+    const char* kLs = agent_internal::kLocationServicesLog;
+    run.log(kLs, "LocationServices",
+            "Failed to send management point list Location Request Message to " + m.ccm_host_name,
+            TraceSeverity::kError);
+    run.log(kLs, "LocationServices",
+            "LSUpdateInternetManagementPoints: Failed to retrieve internet MPs from MP " +
+                m.ccm_host_name + " with error 0x87d0027e, retaining previous list.",
+            TraceSeverity::kError);
+    m.internet_mps.clear();
+    m.registry.erase(kRegInternetMp);
+    return reply.status().with_context("location");
+  }
   auto root = parse_xml(*reply);
   if (!root.ok()) return Unavailable("location: reply is not XML");
   std::vector<std::string> internet;
@@ -237,21 +250,25 @@ Status download_policy(ClientRun& run, const std::string& id, const std::string&
   return Status::Ok();
 }
 
+// Renews the CCM token when it expires within an hour (CcmMessaging.log [S7]).
+Status refresh_ccm_token(ClientRun& run) {
+  Machine& m = run.m;
+  const TimePoint now = run.env.clock.now();
+  if (m.use_pki ||
+      (!m.ccm_token.token.empty() && m.ccm_token.expires - std::chrono::hours(1) > now))
+    return Status::Ok();
+  run.log(kMessagingLog, "CcmMessaging",
+          "CCM Token for 'S-1-5-18' (" + run.local_time(m.ccm_token.expires) +
+              ") is already expired or close to expire");
+  if (m.unique_token.token.empty() || m.unique_token.expires <= now)
+    return FailedPrecondition(
+        "the client's unique token has expired: the client must register again");
+  return run.get_ccm_token(kMessagingLog, "CcmMessaging", m.unique_token.token, "Device");
+}
+
 Status policy_cycle(ClientRun& run) {
   Machine& m = run.m;
   const TimePoint now = run.env.clock.now();
-  if (!m.use_pki &&
-      (m.ccm_token.token.empty() || m.ccm_token.expires - std::chrono::hours(1) <= now)) {
-    run.log(kMessagingLog, "CcmMessaging",
-            "CCM Token for 'S-1-5-18' (" + run.local_time(m.ccm_token.expires) +
-                ") is already expired or close to expire");
-    if (m.unique_token.token.empty() || m.unique_token.expires <= now)
-      return FailedPrecondition(
-          "the client's unique token has expired: the client must "
-          "register again");
-    EMU_RETURN_IF_ERROR(
-        run.get_ccm_token(kMessagingLog, "CcmMessaging", m.unique_token.token, "Device"));
-  }
   const std::string body =
       "<RequestAssignments SchemaVersion=\"1.00\" ACK=\"false\" RequestType=\"Always\">"
       "<Identification><Machine><ClientID>" +
@@ -301,6 +318,8 @@ Status run_policy_cycle(Machine& m, const AgentEnv& env) {
   if (!m.installed) return FailedPrecondition("the client is not installed");
   if (m.client_id.empty()) return FailedPrecondition("the client is not registered");
   ClientRun run(m, env);
+  EMU_RETURN_IF_ERROR(refresh_ccm_token(run));
+  EMU_RETURN_IF_ERROR(locate_internet_mp(run));
   return policy_cycle(run);
 }
 
