@@ -550,21 +550,23 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   // to the lab listener whose own name resolves to it (a listener named in the chain first).
   // Another name pointing at the CMG's address reaches the CMG, which then presents its own
   // certificate, as on the internet.
-  client::ClientDeps client_deps{[&m](const std::string& host) -> Result<client::Route> {
-    auto answer = m.dns.resolve(host);
-    if (!answer.ok()) return NotFound(answer.status().message());
-    std::vector<std::string> names{host};
-    for (const auto& record : answer->chain) names.push_back(record.name);
-    const std::vector<Endpoint> endpoints = m.all_endpoints();
-    for (const auto& e : endpoints)
-      for (const auto& name : names)
-        if (iequals(e.host, name)) return client::Route{e.address, e.port};
-    for (const auto& e : endpoints) {
-      auto own = m.dns.resolve(e.host);
-      if (own.ok() && own->address == answer->address) return client::Route{e.address, e.port};
-    }
-    return Unavailable(host + ": nothing answers at " + answer->address);
-  }};
+  client::ClientDeps client_deps{
+      [&m](const std::string& host) -> Result<client::Route> {
+        auto answer = m.dns.resolve(host);
+        if (!answer.ok()) return NotFound(answer.status().message());
+        std::vector<std::string> names{host};
+        for (const auto& record : answer->chain) names.push_back(record.name);
+        const std::vector<Endpoint> endpoints = m.all_endpoints();
+        for (const auto& e : endpoints)
+          for (const auto& name : names)
+            if (iequals(e.host, name)) return client::Route{e.address, e.port};
+        for (const auto& e : endpoints) {
+          auto own = m.dns.resolve(e.host);
+          if (own.ok() && own->address == answer->address) return client::Route{e.address, e.port};
+        }
+        return Unavailable(host + ": nothing answers at " + answer->address);
+      },
+      options.client_signing_key_pool};
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<client::ClientService> clients,
                        client::ClientService::create(ctx, std::move(client_deps)));
   m.services.push_back(std::move(clients));

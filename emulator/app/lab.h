@@ -62,6 +62,9 @@ struct LabOptions {
   http::Limits listener_limits;
   // http::ServerOptions::max_connections over the party listeners (0 = from the fd limit).
   size_t max_connections = 0;
+  // Emulated clients share this many SMS signing keys (0: one key per client); for labs of
+  // thousands of clients (emulator/client/README.md).
+  size_t client_signing_key_pool = 0;
 };
 
 // True for an address that only this machine reaches: 127.0.0.0/8, ::1 (or ::ffff:127.x.x.x).

@@ -29,7 +29,9 @@ Result<std::shared_ptr<MachineSlot>> ClientState::find(const std::string& name) 
                   (known.empty() ? std::string("none") : known) + ")");
 }
 
-AgentEnv ClientState::env() const { return AgentEnv{ctx.clock, deps.resolve, ctx.pki.dir}; }
+AgentEnv ClientState::env() const {
+  return AgentEnv{ctx.clock, deps.resolve, ctx.pki.dir, deps.signing_key_pool};
+}
 
 std::shared_ptr<MachineSlot> ClientState::make_slot(const MachineSpec& spec,
                                                     uint64_t session) const {

@@ -19,6 +19,7 @@ namespace emu::client {
 struct ClientDeps {
   // Where a name leads through the lab DNS (NotFound: no record; Unavailable: no listener).
   Resolver resolve;
+  size_t signing_key_pool = 0;  // AgentEnv::signing_key_pool
 };
 
 class ClientService : public Service {

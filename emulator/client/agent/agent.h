@@ -20,6 +20,10 @@ struct AgentEnv {
   // Folder where each machine's SMS signing key is kept (the lab PKI folder), so a scenario's
   // runs sign with the same key; "" = a new key per registration.
   std::string key_dir;
+  // 0: one key per machine. N: machines share N keys (each still has its own certificate, so
+  // the MP tells them apart): for labs of thousands of clients, where RSA key generation would
+  // dominate.
+  size_t signing_key_pool = 0;
 };
 
 // ccmsetup's return codes (memdocs about-client-installation-properties.md, "ccmsetup.exe

@@ -36,9 +36,14 @@ Status ensure_signing_cert(Machine& m, const AgentEnv& env) {
   if (!m.signing_cert_der.empty()) return Status::Ok();
   crypto::EvpPkeyPtr key;
   if (!env.key_dir.empty()) {
+    std::string file = "client-" + to_lower(m.spec.name);
+    if (env.signing_key_pool > 0) {
+      uint64_t h = 0xcbf29ce484222325ULL;  // FNV-1a of the name: a stable pick
+      for (unsigned char ch : to_lower(m.spec.name)) h = (h ^ ch) * 0x100000001b3ULL;
+      file = "client-pool-" + std::to_string(h % env.signing_key_pool);
+    }
     EMU_ASSIGN_OR_RETURN(
-        key, crypto::load_or_create_rsa_key(env.key_dir + "/client-" + to_lower(m.spec.name) +
-                                            "-sms-signing.key"));
+        key, crypto::load_or_create_rsa_key(env.key_dir + "/" + file + "-sms-signing.key"));
   } else {
     EMU_ASSIGN_OR_RETURN(key, crypto::generate_rsa_key(2048));
   }
