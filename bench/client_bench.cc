@@ -73,6 +73,7 @@ int main(int argc, char** argv) {
   options.start_time = scenario.value("start", "2026-01-01T00:00:00Z");
   options.journal_capacity = 1000;
   options.client_signing_key_pool = 64;
+  if (const char* logs = std::getenv("CMGEMU_BENCH_LOGS")) options.logs_dir = logs;
   auto created = app::Lab::create(options);
   if (!created.ok()) die("lab: " + created.status().to_string());
   app::Lab& lab = **created;

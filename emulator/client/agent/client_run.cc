@@ -218,6 +218,10 @@ Result<std::string> ClientRun::ccm_post(const char* log_name, const char* compon
   } else {
     failure = r.ok() ? std::to_string(r.response.status) + " " + r.response.reason
                      : winhttp_error_name(r.error) + " (" + r.detail + ")";
+    // The server's own words, when it gave a short text (IIS and the MP's error bodies).
+    const std::string& body = r.response.body;
+    if (r.ok() && !body.empty() && body.size() <= 512 && body.find('\0') == std::string::npos)
+      failure += " (" + trim(body.substr(0, body.find_first_of("\r\n"))) + ")";
   }
   if (agent_messaging) {
     CcmHttpStatus status;
