@@ -3,6 +3,7 @@
 #include "certs/pki.h"
 #include "emulator/client/internal.h"
 #include "emulator/client/machine/machine_json.h"
+#include "emulator/core/crypto/key_file.h"
 #include "emulator/core/json_args.h"
 #include "emulator/core/text.h"
 
@@ -29,8 +30,17 @@ Result<std::shared_ptr<MachineSlot>> ClientState::find(const std::string& name) 
                   (known.empty() ? std::string("none") : known) + ")");
 }
 
-AgentEnv ClientState::env() const {
-  return AgentEnv{ctx.clock, deps.resolve, ctx.pki.dir, deps.signing_key_pool};
+AgentEnv ClientState::env() {
+  AgentEnv e{ctx.clock, deps.resolve, ctx.pki.dir, deps.signing_key_pool, nullptr};
+  e.load_key = [this](const std::string& path) -> Result<std::shared_ptr<EVP_PKEY>> {
+    std::lock_guard lock(keys_mu);
+    if (auto it = keys.find(path); it != keys.end()) return it->second;
+    EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr made, crypto::load_or_create_rsa_key(path));
+    std::shared_ptr<EVP_PKEY> key(made.release(), EVP_PKEY_free);
+    keys[path] = key;
+    return key;
+  };
+  return e;
 }
 
 std::shared_ptr<MachineSlot> ClientState::make_slot(const MachineSpec& spec,
@@ -147,7 +157,8 @@ Result<MachineSpec> parse_machine_spec(const json& c, const std::string& path) {
 }  // namespace internal
 
 struct ClientService::Impl {
-  explicit Impl(const ServiceContext& c, ClientDeps d) : state{c, std::move(d), {}, {}, {}, {}} {}
+  explicit Impl(const ServiceContext& c, ClientDeps d)
+      : state{c, std::move(d), {}, {}, {}, {}, {}, {}} {}
   internal::ClientState state;
 };
 

@@ -39,7 +39,10 @@ struct ClientState {
   Status add(std::vector<std::shared_ptr<MachineSlot>> slots, bool only_new);
   // Writes the machine's saved form (call with its slot locked).
   Status save(const Machine& m);
-  AgentEnv env() const;  // the lab clock, the resolver, the PKI folder for keys
+  AgentEnv env();  // the lab clock, the resolver, the PKI folder for keys, the key cache
+  // Parsed keys by file (AgentEnv::load_key).
+  std::mutex keys_mu;
+  std::map<std::string, std::shared_ptr<EVP_PKEY>> keys;
 };
 
 nlohmann::json state_of(const Machine& m);

@@ -9,6 +9,10 @@
 #include "emulator/client/net/winhttp.h"
 #include "emulator/core/clock.h"
 
+#include <openssl/types.h>
+
+#include <functional>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -24,6 +28,9 @@ struct AgentEnv {
   // the MP tells them apart): for labs of thousands of clients, where RSA key generation would
   // dominate.
   size_t signing_key_pool = 0;
+  // Loads (or makes) the RSA key kept in a file; the service caches parsed keys so machines
+  // sharing a pool key parse it once. Unset: crypto::load_or_create_rsa_key each time.
+  std::function<Result<std::shared_ptr<EVP_PKEY>>(const std::string& path)> load_key;
 };
 
 // ccmsetup's return codes (memdocs about-client-installation-properties.md, "ccmsetup.exe

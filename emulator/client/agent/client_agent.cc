@@ -33,8 +33,14 @@ constexpr const char* kCiStaging = "C:\\Windows\\CCM\\CIDownloader\\Staging";
 // The self-signed "SMS Signing" certificate a token client makes for itself, with its key kept
 // in env.key_dir when set (same key, same certificate, same transcript on every run).
 Status ensure_signing_cert(Machine& m, const AgentEnv& env) {
-  if (!m.signing_cert_der.empty()) return Status::Ok();
-  crypto::EvpPkeyPtr key;
+  if (!m.signing_cert_der.empty()) {
+    if (!m.signing_key) {  // loaded from a state folder: parse the saved key once
+      EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr parsed, crypto::parse_key_pem(m.signing_key_pem));
+      m.signing_key = std::shared_ptr<EVP_PKEY>(parsed.release(), EVP_PKEY_free);
+    }
+    return Status::Ok();
+  }
+  std::shared_ptr<EVP_PKEY> key;
   if (!env.key_dir.empty()) {
     std::string file = "client-" + to_lower(m.spec.name);
     if (env.signing_key_pool > 0) {
@@ -42,10 +48,16 @@ Status ensure_signing_cert(Machine& m, const AgentEnv& env) {
       for (unsigned char ch : to_lower(m.spec.name)) h = (h ^ ch) * 0x100000001b3ULL;
       file = "client-pool-" + std::to_string(h % env.signing_key_pool);
     }
-    EMU_ASSIGN_OR_RETURN(
-        key, crypto::load_or_create_rsa_key(env.key_dir + "/" + file + "-sms-signing.key"));
+    const std::string path = env.key_dir + "/" + file + "-sms-signing.key";
+    if (env.load_key) {
+      EMU_ASSIGN_OR_RETURN(key, env.load_key(path));
+    } else {
+      EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr made, crypto::load_or_create_rsa_key(path));
+      key = std::shared_ptr<EVP_PKEY>(made.release(), EVP_PKEY_free);
+    }
   } else {
-    EMU_ASSIGN_OR_RETURN(key, crypto::generate_rsa_key(2048));
+    EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr made, crypto::generate_rsa_key(2048));
+    key = std::shared_ptr<EVP_PKEY>(made.release(), EVP_PKEY_free);
   }
   crypto::CertificateSpec spec;
   spec.serial_from_key = true;
@@ -59,6 +71,7 @@ Status ensure_signing_cert(Machine& m, const AgentEnv& env) {
   EMU_ASSIGN_OR_RETURN(crypto::X509Ptr cert, crypto::build_cert(spec, key.get(), nullptr));
   EMU_ASSIGN_OR_RETURN(m.signing_cert_der, crypto::cert_to_der(cert.get()));
   EMU_ASSIGN_OR_RETURN(m.signing_key_pem, crypto::key_to_pem(key.get()));
+  m.signing_key = std::move(key);
   return Status::Ok();
 }
 
@@ -88,7 +101,7 @@ std::string registration_request(const Machine& m, TimePoint now, Status* error)
       "\" /><Property Name=\"Locale ID\" Value=\"1033\" /><Property Name=\"InternetFlag\" "
       "Value=\"1\" /></DiscoveryProperties></Data>";
   auto signature =
-      messaging::sign_reversed_hex(m.signing_key_pem, messaging::utf8_to_utf16le(data));
+      messaging::sign_reversed_hex(m.signing_key.get(), messaging::utf8_to_utf16le(data));
   if (!signature.ok()) {
     *error = signature.status();
     return "";

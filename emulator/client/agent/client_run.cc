@@ -1,6 +1,7 @@
 #include "emulator/client/agent/client_run.h"
 
 #include "emulator/client/logs/messages.h"
+#include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
 
@@ -171,14 +172,17 @@ Result<std::string> ClientRun::ccm_post(const char* log_name, const char* compon
   h.body_length = messaging::body_length_of(body_xml);
   const std::string payload = messaging::encode_body(body_xml, true);
   if (clientauth) {
+    if (!m.signing_key) {  // a machine loaded from a state folder: parse its key once
+      EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr parsed, crypto::parse_key_pem(m.signing_key_pem));
+      m.signing_key = std::shared_ptr<EVP_PKEY>(parsed.release(), EVP_PKEY_free);
+    }
+    EVP_PKEY* key = m.signing_key.get();
     EMU_ASSIGN_OR_RETURN(std::string public_key,
                          messaging::public_key_blob_hex(m.signing_cert_der));
-    EMU_ASSIGN_OR_RETURN(
-        std::string id_signature,
-        messaging::sign_reversed_hex(
-            m.signing_key_pem, messaging::utf8_to_utf16le(m.client_id) + std::string(2, '\0')));
-    EMU_ASSIGN_OR_RETURN(std::string payload_signature,
-                         messaging::sign_reversed_hex(m.signing_key_pem, payload));
+    EMU_ASSIGN_OR_RETURN(std::string id_signature,
+                         messaging::sign_reversed_hex(
+                             key, messaging::utf8_to_utf16le(m.client_id) + std::string(2, '\0')));
+    EMU_ASSIGN_OR_RETURN(std::string payload_signature, messaging::sign_reversed_hex(key, payload));
     h.clientauth_hook = true;
     h.clientauth = {
         {"AuthSenderMachine", m.spec.name},  {"PublicKey", public_key},

@@ -8,6 +8,8 @@
 #include "emulator/core/ids.h"
 #include "emulator/core/trace_log.h"
 
+#include <openssl/types.h>
+
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -70,7 +72,8 @@ struct Machine {
   std::string pki_thumbprint;  // which one
   std::string client_id;       // "GUID:…" once registered
   int approval_status = -1;
-  std::string signing_key_pem;  // the self-signed "SMS Signing" certificate's key
+  std::string signing_key_pem;            // the self-signed "SMS Signing" certificate's key
+  std::shared_ptr<EVP_PKEY> signing_key;  // the same, parsed (not saved; made on first use)
   std::string signing_cert_der;
   CachedToken unique_token;               // the client's unique token (90 days) from registration
   CachedToken ccm_token;                  // the CCM token from CCM_STS (8 hours)

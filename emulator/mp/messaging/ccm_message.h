@@ -11,6 +11,8 @@
 #include "emulator/core/status.h"
 #include "emulator/core/xml.h"
 
+#include <openssl/types.h>
+
 #include <cstddef>
 #include <map>
 #include <memory>
@@ -109,6 +111,8 @@ std::string build_reply(const MsgHeader& request, std::string_view reply_body_xm
 // RSA PKCS#1 v1.5 over SHA-256, bytes reversed (CryptoAPI order), upper-case hex.
 // `key_pem`: a private key PEM. Internal on an OpenSSL failure.
 Result<std::string> sign_reversed_hex(std::string_view key_pem, std::string_view data);
+// The same with a key parsed once (parsing a PEM key costs more than the signature).
+Result<std::string> sign_reversed_hex(EVP_PKEY* key, std::string_view data);
 // Verifies `hex_signature` (either case; reversed or not) over `data` with the public key of
 // `cert_der` (DER X.509), accepting both the DigestInfo and the no-OID (CRYPT_NOHASHOID) forms.
 bool verify_signature(std::string_view cert_der, std::string_view data,

@@ -71,7 +71,11 @@ Result<crypto::EvpPkeyPtr> rsa_key_of_cert(std::string_view cert_der) {
 
 Result<std::string> sign_reversed_hex(std::string_view key_pem, std::string_view data) {
   EMU_ASSIGN_OR_RETURN(crypto::EvpPkeyPtr key, crypto::parse_key_pem(key_pem));
-  EMU_ASSIGN_OR_RETURN(std::string sig, crypto::rs256_sign(key.get(), data));
+  return sign_reversed_hex(key.get(), data);
+}
+
+Result<std::string> sign_reversed_hex(EVP_PKEY* key, std::string_view data) {
+  EMU_ASSIGN_OR_RETURN(std::string sig, crypto::rs256_sign(key, data));
   std::reverse(sig.begin(), sig.end());
   return to_hex(sig);
 }
