@@ -278,7 +278,8 @@ CcmsetupOutcome run_ccmsetup(Machine& m, const AgentEnv& env, std::string_view c
   log("CcmSetup is exiting with return code 0");
 
   CcmsetupOutcome out;
-  if (Status s = run_client_startup(m, env); !s.ok()) out.error = "client agent: " + s.message();
+  if (Status s = agent_internal::client_startup(run); !s.ok())
+    out.error = "client agent: " + s.message();
   return out;
 }
 

@@ -322,8 +322,15 @@ Status policy_cycle(ClientRun& run) {
 }  // namespace
 
 Status run_client_startup(Machine& m, const AgentEnv& env) {
-  if (!m.installed) return FailedPrecondition("the client is not installed");
   ClientRun run(m, env);
+  return agent_internal::client_startup(run);
+}
+
+namespace agent_internal {
+
+Status client_startup(ClientRun& run) {
+  Machine& m = run.m;
+  if (!m.installed) return FailedPrecondition("the client is not installed");
   run.log(agent_internal::kCcmExecLog, "CcmExec", "Starting CCMEXEC service...");
   run.log(agent_internal::kCcmExecLog, "CcmExec",
           "Invoking system task 'ClientRegistrationStartup' via ICcmSystemTask2 interface.");
@@ -331,6 +338,8 @@ Status run_client_startup(Machine& m, const AgentEnv& env) {
   EMU_RETURN_IF_ERROR(locate_internet_mp(run));
   return policy_cycle(run);
 }
+
+}  // namespace agent_internal
 
 Status run_policy_cycle(Machine& m, const AgentEnv& env) {
   if (!m.installed) return FailedPrecondition("the client is not installed");

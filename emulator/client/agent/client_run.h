@@ -80,4 +80,7 @@ class ClientRun {
   void use_pki_certificate(const StoredCert& cert);
 };
 
+// run_client_startup on an existing run (ccmsetup's, whose connection to the CMG stays open).
+Status client_startup(ClientRun& run);
+
 }  // namespace emu::client::agent_internal
