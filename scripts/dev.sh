@@ -86,6 +86,8 @@ case "${1:-}" in
     cmake --preset release -DEMU_BUILD_TESTS=ON -DEMU_BUILD_BENCH=ON >/dev/null
     cmake --build --preset release -j "$(jobs)"
     ./build/release/bench/cmgemu_bench
+    ./build/release/bench/cmgemu_cmg_bench
+    ./build/release/bench/cmgemu_client_bench 1000 2
     bash bench/http_wrk.sh ./build/release/harness/cmgemu 10 16
     exec bash bench/arm_wrk.sh ./build/release/harness/cmgemu 10 16
     ;;
