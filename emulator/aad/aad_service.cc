@@ -65,6 +65,30 @@ Result<std::unique_ptr<AadService>> AadService::create(const ServiceContext& ctx
 const TokenValidator& AadService::validator() const { return *impl_->validator; }
 const PrincipalLookup& AadService::principals() const { return *impl_->principals; }
 
+Result<JoinedDevice> AadService::join_device(const DeviceJoinRequest& request) {
+  Device d;
+  std::string key = request.tenant;
+  if (key.empty()) {  // the lab's only tenant
+    const std::vector<Tenant> all = impl_->directory->tenants();
+    if (all.size() != 1)
+      return FailedPrecondition("tenant: the lab has " + std::to_string(all.size()) +
+                                " tenants; name one");
+    key = all.front().id;
+  }
+  EMU_ASSIGN_OR_RETURN(Tenant tenant, impl_->directory->find_tenant(key));
+  std::string user_id;
+  if (!request.user.empty()) {
+    EMU_ASSIGN_OR_RETURN(User user, impl_->directory->find_user(tenant.id, request.user));
+    user_id = user.id;
+  }
+  d.tenant_id = tenant.id;
+  d.display_name = request.display_name;
+  d.trust_type = request.trust_type;
+  d.cert_der = request.cert_der;
+  EMU_ASSIGN_OR_RETURN(Device created, impl_->directory->create_device(std::move(d)));
+  return JoinedDevice{created.tenant_id, created.device_id, created.id, user_id};
+}
+
 std::vector<ListenerSpec> AadService::listeners() {
   return {
       {"aad", "login.microsoftonline.com", true, http::ClientCertMode::kNone, &impl_->token_router},

@@ -3,6 +3,7 @@
 // aad.* scenario actions.
 #pragma once
 
+#include "emulator/aad/public/devices.h"
 #include "emulator/aad/public/principals.h"
 #include "emulator/aad/public/token_validator.h"
 #include "emulator/core/service.h"
@@ -25,6 +26,10 @@ class AadService : public Service {
   // Directory lookups by name for other parties' seeding (I/O thread). Lives as long as the
   // service.
   const PrincipalLookup& principals() const;
+  // Registers a device (public/devices.h; tenant "" = the lab's only one): NotFound for an
+  // unknown tenant or user, FailedPrecondition for no tenant named among several, AlreadyExists
+  // for a certificate another device holds, InvalidArgument for a bad one. I/O thread.
+  Result<JoinedDevice> join_device(const DeviceJoinRequest& request);
 
   // Service
   std::string name() const override { return "aad"; }

@@ -2,11 +2,12 @@
 // changes) and their registration; aad.keys.roll and aad.token.acquire live in
 // actions_token.cc. Every directory or key access runs on the lab's I/O thread.
 #include "emulator/aad/actions.h"
-#include "emulator/aad/aad_service.h"
 
+#include "emulator/aad/aad_service.h"
 #include "emulator/aad/actions_internal.h"
 #include "emulator/aad/directory/directory.h"
 #include "emulator/aad/seed.h"
+#include "emulator/core/text.h"
 
 namespace emu::aad {
 namespace internal {
@@ -122,6 +123,34 @@ ActionOutcome run_user_require_mfa(const json& args, ActionContext& ctx, const A
   return action_passed(
       "user " + user->upn + (required ? " requires" : " does not require") + " MFA",
       {{"id", user->id}, {"upn", user->upn}, {"mfa_required", required}});
+}
+
+// ---- aad.device.disable ---------------------------------------------------------------------
+
+Status validate_device_change(const json& args) {
+  EMU_RETURN_IF_ERROR(check_strings(args, {"tenant", "device"}));
+  return check_bools(args, {"enabled"});
+}
+
+// args.device: a deviceId, an object ID or a device's display name (the machine name).
+ActionOutcome run_device_disable(const json& args, ActionContext& ctx, const ActionDeps& deps) {
+  const bool enabled = args.value("enabled", false);
+  auto device = on_io(ctx, [&]() -> Result<Device> {
+    EMU_ASSIGN_OR_RETURN(Tenant tenant, resolve_tenant(deps.directory, args));
+    const std::string key = args["device"].get<std::string>();
+    auto found = deps.directory.find_device(tenant.id, key);
+    if (!found.ok())
+      for (const Device& d : deps.directory.list_devices(tenant.id))
+        if (iequals(d.display_name, key)) found = d;
+    if (!found.ok()) return NotFound("device: '" + key + "' is not registered in " + tenant.domain);
+    found->enabled = enabled;
+    EMU_RETURN_IF_ERROR(deps.directory.update_device(*found));
+    return found;
+  });
+  if (!device.ok()) return action_failed(device.status().message());
+  return action_passed(
+      "device " + device->display_name + (enabled ? " enabled" : " disabled"),
+      {{"device_id", device->device_id}, {"id", device->id}, {"enabled", enabled}});
 }
 
 // ---- aad.app.create ------------------------------------------------------------------------
@@ -297,6 +326,13 @@ const std::vector<Spec>& specs() {
        {"tenant", "required"},
        validate_user_change,
        run_user_require_mfa},
+      {"aad.device.disable",
+       "Disable (or, with enabled: true, enable) a registered device: its device tokens are "
+       "refused with AADSTS135011 (outputs: device_id, id, enabled)",
+       {"device"},
+       {"tenant", "enabled"},
+       validate_device_change,
+       run_device_disable},
       {"aad.app.create",
        "Register an application and its service principal (outputs: app_id, "
        "id, service_principal_id, tenant_id)",

@@ -122,6 +122,9 @@ AadError bad_verification_code();                                               
 AadError user_code_expired();                                                       // 70019
 AadError device_flow_completed();                                                   // 90120
 AadError unsupported_grant_type(std::string_view grant_type);                       // 70003
+AadError device_not_found(std::string_view tenant);                                 // 700003
+AadError device_disabled();                                                         // 135011
+AadError device_authentication_failed();                                            // 50155
 AadError unsupported_response_type(std::string_view response_type);                 // 70005
 AadError unknown_instance();                                                        // 50049
 AadError server_error(std::string_view detail);                                     // 50000

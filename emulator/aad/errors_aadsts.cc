@@ -287,6 +287,24 @@ AadError malformed_grant() {
   return make(9002313, 400, "invalid_grant", "Invalid request. Request is malformed or invalid.");
 }
 
+// [codes] DeviceNotFound / "Device object was not found in the tenant '{name}' directory."
+AadError device_not_found(std::string_view tenant) {
+  return make(700003, 400, "invalid_grant",
+              "Device object was not found in the tenant '" + str(tenant) + "' directory.");
+}
+
+// [codes] DeviceIsDisabled: "The device is disabled."; wording of the message inferred from
+// replies quoted in public issue threads ("Device used during the authentication is disabled.").
+AadError device_disabled() {
+  return make(135011, 400, "invalid_grant", "Device used during the authentication is disabled.");
+}
+
+// [codes] DeviceAuthenticationFailed: "Device authentication failed for this user." (the
+// device's signature or certificate did not verify).
+AadError device_authentication_failed() {
+  return make(50155, 400, "invalid_grant", "Device authentication failed for this user.");
+}
+
 // [codes] InvalidGrant; the detail is the emulator's.
 AadError grant_invalid(std::string_view detail) {
   return make(70000, 400, "invalid_grant",

@@ -116,6 +116,24 @@ std::string base64url_encode(std::string_view bytes) {
   return out;
 }
 
+std::string base64_encode(std::string_view bytes) {
+  std::string out = base64url_encode(bytes);
+  for (char& c : out) c = c == '-' ? '+' : c == '_' ? '/' : c;
+  while (out.size() % 4 != 0) out.push_back('=');
+  return out;
+}
+
+Result<std::string> base64_decode(std::string_view text) {
+  while (!text.empty() && text.back() == '=') text.remove_suffix(1);
+  std::string url(text);
+  for (char& c : url) {
+    if (c == '-' || c == '_')
+      return InvalidArgument("base64 text has a character outside the alphabet");
+    c = c == '+' ? '-' : c == '/' ? '_' : c;
+  }
+  return base64url_decode(url);
+}
+
 Result<std::string> base64url_decode(std::string_view text) {
   if (text.size() % 4 == 1) return InvalidArgument("base64url text has an impossible length");
   std::string out;

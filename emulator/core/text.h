@@ -33,5 +33,10 @@ std::string base64url_encode(std::string_view bytes);
 // Its inverse, canonical form only: InvalidArgument for a length that is 1 mod 4, a character
 // outside the alphabet, or non-zero unused bits in the last character.
 Result<std::string> base64url_decode(std::string_view text);
+// Standard base64 (RFC 4648 §4, '+' and '/') with '=' padding, as x5c and HTTP Basic use it.
+std::string base64_encode(std::string_view bytes);
+// Its inverse; the padding is optional. InvalidArgument as base64url_decode (a '-' or '_'
+// is outside this alphabet).
+Result<std::string> base64_decode(std::string_view text);
 
 }  // namespace emu

@@ -201,7 +201,8 @@ Status Directory::clear() {
         "DELETE FROM permission_grants; DELETE FROM app_role_assignments; "
         "DELETE FROM password_credentials; DELETE FROM key_credentials; "
         "DELETE FROM service_principals; DELETE FROM applications; DELETE FROM users; "
-        "DELETE FROM tenants; DELETE FROM auth_codes; DELETE FROM refresh_tokens; "
+        "DELETE FROM devices; DELETE FROM tenants; DELETE FROM auth_codes; DELETE FROM "
+        "refresh_tokens; "
         "DELETE FROM device_codes;");
   });
 }

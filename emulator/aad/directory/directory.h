@@ -140,6 +140,23 @@ struct DeviceCode {
   bool denied = false;
 };
 
+// A device registered in the tenant (Graph device resource): an Entra-joined Windows machine.
+// Its certificate (the "workplace join" certificate, whose key stays on the machine) is what
+// authenticates the device at the token endpoint: Entra keeps its thumbprint and public key
+// (the device's alternativeSecurityIds).
+struct Device {
+  std::string id;         // object ID
+  std::string device_id;  // deviceId (GUID), the `deviceid` claim of its tokens
+  std::string tenant_id;
+  std::string display_name;            // the machine name
+  std::string trust_type = "AzureAd";  // AzureAd (Entra joined) or ServerAd (hybrid joined)
+  std::string operating_system = "Windows";
+  bool enabled = true;  // accountEnabled
+  std::string cert_der;
+  std::string thumbprint;  // SHA-1 of cert_der, upper-case hex
+  TimePoint registered{};
+};
+
 // The first-party applications the directory seeds (as service principals) in every tenant
 // are kAzureCliAppId, kArmAppId and kGraphAppId (public/well_known.h).
 // The tenant that owns Microsoft's first-party applications (their SPs' appOwnerOrganizationId).
@@ -239,6 +256,16 @@ class Directory {
   Status save_device_code(const DeviceCode& d);  // AlreadyExists for a user code in use
   Result<DeviceCode> find_device_code(std::string_view device_code) const;
   Result<DeviceCode> find_device_code_by_user_code(std::string_view user_code) const;
+
+  // Devices. `key` is the object ID or the deviceId. create_device assigns id, device_id and
+  // registered if empty; NotFound for an unknown tenant; AlreadyExists for a taken deviceId or
+  // a certificate another device holds; InvalidArgument without a certificate.
+  Result<Device> create_device(Device d);
+  Result<Device> find_device(std::string_view tenant_id, std::string_view key) const;
+  // By certificate thumbprint (SHA-1 hex, any case), in any tenant.
+  Result<Device> find_device_by_thumbprint(std::string_view thumbprint) const;
+  Status update_device(const Device& d);  // by id: display name, trust type, enabled
+  std::vector<Device> list_devices(std::string_view tenant_id) const;  // by registration
 
   // Drops everything the directory holds, first-party applications included (create_tenant
   // re-seeds them) — but not the signing_keys table, which SigningKeySet owns (Lab reset).

@@ -143,8 +143,25 @@ CREATE TABLE device_codes (
 CREATE TABLE signing_keys (kid TEXT PRIMARY KEY, key_pem TEXT NOT NULL, cert_pem TEXT NOT NULL, active INTEGER NOT NULL, created TEXT NOT NULL, seq INTEGER NOT NULL);
 )sql";
 
+constexpr std::string_view kSchemaV2 = R"sql(
+CREATE TABLE devices (
+  id TEXT PRIMARY KEY,
+  device_id TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  tenant_id TEXT NOT NULL REFERENCES tenants(id) ON DELETE CASCADE,
+  display_name TEXT NOT NULL,
+  trust_type TEXT NOT NULL,
+  operating_system TEXT NOT NULL,
+  enabled INTEGER NOT NULL,
+  cert_der BLOB NOT NULL,
+  thumbprint TEXT NOT NULL UNIQUE COLLATE NOCASE,
+  registered TEXT NOT NULL,
+  seq INTEGER NOT NULL
+);
+)sql";
+
 constexpr store::Migration kMigrations[] = {
     {1, "directory and signing keys", kSchemaV1},
+    {2, "devices", kSchemaV2},
 };
 
 }  // namespace

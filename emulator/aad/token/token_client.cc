@@ -18,11 +18,7 @@ bool secret_equals(std::string_view a, std::string_view b) {
 std::optional<std::string> basic_secret(const http::Request& req, std::string_view client_id) {
   auto auth = req.headers.get("Authorization");
   if (!auth || auth->size() < 6 || !http::iequals(auth->substr(0, 6), "basic ")) return {};
-  // Standard base64 -> base64url so that base64url_decode accepts it.
-  std::string text(auth->substr(6));
-  for (char& c : text) c = c == '+' ? '-' : c == '/' ? '_' : c;
-  while (!text.empty() && text.back() == '=') text.pop_back();
-  auto decoded = base64url_decode(text);
+  auto decoded = base64_decode(auth->substr(6));
   if (!decoded.ok()) return {};
   size_t colon = decoded->find(':');
   if (colon == std::string::npos) return {};

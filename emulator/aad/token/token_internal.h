@@ -81,6 +81,8 @@ struct Issue {
   Tenant tenant;
   Client client;
   std::optional<User> user;  // delegated flows
+  // Device tokens: the device is the subject (oid/sub) and its deviceId the `deviceid` claim.
+  std::optional<Device> device;
   ScopeRequest scopes;
   Resource resource;
   std::vector<std::string> scp;    // delegated permission values granted
@@ -155,6 +157,13 @@ class TokenService {
   AadOr<http::Response> refresh_token(const Call& call);
   AadOr<http::Response> authorization_code(const Call& call);
   AadOr<http::Response> device_code(const Call& call);
+
+  // --- token_device_auth.cc: Entra-joined devices (MS-OAPXBC) ---
+  // grant_type=srv_challenge: {"Nonce": ...}, valid for kNonceLifetime.
+  AadOr<http::Response> srv_challenge(const Call& call);
+  // grant_type=urn:ietf:params:oauth:grant-type:jwt-bearer with `request`: a JWT signed by a
+  // registered device's key (its certificate in the x5c header) asking for a device token.
+  AadOr<http::Response> device_token(const Call& call);
 
   // --- shared helpers ---
   // Checks a user's password and state: 50126, 50057.

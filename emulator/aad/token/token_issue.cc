@@ -211,7 +211,10 @@ AadOr<http::Response> TokenService::mint(const Call& call, const Issue& issue) {
   spec.issued_at = now;
   spec.lifetime = lt.access_token;
   spec.opaque = make_opaque_ids(d_.ids);
-  auto access = d_.keys.sign(access_token_claims(spec));
+  if (issue.device && !issue.user) spec.client_sp_object_id = issue.device->id;
+  nlohmann::json claims = access_token_claims(spec);
+  if (issue.device) claims["deviceid"] = issue.device->device_id;
+  auto access = d_.keys.sign(claims);
   if (!access.ok()) return aadsts::server_error(access.status().message());
 
   const int64_t expires_in =

@@ -164,6 +164,10 @@ http::Response TokenService::token(http::Request& req, int version) {
     result = authorization_code(call);
   } else if (gt == "urn:ietf:params:oauth:grant-type:device_code" || gt == "device_code") {
     result = device_code(call);  // "device_code" is ADAL's v1 spelling
+  } else if (gt == "srv_challenge") {
+    result = srv_challenge(call);
+  } else if (gt == "urn:ietf:params:oauth:grant-type:jwt-bearer" && call.param("request")) {
+    result = device_token(call);
   } else {
     return aad_error_response(aadsts::unsupported_grant_type(gt), call.err);
   }

@@ -55,6 +55,17 @@ TEST(Base64Url, RefusesNonCanonicalText) {
   EXPECT_EQ(base64url_decode("Zh").status().code(), StatusCode::kInvalidArgument);     // bits
 }
 
+TEST(Base64, StandardAlphabetWithPadding) {
+  EXPECT_EQ(base64_encode(""), "");
+  EXPECT_EQ(base64_encode("f"), "Zg==");
+  EXPECT_EQ(base64_encode("fo"), "Zm8=");
+  EXPECT_EQ(base64_encode("\xfb\xff"), "+/8=");
+  EXPECT_EQ(base64_decode("+/8=").value(), "\xfb\xff");
+  EXPECT_EQ(base64_decode("+/8").value(), "\xfb\xff");  // padding optional
+  EXPECT_EQ(base64_decode("-_8").status().code(), StatusCode::kInvalidArgument);
+  EXPECT_EQ(base64_decode("Z===").status().code(), StatusCode::kInvalidArgument);
+}
+
 TEST(Escape, XmlAndHtml) {
   EXPECT_EQ(xml_escape("a<b>&\"'"), "a&lt;b&gt;&amp;&quot;&apos;");
   EXPECT_EQ(html_escape("<'>"), "&lt;&#39;&gt;");
