@@ -553,7 +553,12 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
   client::ClientDeps client_deps{
       [&m](const std::string& host) -> Result<client::Route> {
         auto answer = m.dns.resolve(host);
-        if (!answer.ok()) return NotFound(answer.status().message());
+        if (!answer.ok()) {
+          // Entra ID's public sign-in name resolves everywhere on the internet, zone or not.
+          for (const auto& e : m.all_endpoints())
+            if (e.name == "aad" && iequals(e.host, host)) return client::Route{e.address, e.port};
+          return NotFound(answer.status().message());
+        }
         std::vector<std::string> names{host};
         for (const auto& record : answer->chain) names.push_back(record.name);
         const std::vector<Endpoint> endpoints = m.all_endpoints();
@@ -566,7 +571,13 @@ Result<std::unique_ptr<Lab>> Lab::create(LabOptions options) {
         }
         return Unavailable(host + ": nothing answers at " + answer->address);
       },
-      options.client_signing_key_pool};
+      options.client_signing_key_pool,
+      // The Entra ID directory lives on the I/O thread; client actions run on the harness's.
+      [lab_ptr = lab.get(), aad = m.aad](const aad::DeviceJoinRequest& request) {
+        Result<aad::JoinedDevice> out = Unavailable("not run");
+        lab_ptr->run_on_io([&] { out = aad->join_device(request); });
+        return out;
+      }};
   EMU_ASSIGN_OR_RETURN(std::unique_ptr<client::ClientService> clients,
                        client::ClientService::create(ctx, std::move(client_deps)));
   m.services.push_back(std::move(clients));

@@ -1,14 +1,17 @@
 // client.* scenario actions: certificate stores, ccmsetup, the policy cycle, state and logs.
 // They block on HTTP to the lab, so they run on the caller's thread and only lock the machine.
 #include "certs/pki.h"
+#include "emulator/aad/public/well_known.h"
 #include "emulator/client/ccmsetup/command_line.h"
 #include "emulator/client/internal.h"
 #include "emulator/core/crypto/cert.h"
+#include "emulator/core/crypto/key_file.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/files.h"
 #include "emulator/core/text.h"
 
 #include <openssl/err.h>
+#include <openssl/objects.h>
 
 #include <regex>
 
@@ -127,6 +130,63 @@ ActionOutcome expect_ordered(const std::string& log, const std::vector<std::stri
                        {{"log", log}, {"matched", matched.size()}, {"records", matched}});
 }
 
+struct DeviceCertificate {
+  std::string cert_der, cert_pem, key_pem, thumbprint;
+};
+
+// The machine's device key (kept in the lab PKI folder, so reruns of a scenario present the
+// same certificate) and its certificate. Real devices get theirs from the Device Registration
+// Service's "MS-Organization-Access" CA with CN=<deviceId>; the lab's is self-signed, CN=the
+// machine name, and Entra ID trusts it because the join registered it [inferred].
+Result<DeviceCertificate> make_device_certificate(const ClientState& s, const Machine& m) {
+  crypto::EvpPkeyPtr key;
+  if (!s.ctx.pki.dir.empty()) {
+    EMU_ASSIGN_OR_RETURN(
+        key, crypto::load_or_create_rsa_key(s.ctx.pki.dir + "/client-" + to_lower(m.spec.name) +
+                                            "-aad-device.key"));
+  } else {
+    EMU_ASSIGN_OR_RETURN(key, crypto::generate_rsa_key(2048));
+  }
+  crypto::CertificateSpec spec;
+  spec.serial_from_key = true;
+  spec.common_name = m.spec.name;
+  const TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(s.ctx.clock.now());
+  spec.not_before = now - std::chrono::hours(1);
+  spec.not_after = now + std::chrono::hours(24 * 365 * 10);
+  spec.extensions.push_back({NID_key_usage, "critical,digitalSignature", {}});
+  spec.extensions.push_back({NID_ext_key_usage, "clientAuth", {}});
+  EMU_ASSIGN_OR_RETURN(crypto::X509Ptr cert, crypto::build_cert(spec, key.get(), nullptr));
+  DeviceCertificate out;
+  EMU_ASSIGN_OR_RETURN(out.cert_der, crypto::cert_to_der(cert.get()));
+  EMU_ASSIGN_OR_RETURN(out.cert_pem, crypto::cert_to_pem(cert.get()));
+  EMU_ASSIGN_OR_RETURN(out.key_pem, crypto::key_to_pem(key.get()));
+  EMU_ASSIGN_OR_RETURN(out.thumbprint, crypto::thumbprint(cert.get()));
+  return out;
+}
+
+// Registers the machine with Entra ID (its device certificate; `user` signs in on it) and
+// keeps the join on the machine. Outputs device_id, tenant_id, thumbprint, user_id.
+Result<json> join_entra(const ClientState& s, Machine& m, const std::string& tenant,
+                        const std::string& user, const std::string& password) {
+  if (!s.deps.join_aad) return FailedPrecondition("this lab has no Entra ID party");
+  EMU_ASSIGN_OR_RETURN(DeviceCertificate device, make_device_certificate(s, m));
+  aad::DeviceJoinRequest request;
+  request.tenant = tenant;
+  request.display_name = m.spec.name;
+  request.cert_der = device.cert_der;
+  request.trust_type = m.spec.join == "domain" ? "ServerAd" : "AzureAd";
+  request.user = user;
+  auto joined = s.deps.join_aad(request);
+  if (!joined.ok()) return joined.status().with_context("Entra ID join");
+  m.aad = {
+      joined->tenant_id,      joined->device_id,           device.cert_pem, device.key_pem, user,
+      joined->user_object_id, user.empty() ? "" : password};
+  return json{{"device_id", joined->device_id},
+              {"tenant_id", joined->tenant_id},
+              {"thumbprint", device.thumbprint},
+              {"user_id", joined->user_object_id}};
+}
+
 Status check_ccmsetup_args(const json& args) {
   if (args.contains("wait_for")) {
     const json& w = args["wait_for"];
@@ -230,6 +290,28 @@ void add_client_actions(ClientState* s, ActionRegistry& registry) {
       });
 
   def(
+      "client.aad_join",
+      "Join the client to an Entra ID tenant (dsregcmd /join): a device key and certificate on "
+      "the machine, a device object in the tenant; `user` (UPN) signs in on it, `password` "
+      "default the lab's (outputs: device_id, tenant_id, thumbprint, user_id)",
+      {"client"}, {"tenant", "user", "password"},
+      [](ClientState& st, MachineSlot& slot, const json& args, ActionContext&) {
+        Machine& m = slot.machine;
+        if (m.aad.joined())
+          return action_failed(m.spec.name + " is already joined to tenant " + m.aad.tenant_id +
+                               " (device " + m.aad.device_id + ")");
+        auto joined = join_entra(st, m, args.value("tenant", ""), args.value("user", ""),
+                                 args.value("password", std::string(aad::kDefaultUserPassword)));
+        if (!joined.ok()) return action_failed(joined.status().message());
+        return action_passed(m.spec.name + " joined Entra ID tenant " + m.aad.tenant_id +
+                                 " as device " + m.aad.device_id,
+                             *joined);
+      },
+      [](const json& args) {
+        return check_strings(args, {"tenant", "user", "password"});
+      });
+
+  def(
       "client.install_certificate",
       "Import a .pfx (certificate and key) into the client's Personal store: a PKI client "
       "authentication certificate (outputs: thumbprint, subject)",
@@ -306,6 +388,12 @@ void add_client_actions(ClientState* s, ActionRegistry& registry) {
       {"client", "command_line"}, {"wait_for"},
       [](ClientState& st, MachineSlot& slot, const json& args, ActionContext&) {
         Machine& m = slot.machine;
+        // A machine declared Entra joined (lab.clients join "entra") is registered in the lab's
+        // tenant the first time ccmsetup runs on it.
+        if (m.spec.join == "entra" && !m.aad.joined()) {
+          auto joined = join_entra(st, m, "", "", "");
+          if (!joined.ok()) return action_failed(joined.status().message());
+        }
         const CcmsetupOutcome r =
             run_ccmsetup(m, st.env(), args["command_line"].get<std::string>());
         json out = {{"exit_code", r.exit_code},

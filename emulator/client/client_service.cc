@@ -113,6 +113,9 @@ json state_of(const Machine& m) {
           {"ccm_token_expires", expiry(m.ccm_token)},
           {"unique_token_expires", expiry(m.unique_token)},
           {"policies", m.policies.size()},
+          {"aad_joined", m.aad.joined()},
+          {"aad_device_id", m.aad.device_id},
+          {"aad_tenant_id", m.aad.tenant_id},
           {"registry", m.registry},
           {"trusted_roots", roots},
           {"personal", personal}};

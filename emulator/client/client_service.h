@@ -7,9 +7,11 @@
 // lab's I/O thread. See emulator/client/README.md.
 #pragma once
 
+#include "emulator/aad/public/devices.h"
 #include "emulator/client/net/winhttp.h"
 #include "emulator/core/service.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -20,6 +22,9 @@ struct ClientDeps {
   // Where a name leads through the lab DNS (NotFound: no record; Unavailable: no listener).
   Resolver resolve;
   size_t signing_key_pool = 0;  // AgentEnv::signing_key_pool
+  // Registers a machine's device certificate with Entra ID (client.aad_join); unset: the lab
+  // has no Entra ID party and the action fails.
+  std::function<Result<aad::JoinedDevice>(const aad::DeviceJoinRequest&)> join_aad;
 };
 
 class ClientService : public Service {

@@ -29,6 +29,8 @@ constexpr const char* kClientUsage =
     "                              add a client machine to the lab\n"
     "  install_root_ca client=NAME certificate=FILE\n"
     "                              trust a root CA (a bare name is a file of the lab PKI folder)\n"
+    "  aad_join client=NAME [tenant=DOMAIN] [user=UPN]\n"
+    "                              Entra-join the machine (a device in the lab's tenant)\n"
     "  WORDS... KEY=VALUE...       any client action (\"state client=client01\" = client.state)\n"
     "  actions                     list the client actions and their arguments\n"
     "\n"

@@ -1,8 +1,8 @@
-// ccmsetup.exe over the internet through a CMG (client-logs.md §2.11's order): the bootstrap
+// ccmsetup.exe over the internet through a CMG (a real internet install's order): the bootstrap
 // instance, the service instance with its parameter block, the CCM token from CCM_STS with the
 // bulk registration token, the site information through the CMG, the CCM_Client check, the
 // client files from /source: (or through the CMG), the install, then the client agent.
-// Line texts are the real ones where a source shows them (client-logs.md §2, memdocs
+// Line texts are the real ones where a source shows them (README [S3][S7], memdocs
 // azure-ccmsetup.md); the bulk-token lines no source shows follow the Entra ID sequence
 // without its Entra lines (inferred there).
 #include "emulator/client/agent/client_run.h"
@@ -11,6 +11,7 @@
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
 
+#include <nlohmann/json.hpp>
 #include <openssl/err.h>
 #include <openssl/x509v3.h>
 
@@ -63,13 +64,24 @@ bool has_client_auth(const std::string& cert_pem, TimePoint now) {
   return (eku & XKU_SSL_CLIENT) != 0;
 }
 
-CcmsetupOutcome fail(ClientRun& run, uint32_t hresult, std::string error) {
+CcmsetupOutcome fail(ClientRun& run, uint32_t hresult, std::string error,
+                     int exit_code = kCcmsetupError) {
   run.log(kCcmsetupLog, kComponent, "CcmSetup failed with error code " + hex32(hresult));
   CcmsetupOutcome out;
-  out.exit_code = kCcmsetupError;
+  out.exit_code = exit_code;
   out.hresult = hresult;
   out.error = std::move(error);
   return out;
+}
+
+// Client operating systems ConfigMgr 2203 no longer supports (memdocs "Supported OS versions
+// for clients and devices": Windows 8.1 and later, Windows Server 2012 and later).
+bool unsupported_os(const std::string& os) {
+  for (const char* old :
+       {"Windows XP", "Windows Vista", "Windows 7", "Windows 8", "Server 2003", "Server 2008"})
+    if (os.find(old) != std::string::npos && os.find("Windows 8.1") == std::string::npos)
+      return true;
+  return false;
 }
 
 // CCMHOSTNAME "cmg.contoso.com/CCM_Proxy_MutualAuth/72057594037927939" -> host and role id.
@@ -87,6 +99,42 @@ bool parse_ccm_host_name(const std::string& value, std::string* host, std::strin
   *host = value.substr(0, slash);
   *role_id = id;
   return true;
+}
+
+// Entra ID authentication [memdocs clients/manage/azure-ccmsetup.md]: the
+// app and resource from AADCLIENTAPPID / AADRESOURCEURI, else from the CMG's AADAuthInfo for
+// the tenant (AADTENANTID, else the one the machine joined); the device token from Entra ID;
+// the CCM token from CCM_STS with it.
+CcmsetupOutcome entra_ccm_token(ClientRun& run, const CcmsetupCommandLine& c) {
+  Machine& m = run.m;
+  const std::string tenant =
+      !c.property("AADTENANTID").empty() ? c.property("AADTENANTID") : m.aad.tenant_id;
+  std::string client_app = c.property("AADCLIENTAPPID");
+  std::string resource = c.property("AADRESOURCEURI");
+  if (client_app.empty() || resource.empty()) {
+    run.log(kCcmsetupLog, kComponent, "Getting AAD info from CMG '" + run.cmg_upper() + "'");
+    WinHttpResult info = run.send_path(kCcmsetupLog, kComponent, "SMS CCM 5.0", "0x1304", "GET",
+                                       "/CCM_Proxy_ServerAuth/AADAuthInfo?TenantID=" + tenant, "");
+    const auto body = info.ok() && info.response.status == 200
+                          ? nlohmann::json::parse(info.response.body, nullptr, false)
+                          : nlohmann::json();
+    if (!body.is_object())
+      return fail(run, failure_hresult(info) != 0 ? failure_hresult(info) : 0x80004005,
+                  "AADAuthInfo for tenant " + tenant + " through the CMG failed");
+    if (client_app.empty()) client_app = body.value("ClientAppId", "");
+    if (resource.empty()) resource = body.value("ResourceUri", "");
+  }
+  auto token = run.get_aad_device_token(kCcmsetupLog, kComponent, tenant, client_app, resource);
+  // "Failed to get token" [inferred: the HRESULT ccmsetup ends with here is not published;
+  // 0x87d00231 is the one co-management logs for a missing Entra token].
+  if (!token.ok()) return fail(run, 0x87d00231, token.status().message());
+  // Device, or UDA with a signed-in user. A refusal ends ccmsetup with 0x87d00231, the code
+  // Microsoft's co-management troubleshooting gives for a site with no discovered Entra users
+  // [inferred for ccmsetup and for other refusals].
+  if (Status s = run.get_ccm_token(kCcmsetupLog, kComponent, *token, ""); !s.ok())
+    return fail(run, 0x87d00231, s.message());
+  m.aad_auth = true;
+  return {};
 }
 
 }  // namespace
@@ -124,6 +172,7 @@ CcmsetupOutcome run_ccmsetup(Machine& m, const AgentEnv& env, std::string_view c
       m.approval_status = -1;
       m.ccm_token = {};
       m.unique_token = {};
+      m.aad_auth = false;
       m.registry.clear();
       log("Uninstalling client");  // [inferred]
     } else {
@@ -196,10 +245,19 @@ CcmsetupOutcome run_ccmsetup(Machine& m, const AgentEnv& env, std::string_view c
   m.ccm_host_name = ccm_host_name;
   if (!c.no_crl_check) log("Enabled SSL revocation check.");
 
-  // Authentication: the bulk registration token for a CCM token; else a PKI client
-  // certificate from the Personal store on the MutualAuth path; else nothing to offer.
+  // Authentication: the bulk registration token for a CCM token; else, on an Entra-joined
+  // machine (or with AADTENANTID) and without /UsePKICert, an Entra ID device token for one;
+  // else a PKI client certificate from the Personal store on the MutualAuth path.
   const StoredCert* pki_cert = nullptr;
-  if (c.regtoken.empty()) {
+  const bool entra = c.regtoken.empty() && !c.use_pki_cert &&
+                     (m.aad.joined() || !c.property("AADTENANTID").empty());
+  if (!c.regtoken.empty()) {
+    if (Status s = run.get_ccm_token(kCcmsetupLog, kComponent, c.regtoken, "PreAuth"); !s.ok())
+      return fail(run, 0x87d0027e, s.message());
+  } else if (entra) {
+    if (CcmsetupOutcome failed = entra_ccm_token(run, c); failed.exit_code != kCcmsetupSuccess)
+      return failed;
+  } else {
     for (const auto& cert : m.personal)
       if (!cert.key_pem.empty() && has_client_auth(cert.cert_pem, env.clock.now())) {
         pki_cert = &cert;
@@ -215,9 +273,6 @@ CcmsetupOutcome run_ccmsetup(Machine& m, const AgentEnv& env, std::string_view c
     log("Using PKI client certificate [Thumbprint " + pki_cert->thumbprint + "] issued to '" +
         pki_cert->subject + "'");
     run.use_pki_certificate(*pki_cert);
-  } else if (Status s = run.get_ccm_token(kCcmsetupLog, kComponent, c.regtoken, "PreAuth");
-             !s.ok()) {
-    return fail(run, 0x87d0027e, s.message());
   }
 
   // Site information through the CMG.
@@ -264,6 +319,15 @@ CcmsetupOutcome run_ccmsetup(Machine& m, const AgentEnv& env, std::string_view c
     log("Download complete.");
   }
 
+  if (unsupported_os(m.spec.os)) {
+    // Prerequisite evaluation fails: exit code 9 [memdocs about-client-installation-properties
+    // "ccmsetup.exe return codes"; the log wording is inferred].
+    log("Client OS '" + m.spec.os + "' is not supported by this version of the client.",
+        TraceSeverity::kError);
+    return fail(run, 0x80004005,
+                "prerequisite evaluation failed: " + m.spec.os + " is not supported",
+                kCcmsetupPrereqFailure);
+  }
   log("Installing version " + std::string(agent_internal::kClientVersion) +
       " of the client with product code {66653948-0717-4D50-B0B9-ED66FDED2DDB}");
   log("Running installation package");

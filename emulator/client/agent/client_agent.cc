@@ -1,5 +1,5 @@
-// The client agent after ccmsetup: registration (ClientIDManagerStartup.log, client-logs.md
-// §4.2), the device's CCM token from its unique token (memdocs deploy-clients-cmg-token.md),
+// The client agent after ccmsetup: registration (ClientIDManagerStartup.log, README
+// [S7]), the device's CCM token from its unique token (memdocs deploy-clients-cmg-token.md),
 // the internet MP (ClientLocation.log §5), and machine policy (PolicyAgent.log §8,
 // DataTransferService.log §9 in the seed walkthrough's form, CcmMessaging.log §7).
 #include "emulator/client/agent/client_run.h"
@@ -65,7 +65,7 @@ Status ensure_signing_cert(Machine& m, const AgentEnv& env) {
   const TimePoint now = std::chrono::time_point_cast<std::chrono::seconds>(env.clock.now());
   spec.not_before = now - std::chrono::hours(1);
   spec.not_after = now + std::chrono::hours(24 * 365 * 100);
-  // SMS Signing and SMS Encryption application policies [mp-wire: SCCMSecrets' certificate].
+  // SMS Signing and SMS Encryption application policies [README S8].
   spec.extensions.push_back({NID_key_usage, "critical,digitalSignature,dataEncipherment", {}});
   spec.extensions.push_back({NID_ext_key_usage, "1.3.6.1.4.1.311.101.2,1.3.6.1.4.1.311.101", {}});
   EMU_ASSIGN_OR_RETURN(crypto::X509Ptr cert, crypto::build_cert(spec, key.get(), nullptr));
@@ -118,6 +118,7 @@ Status register_client(ClientRun& run) {
   log("[----- STARTUP -----]");
   log("Machine: " + m.spec.name);
   log("SCCM Client Version: " + std::string(agent_internal::kClientVersion));
+  if (m.aad.joined()) log("AADJoinStatusTask: Client hasn't been registered yet.");
   log("RegEndPoint: Event notification: CCM_RemoteClient_Reassigned");
   log("RegEndPoint: Received notification for site assignment change from '<none>' to '" +
       m.site_code + "'.");
@@ -135,6 +136,7 @@ Status register_client(ClientRun& run) {
   EMU_RETURN_IF_ERROR(ensure_signing_cert(m, run.env));
   log("[RegTask] - Client is not registered. Sending registration request for GUID:" +
       to_upper(m.ids->guid()) + " ...");
+  if (m.aad_auth) log("Registering client using AAD auth.");
   Status error;
   const std::string request = registration_request(m, run.env.clock.now(), &error);
   EMU_RETURN_IF_ERROR(error);
@@ -176,7 +178,7 @@ Status locate_internet_mp(ClientRun& run) {
       "</IPAddresses></MPLocationRequest>";
   auto reply = run.ccm_post(kMessagingLog, "CcmMessaging", "MP_LocationManager", request, true);
   if (!reply.ok()) {
-    // LocationServices.log when the CMG refuses or cannot be reached [cmg-protocol §7 #12].
+    // LocationServices.log when the CMG refuses or cannot be reached [README S5].
     const char* kLs = agent_internal::kLocationServicesLog;
     run.log(kLs, "LocationServices",
             "Failed to send management point list Location Request Message to " + m.ccm_host_name,

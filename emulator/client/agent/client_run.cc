@@ -94,16 +94,24 @@ WinHttpResult ClientRun::send(const char* log_name, const char* component, const
                               const std::string& method, const std::string& rest,
                               const std::string& bearer, http::Headers headers,
                               const std::string& body) {
-  const std::string path = proxy_path(rest);
+  return send_path(log_name, component, agent, "0x4100", method, proxy_path(rest), bearer,
+                   std::move(headers), body);
+}
+
+WinHttpResult ClientRun::send_path(const char* log_name, const char* component,
+                                   const std::string& agent, const char* flags,
+                                   const std::string& method, const std::string& path,
+                                   const std::string& bearer, http::Headers headers,
+                                   const std::string& body) {
   const std::string token = m.use_pki ? "" : bearer;
   if (std::string_view(log_name) == kDtsLog) {
-    // DTS names the URL instead of the connection [client-logs.md §9.3].
+    // DTS names the URL instead of the connection [README S4].
     log(log_name, component, "Target URL scheme is HTTPS: https://" + cmg_upper() + ":443" + path);
   } else {
     log(log_name, component,
-        std::string(agent) + ": Host=" + cmg_upper() + ", Path=" + path +
+        agent + ": Host=" + cmg_upper() + ", Path=" + path +
             ", Port=443, Protocol=https, CcmTokenAuth=" + (token.empty() ? "0" : "1") +
-            ", Flags=0x4100, Options=" + (m.use_pki ? "0x3f" : "0xe0"));
+            ", Flags=" + flags + ", Options=" + (m.use_pki ? "0x3f" : "0xe0"));
   }
   if (!token.empty()) {
     headers.set("Authorization", "Bearer " + token);
@@ -206,7 +214,7 @@ Result<std::string> ClientRun::ccm_post(const char* log_name, const char* compon
     auto reply =
         messaging::parse_message(r.response.headers.get_or("Content-Type", ""), r.response.body);
     if (r.response.body.empty() || !reply.ok()) {
-      hr = 0x8000000a;  // E_PENDING: "No reply message from Server" [client-logs.md §7.3]
+      hr = 0x8000000a;  // E_PENDING: "No reply message from Server" [README S6]
       failure = "no reply message from the server";
       log(log_name, component,
           "No reply message from Server. Server may be temporarily down or a transient network "

@@ -26,7 +26,7 @@ inline constexpr const char* kCcmExecLog = "CcmExec.log";
 inline constexpr const char* kClientVersion = "5.00.9078.1000";
 inline constexpr const char* kCcmsetupVersion = "5.0.9078.1000";
 // The HTTPS state of a token (Enhanced HTTP) client: 224 (0xe0), as "SslState value: 224" and
-// "Options=224" show it [client-logs.md §2.2]; 63 for a PKI client.
+// "Options=224" show it [README S3]; 63 for a PKI client.
 inline constexpr int kTokenClientOptions = 224;
 inline constexpr int kPkiClientOptions = 63;
 
@@ -59,6 +59,22 @@ class ClientRun {
   WinHttpResult send(const char* log_name, const char* component, const char* agent,
                      const std::string& method, const std::string& rest, const std::string& bearer,
                      http::Headers headers = {}, const std::string& body = "");
+
+  // send() to the CMG's `path` as given (e.g. "/CCM_Proxy_ServerAuth/AADAuthInfo?TenantID=…"),
+  // its connection trace naming `agent` and `flags`.
+  WinHttpResult send_path(const char* log_name, const char* component, const std::string& agent,
+                          const char* flags, const std::string& method, const std::string& path,
+                          const std::string& bearer, http::Headers headers = {},
+                          const std::string& body = "");
+
+  // An Entra ID device token for `resource`, asked by the native app `client_app_id` in
+  // `tenant` with the machine's device certificate (MS-OAPXBC nonce, then a signed request to
+  // login.microsoftonline.com), as WAM gets it for ccmsetup. Logs the request and the result
+  // ("Retrieved AAD token for AAD device '…'" or the WAM failure lines) to `log_name`.
+  Result<std::string> get_aad_device_token(const char* log_name, const char* component,
+                                           const std::string& tenant,
+                                           const std::string& client_app_id,
+                                           const std::string& resource);
 
   // CCM_STS: exchanges `bearer` (bulk token, client unique token, Entra ID token) for a CCM
   // token of `expect_type`, cached on the machine. The request and the cache are logged to

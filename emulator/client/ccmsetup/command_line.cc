@@ -70,7 +70,7 @@ struct Known {
 };
 
 // The documented parameters (memdocs about-client-installation-properties.md), plus /runservice
-// which the service instance is started with (client-logs.md §2.1).
+// which the service instance is started with (README [S3]).
 constexpr Known kKnown[] = {
     {"?", Kind::kFlag},
     {"AllowMetered", Kind::kFlag},

@@ -89,7 +89,7 @@ Result<CcmsetupCommandLine> parse_ccmsetup_command_line(std::string_view line,
 std::string quote_argument(std::string_view arg);
 
 // The service instance's command line as ccmsetup.log echoes it ("Ccmsetup command line:"),
-// after client-logs.md §2.1's sample `"C:\Windows\ccmsetup\ccmsetup.exe" /runservice
+// after a real log's sample [README S3] `"C:\Windows\ccmsetup\ccmsetup.exe" /runservice
 // "/mp:server.dmz" FSP="primary.lan" SMSSITECODE="abc"`: the installed program in quotes,
 // /runservice and two spaces, each parameter with a value in quotes as a whole ("/name:value"),
 // flags bare [inferred], then the properties in name order as NAME="value". The /runservice

@@ -34,6 +34,21 @@ struct CachedToken {
   TimePoint expires{};
 };
 
+// The machine's Entra ID registration (dsregcmd /status: AzureAdJoined, DeviceId, TenantId):
+// its device certificate and the key that proves it, kept in the machine's store.
+struct AadJoin {
+  std::string tenant_id;
+  std::string device_id;
+  std::string cert_pem;
+  std::string key_pem;
+  // The Entra user signed in on the machine ("" = none): ccmsetup's token is then the user's
+  // on this device (UDA).
+  std::string user_upn;
+  std::string user_id;
+  std::string user_password;
+  bool joined() const { return !device_id.empty(); }
+};
+
 struct MachineSpec {
   std::string name;  // NetBIOS name, upper case ("CLIENT01")
   std::string fqdn;  // "client01.workgroup.local" for a workgroup machine
@@ -57,6 +72,7 @@ struct Machine {
   std::vector<StoredCert> trusted_roots;        // Cert:\LocalMachine\Root
   std::vector<StoredCert> personal;             // Cert:\LocalMachine\My
   std::map<std::string, std::string> registry;  // value path under HKLM\SOFTWARE\Microsoft\CCM
+  AadJoin aad;                                  // Entra joined when aad.joined()
   std::unique_ptr<TraceLogs> logs;              // CCM format, the machine's bias
   std::unique_ptr<IdSource> ids;                // GUIDs the machine makes (seeded per name)
   uint64_t sessions = 0;  // times the machine was loaded from a state folder (reseeds `ids`)
@@ -69,6 +85,7 @@ struct Machine {
   std::string mp_role_id;     // "72057594037927939"
   bool no_crl_check = false;
   bool use_pki = false;        // a PKI client: its Personal certificate on MutualAuth paths
+  bool aad_auth = false;       // installed with Entra ID authentication (a device token)
   std::string pki_thumbprint;  // which one
   std::string client_id;       // "GUID:…" once registered
   int approval_status = -1;

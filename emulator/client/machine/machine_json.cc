@@ -51,6 +51,14 @@ json machine_to_json(const Machine& m) {
           {"trusted_roots", certs_json(m.trusted_roots)},
           {"personal", certs_json(m.personal)},
           {"registry", m.registry},
+          {"aad",
+           {{"tenant_id", m.aad.tenant_id},
+            {"device_id", m.aad.device_id},
+            {"cert_pem", m.aad.cert_pem},
+            {"key_pem", m.aad.key_pem},
+            {"user_upn", m.aad.user_upn},
+            {"user_id", m.aad.user_id},
+            {"user_password", m.aad.user_password}}},
           {"installed", m.installed},
           {"site_code", m.site_code},
           {"ccm_host_name", m.ccm_host_name},
@@ -58,6 +66,7 @@ json machine_to_json(const Machine& m) {
           {"mp_role_id", m.mp_role_id},
           {"no_crl_check", m.no_crl_check},
           {"use_pki", m.use_pki},
+          {"aad_auth", m.aad_auth},
           {"pki_thumbprint", m.pki_thumbprint},
           {"client_id", m.client_id},
           {"approval_status", m.approval_status},
@@ -92,6 +101,14 @@ Status machine_from_json(const json& j, Machine* m) {
     m->trusted_roots = certs_from(j.value("trusted_roots", json::array()));
     m->personal = certs_from(j.value("personal", json::array()));
     m->registry = j.value("registry", std::map<std::string, std::string>{});
+    const json aad = j.value("aad", json::object());
+    m->aad.tenant_id = aad.value("tenant_id", "");
+    m->aad.device_id = aad.value("device_id", "");
+    m->aad.cert_pem = aad.value("cert_pem", "");
+    m->aad.key_pem = aad.value("key_pem", "");
+    m->aad.user_upn = aad.value("user_upn", "");
+    m->aad.user_id = aad.value("user_id", "");
+    m->aad.user_password = aad.value("user_password", "");
     m->installed = j.value("installed", false);
     m->site_code = j.value("site_code", "");
     m->ccm_host_name = j.value("ccm_host_name", "");
@@ -99,6 +116,7 @@ Status machine_from_json(const json& j, Machine* m) {
     m->mp_role_id = j.value("mp_role_id", "");
     m->no_crl_check = j.value("no_crl_check", false);
     m->use_pki = j.value("use_pki", false);
+    m->aad_auth = j.value("aad_auth", false);
     m->pki_thumbprint = j.value("pki_thumbprint", "");
     m->client_id = j.value("client_id", "");
     m->approval_status = j.value("approval_status", -1);

@@ -3,8 +3,8 @@
 // Trusted Root store (never the lab CA implicitly), its name, its validity at virtual time and,
 // unless /NoCRLCheck, its revocation through the CRL distribution point the certificate names.
 // Failures carry WinHTTP's error codes and the secure-failure flags, and render as the
-// `[CCMHTTP]` lines real client logs show (client-logs.md of the project README's sources:
-// memdocs/SupportArticles "Troubleshoot CMG" [S5]). One connection per host is kept alive.
+// `[CCMHTTP]` lines real client logs show (README [S5]: SupportArticles
+// "Troubleshoot cloud management gateway"). One connection per host is kept alive.
 // Not thread-safe: one session per machine at a time.
 #pragma once
 
@@ -35,7 +35,7 @@ inline constexpr uint32_t kFlagInvalidCa = 0x8;
 inline constexpr uint32_t kFlagCertCnInvalid = 0x10;
 inline constexpr uint32_t kFlagCertDateInvalid = 0x20;
 // ConfigMgr's HRESULT for an HTTP status the client did not expect (CCM_E_BAD_HTTP_STATUS_CODE),
-// as CcmMessaging's status event shows it with a 500 [client-logs.md §7.3].
+// as CcmMessaging's status event shows it with a 500 [README S6].
 inline constexpr uint32_t kCcmEBadHttpStatusCode = 0x87d0027e;
 
 // Where a host name leads: the lab listener that answers at the address it resolves to.

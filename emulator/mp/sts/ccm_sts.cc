@@ -1,7 +1,7 @@
 // CCM_STS ("CCM Security Token Service Pool"): exchanges a bulk registration token, an Entra ID
 // token or a registered client's unique token for a CCM token. Log lines of CCM_STS.log as
 // memdocs azure-ccmsetup.md and support cmg-communication-error.md print them. The request and
-// reply format is the design of issue 12 [inferred; mp-wire §9.2 says unknown]: POST (or GET)
+// reply format is the design of issue 12 [inferred: not published]: POST (or GET)
 // with "Authorization: Bearer <token>", reply 200 application/json
 // {"token","token_type","expires_on"}; refusals 401 with a short text body.
 #include "emulator/aad/public/token_validator.h"
@@ -73,7 +73,7 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
         "Incoming request URL: " + std::string(req.tls ? "https://" : "http://") +
             (s.mp_server.empty() ? req.host : s.mp_server) + req.path);  // the MP's own name
   if (s.sts_broken) {
-    // mp.sts_broken: the JWT assembly mismatch of cmg-protocol §7 #9 (analyzer: 500
+    // mp.sts_broken: the JWT assembly mismatch of the CMG troubleshooting article (analyzer: 500
     // CMGConnector_InternalServerError); .NET's FileLoadException text.
     s.log(kStsLog, kComponent,
           "ProcessRequest - Exception: System.IO.FileLoadException: Could not load file or "
@@ -165,6 +165,18 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
       out.aad_device_id = device;
     }
     out.aad_tenant_id = p.tenant_id;
+    // A user's token maps to a user the site discovered in that tenant (Azure AD user
+    // discovery); without one the site cannot tell who it is [inferred from the documented
+    // failure "0x87d00231 with no Entra users discovered"; the exact description is not
+    // published].
+    if (!out.user_id.empty()) {
+      bool discovered = false;
+      for (const auto& u : db->users(tenant->tenant_id))
+        discovered = discovered || iequals(u.object_id, out.user_id);
+      if (!discovered)
+        return refuse(s, "AAD token validation failed, user '" + out.user_id +
+                             "' is not a discovered user of tenant '" + p.tenant_id + "'");
+    }
     out.device_id = client_of_aad_device(*db, out.aad_device_id);
     s.log(kStsLog, kComponent,
           "Validated AAD token. TokenType: " + out.token_type + " TenantId: " + p.tenant_id +

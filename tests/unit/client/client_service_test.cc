@@ -104,10 +104,15 @@ TEST(MachineJson, RoundTripsTheAgentsState) {
   m.unique_token = {"a.b.c", "ClientUnique", parse_iso8601("2026-04-01T00:00:00Z").value()};
   m.policies = {"{A}", "{B}"};
   m.sessions = 2;
+  m.aad_auth = true;
+  m.aad = {"tenant", "device", "cert-pem", "key-pem", "alice@contoso.onmicrosoft.com", "oid", "pw"};
   const json saved = machine_to_json(m);
   Machine back;
   ASSERT_TRUE(machine_from_json(saved, &back).ok());
   EXPECT_EQ(machine_to_json(back), saved);
+  EXPECT_TRUE(back.aad.joined());
+  EXPECT_TRUE(back.aad_auth);
+  EXPECT_EQ(back.aad.user_upn, "alice@contoso.onmicrosoft.com");
   EXPECT_EQ(back.signing_cert_der, m.signing_cert_der);
   EXPECT_EQ(back.unique_token.expires, m.unique_token.expires);
   Machine bad;

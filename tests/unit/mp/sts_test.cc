@@ -71,6 +71,21 @@ TEST_F(StsTest, ForgedOrMissingTokensAreRefused) {
 
 TEST_F(StsTest, EntraUserTokenForTheServerAppAudience) {
   int status = 0;
+  const std::string user_token =
+      testing::fake_aad_token({{"tid", testing::kTenant},
+                               {"oid", "aaaaaaaa-0000-4000-8000-000000000001"},
+                               {"aud", testing::kServerAppUri},
+                               {"sig", "good"}});
+  // A user the site has not discovered (Azure AD user discovery) is refused.
+  sts(user_token, &status);
+  EXPECT_EQ(status, 401);
+  EXPECT_TRUE(log_has("CCM_STS.log",
+                      "user 'aaaaaaaa-0000-4000-8000-000000000001' is not a "
+                      "discovered user of tenant"));
+  sitedb::AadUser discovered;
+  discovered.object_id = "aaaaaaaa-0000-4000-8000-000000000001";
+  discovered.upn = "alice@contoso.onmicrosoft.com";
+  ASSERT_TRUE(db_->replace_users(testing::kTenant, {discovered}).ok());
   auto reply = sts(testing::fake_aad_token({{"tid", testing::kTenant},
                                             {"oid", "aaaaaaaa-0000-4000-8000-000000000001"},
                                             {"aud", testing::kServerAppUri},
