@@ -20,7 +20,7 @@ namespace {
 using nlohmann::json;
 
 constexpr const char* kLog = "CMGService.log";          // memdocs logs-cmg.md
-constexpr const char* kComponent = "CMGService";        // cmg-protocol §2 (azure-ccmsetup.md)
+constexpr const char* kComponent = "CMGService";        // [S10]
 constexpr int kThread = 4992;                           // the published line's thread (inferred)
 constexpr auto kStatsPeriod = std::chrono::minutes(5);  // logs pushed every 5 min (logs-cmg.md)
 constexpr size_t kMaxStatsUris = 1024;                  // distinct paths per period (inferred)
@@ -116,7 +116,7 @@ struct CmgService::Impl {
     std::vector<std::string> lines;
     for (const auto& [uri, s] : in.stats) {
       const int64_t avg = s.responses ? s.elapsed_ms / int64_t(s.responses) : 0;
-      // cmg-protocol §2: the CMGService.log summary line (two spaces between fields).
+      // [S10]: the CMGService.log summary line (two spaces between fields).
       std::string line = "RequestUri: " + uri + "  RequestCount: " + std::to_string(s.requests) +
                          "  RequestSize: " + std::to_string(s.request_bytes) +
                          " Bytes  ResponseCount: " + std::to_string(s.responses) +
@@ -198,7 +198,7 @@ http::Response CmgService::Impl::preauthenticate(Instance& in, http::Request& re
   bearer = req.headers.has("Authorization");
   if (url.prefix == ProxyPrefix::kMutualAuth) {
     // IIS checks the client certificate chain against the uploaded trusted roots, and the CRL
-    // when enabled (cmg-protocol §2, security-and-privacy doc).
+    // when enabled ([S1], [S2]).
     if (!req.client_cert.presented) return refusal(403, "CMGConnector_Clientcertificaterequired");
     if (!req.client_cert.verified) return refusal(403, "CMGConnector_Forbidden");  // inferred
     return pass();
@@ -216,7 +216,7 @@ http::Response CmgService::Impl::forward(Instance& in, http::Request& req, const
                                          const Mapping& mapping, bool bearer,
                                          const std::string& message_id) {
   if (in.channels.empty()) return refusal(500, "CMGConnector_InternalServerError");  // inferred
-  // The CMG load-balances across the connection points round-robin (cmg-protocol §1.6).
+  // The CMG load-balances across the connection points round-robin [S9].
   Channel* channel = in.channels[in.next_channel++ % in.channels.size()].second;
   Forwarded f;
   f.request = &req;
@@ -227,7 +227,7 @@ http::Response CmgService::Impl::forward(Instance& in, http::Request& req, const
   f.bearer_token = bearer;
   http::Response r = channel->forward(f);
   // The MP refused the token at CCM_STS: the client sees the CMG's invalid-token answer
-  // (cmg-protocol §4/§7 #7: expired bulk token -> 401 CMGService_Invalid_Token).
+  // ([S4]: expired bulk token -> 401 CMGService_Invalid_Token).
   if (r.status == 401 && iequals(url.vdir, "CCM_STS")) r.reason = "CMGService_Invalid_Token";
   return r;
 }
@@ -261,7 +261,7 @@ http::Response CmgService::Impl::handle(Instance& in, http::Request& req) {
       if (mapping == nullptr) {
         r = refusal(403, "CMGConnector_Forbidden");
       } else if (req.body.size() > limit) {
-        // Content length checked per endpoint (cmg-protocol §2); IIS request filtering answers
+        // Content length checked per endpoint [S2]; IIS request filtering answers
         // 404 (sub-status 13, "Content Length Too Large") [inferred for the CMG].
         r = http::text_response(404,
                                 "HTTP Error 404.13 - Not Found. The request filtering module "

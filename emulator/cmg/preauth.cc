@@ -14,7 +14,7 @@ namespace {
 
 using nlohmann::json;
 
-// .NET's default clock skew for JWT lifetimes (cmg-protocol §4: 5 minutes, inferred for the CMG).
+// .NET's default clock skew for JWT lifetimes (5 minutes; inferred for the CMG).
 constexpr std::chrono::seconds kSkew{300};
 
 constexpr std::string_view kSccmIssuerPrefix = "urn:sccm:oauth2:";
@@ -92,7 +92,7 @@ TokenDecision check_site_token(const SecuritySettings& s, std::string_view token
   if (kind == TokenKind::kBulk && s.blocked.count(to_upper(claim(payload, "UniqueId"))))
     return refuse(kind, "bulk token blocked");
   // The bulk token's lifetime is left to CCM_STS so that CCM_STS.log shows IDX10223
-  // (design-12; cmg-protocol §4 expired-token signature).
+  // (the expired-token signature of [S4]).
   if (!(kind == TokenKind::kBulk && path == TokenPath::kSts)) {
     std::string why;
     if (!lifetime_ok(payload, now, why)) return refuse(kind, why);
@@ -201,7 +201,7 @@ std::string_view token_kind_name(TokenKind kind) {
 
 TokenDecision check_token(const SecuritySettings& settings, const aad::TokenValidator* aad,
                           std::string_view authorization, TokenPath path, TimePoint now) {
-  // "Bearer <jwt>", scheme case-insensitive (inferred header: cmg-protocol §1.5).
+  // "Bearer <jwt>", scheme case-insensitive (inferred header).
   constexpr std::string_view kBearer = "Bearer ";
   if (authorization.size() <= kBearer.size() ||
       !iequals(authorization.substr(0, kBearer.size()), kBearer))

@@ -41,7 +41,7 @@ enum class TokenKind {
 };
 std::string_view token_kind_name(TokenKind kind);
 
-// Which tokens a path accepts (design-12 "Which token is accepted where"):
+// Which tokens a path accepts (the table in README.md "Pre-authentication"):
 enum class TokenPath {
   kSts,           // .../CCM_STS: bulk (its lifetime left to CCM_STS), Entra ID, client unique
   kRegistration,  // .../ccm_system[_tokenauth]/request carrying MP_ClientRegistration:

@@ -21,9 +21,8 @@
 
 namespace emu::mp::internal {
 
-// Log files and their components (cmg-protocol §4, §8.1 of the project's reference; the real
-// MP writes CCM_STS.log, MP_RegistrationManager.log, MP_Location.log, MP_GetAuth.log,
-// MP_Policy.log under SMS_CCM\Logs: memdocs about-log-files.md).
+// Log files and their components (the real MP writes CCM_STS.log, MP_RegistrationManager.log,
+// MP_Location.log, MP_GetAuth.log, MP_Policy.log under SMS_CCM\Logs: memdocs about-log-files.md).
 inline constexpr const char* kStsLog = "CCM_STS.log";
 inline constexpr const char* kRegLog = "MP_RegistrationManager.log";
 inline constexpr const char* kLocationLog = "MP_Location.log";
@@ -115,11 +114,11 @@ struct MpState {
 http::Response iis_500();
 // IIS-style 401 / 404 / 405 / 400 pages [inferred wording: IIS 10's detailed-error titles].
 http::Response iis_error(int status);
-// An HTTPS MP's IIS checks before any vdir runs (mp-wire §1.3): plain HTTP gets 403 with reason
-// "Forbidden" (IIS 403.4, SSL required); SMS_MP, CCM_System and the Windows-auth vdirs without a
-// client certificate that verifies get 403 "Client certificate required" (IIS 403.7). AltAuth
-// and TokenAuth vdirs accept a connection without one; so do CCM_STS and CCM_Client [inferred:
-// token and bootstrap clients have no certificate]. nullopt = go on.
+// An HTTPS MP's IIS checks before any vdir runs (README Sources [S4], [S17]): plain HTTP gets 403
+// with reason "Forbidden" (IIS 403.4, SSL required); SMS_MP, CCM_System and the Windows-auth vdirs
+// without a client certificate that verifies get 403 "Client certificate required" (IIS 403.7).
+// AltAuth and TokenAuth vdirs accept a connection without one; so do CCM_STS and CCM_Client
+// [inferred: token and bootstrap clients have no certificate]. nullopt = go on.
 std::optional<http::Response> require_https(const http::Request& req, const std::string& vdir);
 // The site build number for a console version ("2203" -> "9078"); the version itself if unknown.
 std::string site_build(const std::string& version);

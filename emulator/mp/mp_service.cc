@@ -337,7 +337,7 @@ Result<std::unique_ptr<MpService>> MpService::create(const ServiceContext& ctx, 
   Impl* impl = svc->impl_.get();
   TraceLogs::Options options;
   options.format = TraceFormat::kCcm;
-  // The MP's log folder (real: SMS_CCM\Logs; cmg-protocol §8.1 of the reference).
+  // The MP's log folder (real: SMS_CCM\Logs; README Sources [S15]).
   if (!ctx.logs_dir.empty()) options.dir = ctx.logs_dir + "/mp";
   options.bias_minutes = impl->s.config.bias_minutes;
   impl->s.logs = std::make_unique<TraceLogs>(ctx.clock, options);

@@ -91,7 +91,8 @@ TEST_F(MpHttpsLabTest, TheMpVdirsNeedAClientCertificateThatVerifies) {
   ASSERT_TRUE(ccm_system.ok());
   EXPECT_EQ(ccm_system->reason, "Client certificate required");
 
-  // AltAuth answers without one (mp-wire §1.3), as do CCM_STS's own token checks.
+  // AltAuth answers without one (emulator/mp/README.md Sources [S4], [S17]), as do CCM_STS's own
+  // token checks.
   auto altauth = mp("/SMS_MP_AltAuth/.sms_aut?MPLIST", nullptr);
   ASSERT_TRUE(altauth.ok());
   EXPECT_EQ(altauth->status, 200);

@@ -1,5 +1,5 @@
-// The CcmMessaging endpoints of the MP (mp-wire §2.5: CCM_Service_EndpointConfiguration),
-// dispatched on the <Msg> header's TargetEndpoint by messaging.cc.
+// The CcmMessaging endpoints of the MP (the CCM_Service_EndpointConfiguration names of README
+// Sources [S4]), dispatched on the <Msg> header's TargetEndpoint by messaging.cc.
 #pragma once
 
 #include "emulator/mp/internal.h"

@@ -10,7 +10,7 @@ namespace emu::mp::internal {
 namespace {
 
 // Endpoints a real MP has whose messages are asynchronous (no reply body): accepted and
-// dropped [inferred; names from mp-wire §2.5: sccmhunter's DDR, support article
+// dropped [inferred; names from sccmhunter's DDR, support article
 // track-software-update-compliance-assessment.md's relay endpoint].
 bool is_async_endpoint(const std::string& e) {
   for (const char* n : {"MP_DdrEndpoint", "MP_RelayEndpoint", "MP_HinvEndpoint", "MP_SinvEndpoint",

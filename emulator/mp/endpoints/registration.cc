@@ -1,4 +1,4 @@
-// MP_ClientRegistration (RegMessageHandler; visibility All). Request: mp-wire §4.1
+// MP_ClientRegistration (RegMessageHandler; visibility All). Request:
 // (SCCMSecrets REGISTRATION_REQUEST_TEMPLATE, SDK 2007 cc143414); the SignatureValue is RSA
 // SHA-256 over UTF-16LE of the exact <Data>...</Data> text (SCCMSecrets, Metasploit), bytes
 // reversed, with or without the DigestInfo OID (codec verify_signature accepts both). Reply:

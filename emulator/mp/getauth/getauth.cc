@@ -1,5 +1,5 @@
-// SMS_MP/.sms_aut (getauth.dll, log component MP_GetAuth_ISAPI): the verbs of mp-wire §7 /
-// cmg-protocol §1.5 of the project's reference. Sources: ConfigManBearPig sample log (real
+// SMS_MP/.sms_aut (getauth.dll, log component MP_GetAuth_ISAPI): the verbs the public tools
+// use. Sources: ConfigManBearPig sample log (real
 // MPLIST, MPLIST1, SITESIGNCERT, MPKEYINFORMATION, SMSTRC replies), DEF CON 33 Synacktiv deck
 // (MPLIST shape), support article dynamic-media-cannot-get-mp-locations.md (MPLOCATION, the
 // "MP GA" log lines). Replies are plain XML (UTF-8).

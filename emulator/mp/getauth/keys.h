@@ -1,4 +1,4 @@
-// Key helpers of the getauth replies: CryptoAPI PUBLICKEYBLOB of a key (mp-wire §3.3 layout,
+// Key helpers of the getauth replies: CryptoAPI PUBLICKEYBLOB of a key (layout
 // from MS-MQQB as SCCMSecrets builds it), CryptoAPI-order RSA signatures and the detached CMS
 // SignedData of MPKEYINFORMATION (ConfigManBearPig's sample decodes as SignedData v1, SHA-256,
 // one signer by issuer and serial, no certificates, no signed attributes).

@@ -107,9 +107,10 @@ size_t body_length_of(std::string_view body_xml);  // UTF-16 bytes + 2 (NUL)
 std::string build_reply(const MsgHeader& request, std::string_view reply_body_xml,
                         std::string* content_type);
 
-// --- signatures (mp-wire §3) ----------------------------------------------------------------
-// RSA PKCS#1 v1.5 over SHA-256, bytes reversed (CryptoAPI order), upper-case hex.
-// `key_pem`: a private key PEM. Internal on an OpenSSL failure.
+// --- signatures (README Sources [S1], [S10])
+// ---------------------------------------------------------------- RSA PKCS#1 v1.5 over SHA-256,
+// bytes reversed (CryptoAPI order), upper-case hex. `key_pem`: a private key PEM. Internal on an
+// OpenSSL failure.
 Result<std::string> sign_reversed_hex(std::string_view key_pem, std::string_view data);
 // The same with a key parsed once (parsing a PEM key costs more than the signature).
 Result<std::string> sign_reversed_hex(EVP_PKEY* key, std::string_view data);
@@ -132,7 +133,8 @@ class CertPublicKey {
   struct Handle;
   std::unique_ptr<Handle> handle_;
 };
-// The CryptoAPI PUBLICKEYBLOB of the certificate's RSA key, upper-case hex (mp-wire §3.3).
+// The CryptoAPI PUBLICKEYBLOB of the certificate's RSA key, upper-case hex (README Sources [S1],
+// [S3]).
 Result<std::string> public_key_blob_hex(std::string_view cert_der);
 // Upper-case hex <-> bytes. InvalidArgument for odd length or a non-hex digit.
 std::string to_hex(std::string_view bytes);

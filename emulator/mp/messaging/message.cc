@@ -1,5 +1,5 @@
 // Whole CcmMessaging messages (ccm_message.h): parsing a CCM_POST body, encoding part 2,
-// framing, and replies (mp-wire §2.2, §2.3, §2.6).
+// framing, and replies (README Sources [S1], [S6], [S14]).
 #include "emulator/core/crypto/digest.h"
 #include "emulator/core/text.h"
 #include "emulator/mp/messaging/ccm_message.h"
@@ -19,7 +19,7 @@ bool is_terminator_byte(char c) { return c == '\0' || c == '\r' || c == '\n'; }
 // Decodes a part's text: UTF-16LE with or without BOM (UTF-8 with its BOM, or starting with
 // '<' followed by a non-NUL byte, is taken as UTF-8 [inferred leniency]), without the
 // terminators clients append: SCCMSecrets' NUL + ASCII CRLF, PXEThief's CRLF + three NULs,
-// UTF-16 CRLF or NUL (mp-wire §2.2, §2.3).
+// UTF-16 CRLF or NUL ([S1], [S6]).
 Result<std::string> decode_text(std::string_view bytes) {
   std::string text;
   if (bytes.substr(0, 3) == "\xEF\xBB\xBF") {
@@ -73,7 +73,7 @@ Result<CcmMessage> parse_message(std::string_view content_type, std::string_view
     return InvalidArgument("CcmMessaging: expected a header part and a body part, got " +
                            std::to_string(parts.size()) + " part(s)");
   }
-  // Parts by position: PXEThief's part headers are form-data ones (mp-wire §2.2).
+  // Parts by position: PXEThief's part headers are form-data ones ([S6]).
   Result<std::string> header_xml = decode_text(parts[0].body);
   if (!header_xml.ok()) return header_xml.status().with_context("CcmMessaging header");
   Result<MsgHeader> header = parse_msg_header(*header_xml, limits.xml);
@@ -120,7 +120,7 @@ std::string frame_message(const MsgHeader& header, std::string_view payload) {
 
 std::string build_reply(const MsgHeader& request, std::string_view reply_body_xml,
                         std::string* content_type) {
-  // The reply header is not in any public source (mp-wire §12 #1): this one is inferred from
+  // The reply header is not in any public source (no public source): this one is inferred from
   // the request's fields. Its ID is derived from the request ID and the reply so that the
   // function stays pure.
   const bool compress = !iequals(request.reply_compression, "none");
@@ -142,7 +142,7 @@ std::string build_reply(const MsgHeader& request, std::string_view reply_body_xm
   r.body_length = body_length_of(reply_body_xml);
   r.zlib_hook = compress;
   // Part 2: UTF-16LE XML + one NUL, no CRLF (SCCMSecrets decodes it and drops the last
-  // character before parsing, mp-wire §2.6).
+  // character before parsing, [S14]).
   std::string payload = utf16_with_nul(reply_body_xml);
   if (compress) payload = zlib_compress(payload);
   if (content_type != nullptr) *content_type = multipart_content_type();

@@ -1,5 +1,5 @@
-// The <Msg> header of CcmMessaging (ccm_message.h; mp-wire §2.4). Rendering follows the
-// element order of the SCCMSecrets templates SCCM_HEADER_TEMPLATE and
+// The <Msg> header of CcmMessaging (ccm_message.h; README Sources [S1], [S9]). Rendering follows
+// the element order of the SCCMSecrets templates SCCM_HEADER_TEMPLATE and
 // POLICY_REQUEST_HEADER_TEMPLATE (github.com/synacktiv/SCCMSecrets, utils/request_templates.py,
 // commit 55f9b96), which equal sccmhunter's and xpn/sccmwtf's; parsing is by element name in any
 // order and any case.
@@ -64,7 +64,7 @@ Result<MsgHeader> parse_msg_header(std::string_view xml, const XmlLimits& limits
   text_of(msg, "TargetEndpoint", &h.target_endpoint);
   text_of(msg, "TargetHost", &h.target_host);
   text_of(msg, "Timeout", &h.timeout);
-  // Body@Length is informative only (mp-wire §2.3: whether the MP checks it is unknown), so a
+  // Body@Length is informative only (no public source says whether the MP checks it), so a
   // missing or unreadable value is 0, not an error.
   if (const XmlElement* body = msg.child("Body", true); body != nullptr) {
     const std::string length = body->attr_or("Length", "", true);

@@ -1,5 +1,5 @@
-// multipart/mixed (RFC 2046 §5.1) as CcmMessaging uses it (ccm_message.h; mp-wire §2.2):
-// parsing takes whatever boundary the Content-Type declares, quoted or not (PXEThief and
+// multipart/mixed (RFC 2046 §5.1) as CcmMessaging uses it (ccm_message.h; README Sources [S1],
+// [S6]): parsing takes whatever boundary the Content-Type declares, quoted or not (PXEThief and
 // SharpSCCM send random ones), part headers in any case, LF or CRLF line ends, an optional
 // preamble and epilogue; building writes exactly the SCCMSecrets layout (lower-case
 // "content-type" headers, no CRLF after the closing delimiter).

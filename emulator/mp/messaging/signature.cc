@@ -1,5 +1,5 @@
-// CcmMessaging signatures and the CryptoAPI public key blob (ccm_message.h; mp-wire §3).
-// Clients sign with RSA PKCS#1 v1.5 over SHA-256 and reverse the bytes (SCCMSecrets
+// CcmMessaging signatures and the CryptoAPI public key blob (ccm_message.h; README Sources [S1],
+// [S10]). Clients sign with RSA PKCS#1 v1.5 over SHA-256 and reverse the bytes (SCCMSecrets
 // utils/crypto.py SCCM_sign, Metasploit's sccm.rb rsa_sign, as the ConfigMgr 2007 SDK's "How to
 // Register a Client" tells .NET callers to); PXEThief signs with CryptSignHash(CRYPT_NOHASHOID),
 // i.e. PKCS#1 v1.5 padding over the bare digest. Verification recovers the padded block with

@@ -1,8 +1,8 @@
-// The connection point's actions: state, connect/disconnect ("CP disconnected", cmg-protocol §2:
-// the console can show a CP as disconnected), the client-authentication certificate switch and
-// the traffic counters per CP and target endpoint (the console's CMG details pane,
-// memdocs monitor-clients-cloud-management-gateway.md). Reconciliation with the CMG service
-// runs after each (actions.cc with_site).
+// The connection point's actions: state, connect/disconnect ("CP disconnected", README Sources
+// [S13]: the console can show a CP as disconnected), the client-authentication certificate switch
+// and the traffic counters per CP and target endpoint (the console's CMG details pane, memdocs
+// monitor-clients-cloud-management-gateway.md). Reconciliation with the CMG service runs after each
+// (actions.cc with_site).
 #include "emulator/core/text.h"
 #include "emulator/site/internal.h"
 

@@ -1,6 +1,6 @@
 // The CMG connection point's channel: URL rewrite, forwarding over the Intranet, the
-// SMS_CLOUD_PROXYCONNECTOR.log lines (cmg-protocol §2 and §7 of the reference, sources in
-// emulator/site/README.md [S15]-[S17]), traffic counters and the ReportTrafficData message.
+// SMS_CLOUD_PROXYCONNECTOR.log lines (emulator/site/README.md Sources [S15]-[S18]), traffic
+// counters and the ReportTrafficData message.
 #include "emulator/site/connection_point/connection_point.h"
 
 #include "emulator/core/text.h"
@@ -40,20 +40,20 @@ http::Response refusal(int status, const char* reason) {
   return r;
 }
 
-// The .NET exception text of a refused request, as the CP logs it (cmg-protocol §2).
+// The .NET exception text of a refused request, as the CP logs it (README Sources [S17]).
 std::string web_exception(const std::string& id, const std::string& what) {
   return "Web exception for message " + id + ": System.Net.WebException: " + what +
          "~~   at Microsoft.ConfigurationManager.CloudConnection.ProxyConnector.ConnectionBase."
          "InternalResponseCallBack(IAsyncResult result)";
 }
 
-// The CMG's reason phrase for an internal role's refusal (cmg-protocol §7 #5, #6, #8, #9).
+// The CMG's reason phrase for an internal role's refusal (README Sources [S17], [S18]).
 void map_refusal(http::Response& r) {
   if (r.status == 401) {
     r.reason = "CMGConnector_Unauthorized";
   } else if (r.status == 403) {
     // An HTTPS MP without a client certificate answers 403.7 "Client certificate required"
-    // (mp-wire §11); the client sees CMGConnector_Clientcertificaterequired (SA-403).
+    // (inferred); the client sees CMGConnector_Clientcertificaterequired [S17].
     const std::string lower = to_lower(r.reason);
     r.reason = lower.find("certificate") != std::string::npos
                    ? "CMGConnector_Clientcertificaterequired"
@@ -122,7 +122,7 @@ void ConnectionPoint::mark_connected(bool connected, const std::string& error) {
     for (int port : ports()) {
       connection_ids_.push_back(to_upper(deps_.ids.guid()));
       // Inferred success wording, after the failure line "Failed to build Http connection
-      // <guid> with server <cmg>:443" ([C3] Atkinson 2017, cmg-protocol §2).
+      // <guid> with server <cmg>:443" (a 2017 community troubleshooting post by Atkinson).
       log("Successfully built Http connection " + connection_ids_.back() + " with server " +
           to_upper(service_) + ":" + std::to_string(port) + ".");
     }
@@ -149,7 +149,7 @@ void ConnectionPoint::tick(TimePoint now) {
   if (!started_) return;
   if (connected_ && now - last_maintenance_ >= kMaintenanceInterval) {
     last_maintenance_ = now;
-    log("Maintaining connections...");  // [C] cmg-protocol §2
+    log("Maintaining connections...");  // README Sources [S16]
     for (size_t i = 0; i < connection_ids_.size(); ++i)
       log("Http connection " + connection_ids_[i] + " with server " + to_upper(service_) + ":" +
           std::to_string(ports()[i]) + " is connected.");  // inferred
@@ -160,7 +160,7 @@ void ConnectionPoint::tick(TimePoint now) {
 std::string ConnectionPoint::report_traffic(TimePoint now) {
   std::string message;
   if (!period_.empty()) {
-    // [C] cmg-protocol §2 (support co-management bootstrap article); times inferred ISO 8601.
+    // README Sources [S16] (support co-management bootstrap article); times inferred ISO 8601.
     message =
         "ReportTrafficData - state message to send: ~~<ProxyTrafficStateDetails ServerName=\"" +
         xml_escape(server_) + "\" StartTime=\"" + format_iso8601(period_start_) + "\" EndTime=\"" +
@@ -212,7 +212,7 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
   for (const std::string& v : m.vdirs)
     if (iequals(v, u.vdir)) endpoint = v;
   const std::string& id = f.message_id;
-  // [C] memdocs azure-ccmsetup.md (verbose logging), cmg-protocol §1.2.
+  // README Sources [S17] (memdocs azure-ccmsetup.md, verbose logging).
   log("Switched to internal URL. Replaced '" + u.replaced + "' in '" + f.external_url + "' with '" +
       u.with + "' and got '" + u.got + "'");
   log("Forwarding proxy message " + id + " to URL: " + u.internal);  // [C] §2
@@ -220,7 +220,7 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
   http::Response r;
   if (m.https && !client_cert_.presented) {
     // The CP found no client-authentication certificate to present to the HTTPS role
-    // (cmg-protocol §2 certificate filtering lines, §7 #5). The counts are of the CP's empty
+    // (the certificate filtering lines of README Sources [S17]). The counts are of the CP's empty
     // personal store (inferred).
     log("Filtered cert count with digital signature: 0");
     log("Filtered cert count with allowed root CA: 0");
@@ -273,7 +273,7 @@ http::Response ConnectionPoint::forward(const cmg::Forwarded& f) {
   }
   const int64_t elapsed =
       std::chrono::duration_cast<std::chrono::milliseconds>(deps_.clock.now() - start).count();
-  // [C] cmg-protocol §2.
+  // README Sources [S17].
   log("MessageID: " + id + " RequestURI: " + u.internal + " EndpointName: " + endpoint +
       " ResponseHeader: HTTP/1.1 " + std::to_string(r.status) + " " + status_text(r) +
       " ~~ ResponseBodySize: " + std::to_string(r.body.size()) +

@@ -1,5 +1,5 @@
-// The CMG connection point (site role SMS_CLOUD_PROXYCONNECTOR, cmg-protocol §1.6 and §2 of the
-// reference; emulator/site/README.md "CMG connection point"): the channel it holds to each CMG
+// The CMG connection point (site role SMS_CLOUD_PROXYCONNECTOR;
+// emulator/site/README.md "CMG connection point"): the channel it holds to each CMG
 // (modelled, in-process: HTTPS 443 with one VM instance, 10124+n with several, memdocs
 // data-flow.md), forwarding by URL mapping to the internal role over the lab's Intranet,
 // SMS_CLOUD_PROXYCONNECTOR.log, the traffic counters per target endpoint and the 5-minute
@@ -23,7 +23,7 @@
 namespace emu::site {
 
 // Traffic of one target endpoint (the console's per-CP, per-role counters; names from the
-// ReportTrafficData message, cmg-protocol §2).
+// ReportTrafficData message, README Sources [S16]).
 struct EndpointTraffic {
   std::string endpoint;     // "CCM_STS", "SMS_MP", "CCM_System_TokenAuth", ...
   std::string target_host;  // "cm01.contoso.com"
@@ -48,7 +48,7 @@ class ConnectionPoint final : public cmg::Channel {
   ConnectionPoint(ConnectionPointDeps deps, std::string server, std::string service, int instances);
 
   // cmg::Channel: rewrites the external URL to the internal one, logs, sends over the Intranet
-  // and maps the role's refusals to the CMG's reason phrases (cmg-protocol §7).
+  // and maps the role's refusals to the CMG's reason phrases (README Sources [S17], [S18]).
   http::Response forward(const cmg::Forwarded& request) override;
 
   // The client-authentication certificate the CP presents to HTTPS roles; `presented` false =

@@ -2,7 +2,7 @@
 // the site database each time (reconcile_cmg): Ready CMGs answer with the wizard's certificate,
 // connection points connect their channels, and the URL mappings and security settings are
 // published whenever roles, bulk tokens or tenants change (memdocs security-and-privacy doc:
-// "The site uploads all published external URLs to the CMG"; cmg-protocol §1.2, §2).
+// "The site uploads all published external URLs to the CMG"; README Sources [S8], [S16]).
 #include "certs/pki.h"
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/pem.h"
@@ -68,8 +68,8 @@ Result<cmg::Deployment> deployment_for(SiteState& s, const sitedb::CloudService&
   return d;
 }
 
-// Virtual directories published for a role (design-12; the MP's IIS applications,
-// cmg-protocol §1.5). SUP: the WSUS applications (inferred).
+// Virtual directories published for a role (the MP's IIS applications that clients reach through
+// the CMG, inferred from the public tools' URLs). SUP: the WSUS applications (inferred).
 std::vector<std::string> published_vdirs(int role_type) {
   if (role_type == sitedb::kManagementPoint)
     return {"CCM_System", "CCM_System_TokenAuth", "CCM_Incoming",
@@ -205,7 +205,7 @@ void reconcile_cmg(SiteState& s) {
       links.cps[key] = std::move(fresh);
     }
     // The CP presents a client-authentication certificate only when one is configured
-    // (role property client_auth_certificate; cmg-protocol §7 #5).
+    // (role property client_auth_certificate; README Sources [S17]).
     const bool want_cert =
         r.properties.is_object() && r.properties.value("client_auth_certificate", false);
     if (want_cert != cp->has_client_certificate())

@@ -278,7 +278,7 @@ TEST_F(CmgServiceTest, CmgServiceLogLinesAndThePeriodicSummary) {
   EXPECT_THAT(id, ContainsRegex("^[0-9A-F]{8}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{4}-[0-9A-F]{12}$"));
   auto lines = service_->log_lines();
   ASSERT_GE(lines.size(), 4u);
-  // cmg-protocol §2 / §8.2: SMS format, UTC (+00), component CMGService.
+  // emulator/cmg/README.md [S10]: SMS format, UTC (+00), component CMGService.
   EXPECT_THAT(lines,
               ::testing::Contains(
                   "Request - MessageID: " + id + " RequestURI: https://cmg.contoso.com" + sts +

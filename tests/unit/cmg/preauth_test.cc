@@ -1,4 +1,5 @@
-// The CMG's token decisions: which token kind is accepted on which path (design-12 table).
+// The CMG's token decisions: which token kind is accepted on which path (emulator/cmg/README.md,
+// "Pre-authentication").
 #include "emulator/cmg/preauth.h"
 
 #include "tests/unit/cmg/cmg_test_util.h"

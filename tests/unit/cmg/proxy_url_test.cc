@@ -6,7 +6,7 @@ namespace emu::cmg {
 namespace {
 
 TEST(ProxyUrlTest, ParsesARoleUrlWithVdirRestAndQuery) {
-  // cmg-protocol §1.5: the getauth call forwarded through the CMG (support
+  // The getauth call forwarded through the CMG (support
   // cmg-communication-error).
   ProxyUrl u =
       parse_proxy_url("/CCM_PROXY_MUTUALAUTH/72057594037927939/SMS_MP/.sms_aut", "SITESIGNCERT");
@@ -37,7 +37,8 @@ TEST(ProxyUrlTest, SpecialPaths) {
             ProxyTarget::kServiceMetadata);
   EXPECT_EQ(parse_proxy_url("/CCM_Proxy_ServerAuth/AADAuthInfo", "TenantID=x").target,
             ProxyTarget::kAadAuthInfo);
-  // AADAuthInfo exists on the ServerAuth prefix only (cmg-protocol §1.4).
+  // AADAuthInfo exists on the ServerAuth prefix only (memdocs azure-ccmsetup.md,
+  // emulator/cmg/README.md [S8]).
   EXPECT_EQ(parse_proxy_url("/CCM_Proxy_MutualAuth/AADAuthInfo", "").target, ProxyTarget::kUnknown);
 }
 

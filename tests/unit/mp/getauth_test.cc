@@ -1,5 +1,5 @@
-// SMS_MP/.sms_aut and .sms_pol replies (shapes: ConfigManBearPig's logged real replies, mp-wire
-// §7 of the project's reference).
+// SMS_MP/.sms_aut and .sms_pol replies (shapes: ConfigManBearPig's logged real replies,
+// emulator/mp/README.md Sources [S3]).
 #include "emulator/core/crypto/digest.h"
 #include "emulator/core/crypto/pem.h"
 #include "tests/unit/mp/mp_fixture.h"
@@ -50,7 +50,7 @@ TEST_F(GetAuthTest, SiteSignCertIsTheSiteSigningCertificate) {
 TEST_F(GetAuthTest, KeyInformationAndTrustedRootCerts) {
   http::Response r = call("GET", "/SMS_MP/.sms_aut?MPKEYINFORMATION");
   ASSERT_EQ(r.status, 200);
-  // PUBLICKEYBLOB of an RSA-2048 key with e = 65537 (mp-wire §3.3).
+  // PUBLICKEYBLOB of an RSA-2048 key with e = 65537 (SCCMSecrets utils/crypto.py).
   EXPECT_THAT(r.body, HasSubstr("\">0602000000A40000525341310008000001000100"));
   EXPECT_THAT(r.body, HasSubstr("<TRUSTEDROOTKEY Signature=\"30"));
   EXPECT_THAT(r.body, HasSubstr("<FQDN>cm01.contoso.com</FQDN><SITECODE>P01</SITECODE>"));

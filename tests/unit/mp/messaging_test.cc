@@ -49,7 +49,8 @@ std::string between(const std::string& s, const std::string& open, const std::st
   return b == std::string::npos ? "" : s.substr(a, b - a);
 }
 
-// ---- published samples (mp-wire §2.4, §4.1, §6.2, §8.1) ------------------------------------
+// ---- published samples (emulator/mp/README.md Sources [S1], [S6], [S7], [S9], [S10])
+// ------------------------------------
 
 // synacktiv/SCCMSecrets (commit 55f9b96) utils/request_templates.py SCCM_HEADER_TEMPLATE,
 // placeholders filled (the same template is sccmhunter lib/scripts/sccmwtf.py msgHeader).
@@ -99,7 +100,7 @@ const std::string kLocationHeader =
 const std::string kSiteInformationRequest =
     "<SiteInformationRequest><SiteCode Name=\"PS1\" /></SiteInformationRequest>";
 
-// MWR-CyberSec/PXEThief pxethief.py: the OSD policy request header (mp-wire §5).
+// MWR-CyberSec/PXEThief pxethief.py: the OSD policy request header (README Sources [S6]).
 const std::string kPxeThiefHeader =
     "<Msg><ID/><SourceID>{F1E2D3C4-0000-1111-2222-333344445555}</SourceID><ReplyTo>direct:OSD"
     "</ReplyTo><Body Type=\"ByteRange\" Offset=\"0\" Length=\"728\"/><Hooks><Hook2 "
@@ -108,7 +109,7 @@ const std::string kPxeThiefHeader =
     "</Hooks><Payload Type=\"inline\"/><TargetEndpoint>MP_PolicyManager</TargetEndpoint>"
     "<ReplyMode>Sync</ReplyMode></Msg>";
 
-// PXEThief's RequestAssignments body (mp-wire §8.1), as that tool fills it.
+// PXEThief's RequestAssignments body ([S6]), as that tool fills it.
 const std::string kPxeThiefRequestAssignments =
     "<RequestAssignments SchemaVersion=\"1.00\" RequestType=\"Always\" Ack=\"False\" "
     "ValidationRequested=\"CRC\"><PolicySource>SMS:PS1</PolicySource><ServerCookie/><Resource "
@@ -420,7 +421,7 @@ TEST(MessageTest, ParsesTheSccmSecretsRegistrationAndVerifiesItsSignature) {
   const std::string cert_hex = doc->child("Data")->child("Certificates")->child("Signing")->text;
   const std::string sig_hex = doc->child("Signature")->child("SignatureValue")->text;
   ASSERT_EQ(sig_hex.size(), 512u);
-  // The signature covers the <Data> element as embedded, UTF-16LE (mp-wire §4.2).
+  // The signature covers the <Data> element as embedded, UTF-16LE (SCCMSecrets, [S1]).
   const std::string data = "<Data" + between(xml, "<Data", "</Data>") + "</Data>";
   const std::string cert = unhex(cert_hex);
   EXPECT_TRUE(verify_signature(cert, utf8_to_utf16le(data), sig_hex));
@@ -477,7 +478,7 @@ TEST(MessageTest, EncodeFrameParseRoundTrip) {
     h.target_host = "cm01.contoso.com";
     h.zlib_hook = compress;
     h.body_length = body_length_of(xml);
-    EXPECT_EQ(h.body_length, 148u - 2);  // XML + NUL, CRLF excluded (mp-wire §2.3)
+    EXPECT_EQ(h.body_length, 148u - 2);  // XML + NUL, CRLF excluded (PXEThief's Length values)
     const std::string payload = encode_body(xml, compress);
     if (compress) {
       // The same plain bytes as Python's vector (SCCMSecrets' encoding of the same body).
@@ -503,14 +504,14 @@ TEST(MessageTest, EncodeFrameParseRoundTrip) {
 
 TEST(MessageTest, ParsesAPxeThiefStyleMessage) {
   // PXEThief: random boundary, form-data part headers, no content-type on part 2, no BOM on
-  // part 1 here, uncompressed UTF-16LE body + CRLF + three NULs (mp-wire §2.2).
+  // part 1 here, uncompressed UTF-16LE body + CRLF + three NULs ([S1], [S6]).
   std::vector<Part> parts(2);
   parts[0].headers = {{"Content-Disposition", "form-data; name=\"Msg\""},
                       {"Content-Type", "text/plain; charset=UTF-16"}};
   parts[0].body = utf8_to_utf16le(kPxeThiefHeader);
   parts[1].headers = {{"Content-Disposition", "form-data; name=\"RequestAssignments\""}};
   parts[1].body = utf8_to_utf16le(kPxeThiefRequestAssignments) + "\r\n\0\0\0"s;
-  // PXEThief hard-codes Length="728": this body's UTF-16 + NUL (mp-wire §2.3).
+  // PXEThief hard-codes Length="728": this body's UTF-16 + NUL.
   EXPECT_EQ(body_length_of(kPxeThiefRequestAssignments), 728u);
   auto msg = parse_message("multipart/form-data; boundary=5c6f1e0d9a8b4c3d",
                            build_multipart(parts, "5c6f1e0d9a8b4c3d"));
@@ -715,7 +716,8 @@ TEST(SignatureTest, SignReversedHexVerifiesInEveryAcceptedForm) {
 }
 
 // PXEThief's CryptSignHash(CRYPT_NOHASHOID): PKCS#1 v1.5 type 1 padding over the bare SHA-256
-// digest, no DigestInfo (mp-wire §3.2). Made here with EVP_PKEY_sign and no digest set.
+// digest, no DigestInfo (SCCMSecrets utils/crypto.py, [S1]). Made here with EVP_PKEY_sign and no
+// digest set.
 TEST(SignatureTest, NoOidSignaturesVerify) {
   const TestKey& k = shared_key();
   ASSERT_FALSE(k.cert_der.empty());
@@ -775,7 +777,7 @@ TEST(SignatureTest, PublicKeyBlobLayout) {
   ASSERT_TRUE(blob_hex.ok()) << blob_hex.status().to_string();
   const std::string blob = unhex(*blob_hex);
   ASSERT_EQ(blob.size(), 20u + 256u);
-  // mp-wire §3.3: PUBLICKEYBLOB, v2, CALG_RSA_KEYX, "RSA1", 2048 bits, e = 65537.
+  // [S1], [S3]: PUBLICKEYBLOB, v2, CALG_RSA_KEYX, "RSA1", 2048 bits, e = 65537.
   EXPECT_EQ(blob_hex->substr(0, 40), "0602000000A40000525341310008000001000100");
   BIGNUM* n_raw = nullptr;
   ASSERT_EQ(EVP_PKEY_get_bn_param(k.key.get(), "n", &n_raw), 1);

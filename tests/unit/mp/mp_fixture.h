@@ -2,8 +2,9 @@
 // CB 2203, one MP), the site's token-signing and site-signing certificates (made once per
 // process), a fake Entra ID validator and a test client key. Requests go through the "mp"
 // listener's router in-process. Request builders follow the public tools' templates
-// (SCCMSecrets utils/request_templates.py, mp-wire §2.2/§2.4/§4.1/§8.1 of the project's
-// reference), written byte by byte here, independently of the MP's codec framing.
+// (SCCMSecrets utils/request_templates.py, PXEThief, the 2007 SDK's message schema;
+// emulator/mp/README.md Sources), written byte by byte here, independently of the MP's codec
+// framing.
 #pragma once
 
 #include "certs/pki.h"
@@ -265,7 +266,7 @@ class MpFixture : public ::testing::Test {
            "cm01.contoso.com</TargetHost><Timeout>60000</Timeout></Msg>";
   }
 
-  // Frames a message as SCCMSecrets does (mp-wire §2.2): BOM + UTF-16LE header; zlib of
+  // Frames a message as SCCMSecrets does (request_templates.py): BOM + UTF-16LE header; zlib of
   // UTF-16LE(body) + 00 00 + CRLF; no CRLF after the closing delimiter.
   static std::string frame(const std::string& header_xml, const std::string& payload) {
     const std::string b = kBoundary;

@@ -1,6 +1,6 @@
 // ccmsetup.exe's command line: Windows argument splitting, the documented parameters and
 // client.msi properties, bad input, and the service instance's echo against the real
-// ccmsetup.log sample (client-logs reference §2.1, a 2020 install).
+// ccmsetup.log sample (emulator/client/README.md Sources [S3], a 2020 install).
 #include "emulator/client/ccmsetup/command_line.h"
 
 #include <gmock/gmock.h>
@@ -133,8 +133,8 @@ TEST(CcmsetupCommandLineTest, BadInputNamesTheArgument) {
   EXPECT_THAT(parse_error("ccmsetup.exe /a /b /c", few), HasSubstr("more than 2 arguments"));
 }
 
-// client-logs reference §2.1: the bootstrap ran `ccmsetup.exe  /mp:server.dmz SMSSITECODE=abc
-// FSP=primary.lan`; the service logged its own command line as below.
+// The real ccmsetup.log of README Sources [S3]: the bootstrap ran `ccmsetup.exe  /mp:server.dmz
+// SMSSITECODE=abc FSP=primary.lan`; the service logged its own command line as below.
 TEST(CcmsetupCommandLineTest, TheServiceEchoMatchesTheRealLog) {
   const CcmsetupCommandLine c =
       parse_ok("ccmsetup.exe  /mp:server.dmz SMSSITECODE=abc FSP=primary.lan");
