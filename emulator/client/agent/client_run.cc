@@ -185,8 +185,11 @@ Result<std::string> ClientRun::ccm_post(const char* log_name, const char* compon
       m.signing_key = std::shared_ptr<EVP_PKEY>(parsed.release(), EVP_PKEY_free);
     }
     EVP_PKEY* key = m.signing_key.get();
-    EMU_ASSIGN_OR_RETURN(std::string public_key,
-                         messaging::public_key_blob_hex(m.signing_cert_der));
+    if (m.signing_public_key_blob.empty()) {
+      EMU_ASSIGN_OR_RETURN(m.signing_public_key_blob,
+                           messaging::public_key_blob_hex(m.signing_cert_der));
+    }
+    const std::string& public_key = m.signing_public_key_blob;
     EMU_ASSIGN_OR_RETURN(std::string id_signature,
                          messaging::sign_reversed_hex(
                              key, messaging::utf8_to_utf16le(m.client_id) + std::string(2, '\0')));

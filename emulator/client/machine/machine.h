@@ -92,6 +92,7 @@ struct Machine {
   std::string signing_key_pem;            // the self-signed "SMS Signing" certificate's key
   std::shared_ptr<EVP_PKEY> signing_key;  // the same, parsed (not saved; made on first use)
   std::string signing_cert_der;
+  std::string signing_public_key_blob;  // its CryptoAPI PUBLICKEYBLOB hex (not saved; first use)
   CachedToken unique_token;               // the client's unique token (90 days) from registration
   CachedToken ccm_token;                  // the CCM token from CCM_STS (8 hours)
   std::vector<std::string> internet_mps;  // https://<CMG>/CCM_Proxy_MutualAuth/<id>
