@@ -71,6 +71,7 @@ Status ensure_signing_cert(Machine& m, const AgentEnv& env) {
   EMU_ASSIGN_OR_RETURN(crypto::X509Ptr cert, crypto::build_cert(spec, key.get(), nullptr));
   EMU_ASSIGN_OR_RETURN(m.signing_cert_der, crypto::cert_to_der(cert.get()));
   m.signing_public_key_blob.clear();
+  m.client_id_signature.clear();
   EMU_ASSIGN_OR_RETURN(m.signing_key_pem, crypto::key_to_pem(key.get()));
   m.signing_key = std::move(key);
   return Status::Ok();

@@ -190,9 +190,13 @@ Result<std::string> ClientRun::ccm_post(const char* log_name, const char* compon
                            messaging::public_key_blob_hex(m.signing_cert_der));
     }
     const std::string& public_key = m.signing_public_key_blob;
-    EMU_ASSIGN_OR_RETURN(std::string id_signature,
-                         messaging::sign_reversed_hex(
-                             key, messaging::utf8_to_utf16le(m.client_id) + std::string(2, '\0')));
+    if (m.client_id_signature.empty() || m.client_id_signed != m.client_id) {
+      EMU_ASSIGN_OR_RETURN(m.client_id_signature, messaging::sign_reversed_hex(
+                                                      key, messaging::utf8_to_utf16le(m.client_id) +
+                                                               std::string(2, '\0')));
+      m.client_id_signed = m.client_id;
+    }
+    const std::string& id_signature = m.client_id_signature;
     EMU_ASSIGN_OR_RETURN(std::string payload_signature, messaging::sign_reversed_hex(key, payload));
     h.clientauth_hook = true;
     h.clientauth = {

@@ -93,6 +93,9 @@ struct Machine {
   std::shared_ptr<EVP_PKEY> signing_key;  // the same, parsed (not saved; made on first use)
   std::string signing_cert_der;
   std::string signing_public_key_blob;  // its CryptoAPI PUBLICKEYBLOB hex (not saved; first use)
+  // The clientauth ClientIDSignature and the ClientID it signs (PKCS#1 v1.5 is deterministic, so
+  // one signature serves every message; not saved).
+  std::string client_id_signature, client_id_signed;
   CachedToken unique_token;               // the client's unique token (90 days) from registration
   CachedToken ccm_token;                  // the CCM token from CCM_STS (8 hours)
   std::vector<std::string> internet_mps;  // https://<CMG>/CCM_Proxy_MutualAuth/<id>
