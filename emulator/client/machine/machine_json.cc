@@ -1,11 +1,28 @@
 #include "emulator/client/machine/machine_json.h"
 
 #include "emulator/core/clock.h"
+#include "emulator/core/json_args.h"
+
+#include <cstdint>
+#include <stdexcept>
+#include <string>
 
 namespace emu::client {
 namespace {
 
 using nlohmann::json;
+
+// The integer at `key` (`fallback` when absent); throws unless it is an integer in [lo, hi]
+// (nlohmann's own conversion casts an out-of-range float, which is undefined behaviour).
+int64_t int_field(const json& j, const char* key, int64_t fallback, int64_t lo, int64_t hi) {
+  auto v = optional_json_int(j, key, "saved client");
+  if (!v.ok()) throw std::invalid_argument(v.status().message());
+  const int64_t value = v->value_or(fallback);
+  if (value < lo || value > hi)
+    throw std::invalid_argument(std::string("'") + key + "' must be from " + std::to_string(lo) +
+                                " to " + std::to_string(hi));
+  return value;
+}
 
 json token_json(const CachedToken& t) {
   return {{"token", t.token}, {"type", t.type}, {"expires", format_iso8601(t.expires)}};
@@ -96,7 +113,8 @@ Status machine_from_json(const json& j, Machine* m) {
     m->spec.fqdn = spec.at("fqdn").get<std::string>();
     m->spec.join = spec.value("join", "workgroup");
     m->spec.os = spec.value("os", "Windows 11");
-    m->spec.bias_minutes = spec.value("bias_minutes", 0);
+    // A time-zone bias is UTC-offset minutes negated: UTC+14 is -840, UTC-12 is 720.
+    m->spec.bias_minutes = static_cast<int>(int_field(spec, "bias_minutes", 0, -840, 720));
     m->spec.folders = spec.value("folders", std::vector<std::string>{});
     m->trusted_roots = certs_from(j.value("trusted_roots", json::array()));
     m->personal = certs_from(j.value("personal", json::array()));
@@ -119,7 +137,7 @@ Status machine_from_json(const json& j, Machine* m) {
     m->aad_auth = j.value("aad_auth", false);
     m->pki_thumbprint = j.value("pki_thumbprint", "");
     m->client_id = j.value("client_id", "");
-    m->approval_status = j.value("approval_status", -1);
+    m->approval_status = static_cast<int>(int_field(j, "approval_status", -1, -1, 3));
     m->signing_key_pem = j.value("signing_key_pem", "");
     const std::string hex = j.value("signing_cert_der_hex", "");
     m->signing_cert_der.clear();
@@ -131,7 +149,7 @@ Status machine_from_json(const json& j, Machine* m) {
     m->policies = j.value("policies", std::set<std::string>{});
     auto last = parse_iso8601(j.value("last_policy_cycle", "1970-01-01T00:00:00Z"));
     if (last.ok()) m->last_policy_cycle = *last;
-    m->sessions = j.value("sessions", uint64_t{0});
+    m->sessions = uint64_t(int_field(j, "sessions", 0, 0, INT64_MAX));
   } catch (const std::exception& e) {
     return InvalidArgument(std::string("saved client: ") + e.what());
   }

@@ -119,6 +119,18 @@ TEST(MachineJson, RoundTripsTheAgentsState) {
   EXPECT_EQ(machine_from_json(json{{"spec", {{"name", 3}}}}, &bad).code(),
             StatusCode::kInvalidArgument);
   EXPECT_EQ(machine_from_json(json::array(), &bad).code(), StatusCode::kInvalidArgument);
+  // Numbers out of range or not integers are refused, not cast (found by client_saved_state_fuzz).
+  for (const json& bias : {json(-5.5e21), json(1e300), json(1.5), json(-841), json(721)}) {
+    json edited = saved;
+    edited["spec"]["bias_minutes"] = bias;
+    EXPECT_EQ(machine_from_json(edited, &bad).code(), StatusCode::kInvalidArgument) << bias;
+  }
+  json edited = saved;
+  edited["approval_status"] = 1e20;
+  EXPECT_EQ(machine_from_json(edited, &bad).code(), StatusCode::kInvalidArgument);
+  edited = saved;
+  edited["sessions"] = -1;
+  EXPECT_EQ(machine_from_json(edited, &bad).code(), StatusCode::kInvalidArgument);
 }
 
 }  // namespace
