@@ -144,12 +144,21 @@ Status SiteDb::replace_users(const std::string& tenant_id, const std::vector<Aad
   });
 }
 
+constexpr const char* kSelectUsers =
+    "SELECT AADTenantID, AADUserID, User_Principal_Name0, Full_User_Name0, Mail0, "
+    "Creation_Date0 FROM dbo.User_DISC ";
+
 std::vector<AadUser> SiteDb::users(const std::string& tenant_id) const {
   return store::or_empty(store::query_rows<AadUser>(
-      *db_,
-      "SELECT AADTenantID, AADUserID, User_Principal_Name0, Full_User_Name0, Mail0, "
-      "Creation_Date0 FROM dbo.User_DISC WHERE AADTenantID = ?1 ORDER BY ItemKey",
-      user_from, tenant_id));
+      *db_, std::string(kSelectUsers) + "WHERE AADTenantID = ?1 ORDER BY ItemKey", user_from,
+      tenant_id));
+}
+
+Result<AadUser> SiteDb::user(const std::string& tenant_id, const std::string& object_id) const {
+  return store::query_one<AadUser>(
+      *db_, std::string(kSelectUsers) + "WHERE AADTenantID = ?1 AND AADUserID = ?2", user_from,
+      "user '" + object_id + "' is not a discovered user of tenant '" + tenant_id + "'", tenant_id,
+      object_id);
 }
 
 }  // namespace emu::sitedb

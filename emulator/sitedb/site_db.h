@@ -223,6 +223,8 @@ class SiteDb {
   // returns AlreadyExists if the list repeats an object_id.
   Status replace_users(const std::string& tenant_id, const std::vector<AadUser>& users);
   std::vector<AadUser> users(const std::string& tenant_id) const;  // in discovery order
+  // The discovered user with Entra object id `object_id` (case-insensitive); NotFound.
+  Result<AadUser> user(const std::string& tenant_id, const std::string& object_id) const;
 
   // --- cloud services ---
   // Assigns the next id (1, 2, ...; never reused). AlreadyExists by name (case-insensitive),

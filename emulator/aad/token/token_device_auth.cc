@@ -6,9 +6,8 @@
 //              header, its payload carrying client_id and request_nonce.
 // With the user's credentials in the request (§3.2.5.1.2.1.1), the token is the user's on that
 // device (ConfigMgr's "UDA"). Where the spec's request yields a primary refresh token, the lab
-// answers with what
-// ConfigMgr's client asks WAM for ("Getting AAD (device) token with: ClientId = …,
-// ResourceUrl = …"): an access token for the payload's `resource` (v1) or `scope` (v2) whose
+// answers with what ConfigMgr's client asks WAM for ("Getting AAD (device) token with: ClientId =
+// …, ResourceUrl = …"): an access token for the payload's `resource` (v1) or `scope` (v2) whose
 // subject is the device object and whose `deviceid` claim is the device ID [inferred: WAM's
 // device-token exchange is not published].
 #include "emulator/aad/keys/signing_keys.h"

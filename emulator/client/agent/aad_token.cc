@@ -5,6 +5,7 @@
 // clients/manage/azure-ccmsetup.md; the device success line "Retrieved AAD token for AAD
 // device '…'" is from a community copy of a ccmsetup.log.
 #include "emulator/client/agent/client_run.h"
+#include "emulator/client/logs/messages.h"
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/jws.h"
 #include "emulator/core/crypto/pem.h"
@@ -56,14 +57,8 @@ Result<std::string> ClientRun::get_aad_device_token(const char* log_name, const 
   auto wam_failed = [&](const std::string& details, uint32_t error) -> Status {
     log(log_name, component, "WAM token request failed. Status 5, Details '" + details + "'",
         TraceSeverity::kError);
-    log(
-        log_name, component,
-        "Failed to get AAD token for 'S-1-5-18' from WAM API. Error " +
-            [&] {
-              char buf[16];
-              std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(error));
-              return std::string(buf);
-            }(),
+    log(log_name, component,
+        "Failed to get AAD token for 'S-1-5-18' from WAM API. Error " + hresult_hex(error),
         TraceSeverity::kError);
     return Unavailable("Entra ID device token: " + details);
   };

@@ -7,6 +7,7 @@
 // without its Entra lines (inferred there).
 #include "emulator/client/agent/client_run.h"
 #include "emulator/client/ccmsetup/command_line.h"
+#include "emulator/client/logs/messages.h"
 #include "emulator/core/crypto/cert.h"
 #include "emulator/core/crypto/pem.h"
 #include "emulator/core/text.h"
@@ -26,12 +27,6 @@ using agent_internal::kCcmsetupLog;
 constexpr const char* kComponent = "ccmsetup";
 constexpr int kBootstrapPid = 476;  // process ids [inferred: any id is valid]
 constexpr int kServicePid = 3324;
-
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(v));
-  return buf;
-}
 
 std::string os_line(const Machine& m) {
   // "[TARGETSERVER] Running on 'Microsoft Windows Server 2012 R2 Standard' (6.3.9600). ..."
@@ -66,7 +61,7 @@ bool has_client_auth(const std::string& cert_pem, TimePoint now) {
 
 CcmsetupOutcome fail(ClientRun& run, uint32_t hresult, std::string error,
                      int exit_code = kCcmsetupError) {
-  run.log(kCcmsetupLog, kComponent, "CcmSetup failed with error code " + hex32(hresult));
+  run.log(kCcmsetupLog, kComponent, "CcmSetup failed with error code " + hresult_hex(hresult));
   CcmsetupOutcome out;
   out.exit_code = exit_code;
   out.hresult = hresult;

@@ -24,12 +24,6 @@ int thread_of(std::string_view log_name) {
   return 1684;
 }
 
-std::string hex32(uint32_t v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "0x%08x", static_cast<unsigned>(v));
-  return buf;
-}
-
 }  // namespace
 
 ClientRun::ClientRun(Machine& machine, const AgentEnv& e)
@@ -136,7 +130,7 @@ Status ClientRun::get_ccm_token(const char* log_name, const char* component,
   WinHttpResult r = send(log_name, component, agent, "POST", "CCM_STS", bearer);
   const uint32_t hr = failure_hresult(r);
   if (hr != 0) {
-    log(log_name, component, "RetrieveTokenFromStsServerImpl failed with error " + hex32(hr),
+    log(log_name, component, "RetrieveTokenFromStsServerImpl failed with error " + hresult_hex(hr),
         TraceSeverity::kError);
     return Unavailable("CCM_STS: " +
                        (r.ok() ? std::to_string(r.response.status) + " " + r.response.reason
@@ -258,7 +252,7 @@ Result<std::string> ClientRun::ccm_post(const char* log_name, const char* compon
     if (hr != 0)
       log(log_name, component,
           "Post to https://" + cmg_upper() + proxy_path(request_path()) + " failed with " +
-              hex32(hr) + ".",
+              hresult_hex(hr) + ".",
           TraceSeverity::kError);
   }
   if (hr != 0) return Unavailable(endpoint + ": " + failure);

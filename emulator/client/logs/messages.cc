@@ -29,12 +29,16 @@ std::string registration_complete(const std::string& client_id, int approval_sta
          ". Approval status " + std::to_string(approval_status);
 }
 
+std::string hresult_hex(uint32_t hresult) {
+  char text[16];
+  std::snprintf(text, sizeof text, "0x%08x", static_cast<unsigned>(hresult));
+  return text;
+}
+
 std::string ccm_http_status_event(const CcmHttpStatus& s) {
-  char hresult[16];
-  std::snprintf(hresult, sizeof hresult, "0x%08x", static_cast<unsigned>(s.hresult));
   return "Raising event:\r\ninstance of CCM_CcmHttp_Status\r\n{\r\n\tClientID = \"" + s.client_id +
          "\";\r\n\tDateTime = \"" + wmi_datetime(s.time) + "\";\r\n\tHostName = \"" + s.host_name +
-         "\";\r\n\tHRESULT = \"" + hresult +
+         "\";\r\n\tHRESULT = \"" + hresult_hex(s.hresult) +
          "\";\r\n\tProcessID = " + std::to_string(s.process_id) +
          ";\r\n\tStatusCode = " + std::to_string(s.status_code) +
          ";\r\n\tThreadID = " + std::to_string(s.thread_id) + ";\r\n};\r\n";

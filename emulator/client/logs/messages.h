@@ -20,6 +20,9 @@ std::string wmi_datetime(TimePoint t);
 // Approval status 1". `client_id` is "GUID:<upper case>" as the MP assigned it.
 std::string registration_complete(const std::string& client_id, int approval_status);
 
+// An HRESULT as the client's logs write it: "0x" and eight lower-case hex digits.
+std::string hresult_hex(uint32_t hresult);
+
 // CcmMessaging.log's status event after a message exchange.
 struct CcmHttpStatus {
   std::string client_id;  // "GUID:…"

@@ -170,10 +170,7 @@ http::Response handle_ccm_sts(MpState& s, http::Request& req) {
     // failure "0x87d00231 with no Entra users discovered"; the exact description is not
     // published].
     if (!out.user_id.empty()) {
-      bool discovered = false;
-      for (const auto& u : db->users(tenant->tenant_id))
-        discovered = discovered || iequals(u.object_id, out.user_id);
-      if (!discovered)
+      if (!db->user(tenant->tenant_id, out.user_id).ok())
         return refuse(s, "AAD token validation failed, user '" + out.user_id +
                              "' is not a discovered user of tenant '" + p.tenant_id + "'");
     }

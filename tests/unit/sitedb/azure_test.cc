@@ -154,6 +154,10 @@ TEST_F(AzureTablesTest, ReplaceUsersIsAFullDiscovery) {
   EXPECT_EQ(users[0].mail, "a@c");
   EXPECT_EQ(users[0].discovered, "2024-05-01T10:00:00Z");
   EXPECT_EQ(users[1].object_id, "u2");
+  // One user by object id, case-insensitive, within its tenant only.
+  EXPECT_EQ(db_->user(kTenantId, "U2").value().upn, "bob@contoso.com");
+  EXPECT_EQ(db_->user(kTenantId, "u9").status().code(), StatusCode::kNotFound);
+  EXPECT_EQ(db_->user("other", "u9").value().upn, "x@fabrikam.com");
 
   ASSERT_TRUE(
       db_->replace_users(kTenantId, {{"", "u3", "carol@contoso.com", "Carol", "", ""}}).ok());
